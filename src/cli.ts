@@ -1,0 +1,98 @@
+// The `caseconsultant` command.
+import { Command, Option } from 'commander';
+import { startPoller, startWeb, startWorkers, onShutdown, type Running } from './app.ts';
+import { getConfig } from './config.ts';
+import { createContext } from './context.ts';
+import { AppError } from './errors.ts';
+import { migrate } from './store/migrate.ts';
+import { openDb } from './store/open.ts';
+import { createUser, issueToken, type Role } from './store/users.ts';
+import { createAccount } from './store/accounts.ts';
+import { registerDraftCommand } from './drafting/cli.ts';
+import { registerKbCommands } from './kb/cli.ts';
+import { ensureMaildir } from './mail/sources/maildir.ts';
+import type { QueueName } from './queue/contracts.ts';
+
+const program = new Command('caseconsultant').description('Email coding consultant: grounded, reviewed answers to medical coding questions.');
+
+async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[]): Promise<void> {
+  const config = getConfig();
+  const ctx = await createContext(config, { migrate: true });
+  if (!config.IMAP_URL) ensureMaildir(config.paths.maildir);
+  const running: Running[] = [];
+  if (parts.includes('worker')) running.push(startWorkers(ctx, queues));
+  if (parts.includes('poller')) running.push(startPoller(ctx));
+  if (parts.includes('web')) {
+    const web = await startWeb(ctx);
+    running.push(web);
+    ctx.log.info({ url: config.PUBLIC_URL, port: web.port }, 'caseconsultant running');
+  }
+  onShutdown(ctx, running);
+}
+
+program.command('start').description('run web, poller and all workers in one process (npm start)').action(() => run(['web', 'poller', 'worker']));
+program.command('web').description('run the web console and API').action(() => run(['web']));
+program.command('poller').description('run the mailbox poller (exactly one per mailbox)').action(() => run(['poller']));
+program
+  .command('worker')
+  .description('run queue workers')
+  .addOption(new Option('--queues <names...>', 'queues to work').choices(['ingest', 'draft', 'notify', 'send']))
+  .action((opts: { queues?: QueueName[] }) => run(['worker'], opts.queues));
+
+program
+  .command('migrate')
+  .description('apply database migrations')
+  .action(async () => {
+    const db = await openDb(getConfig());
+    const applied = await migrate(db);
+    await db.close();
+    console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
+  });
+
+const users = program.command('users').description('manage reviewers, leads and admins');
+users
+  .command('add')
+  .description('create (or update) a user and print a new API token on the last line')
+  .requiredOption('--email <email>')
+  .requiredOption('--name <name>')
+  .addOption(new Option('--role <role>').choices(['reviewer', 'lead', 'admin']).makeOptionMandatory())
+  .option('--specialty <specialty...>', 'specialties (e.g. radiology surgery em hcpcs diagnosis)', [])
+  .option('--capacity <n>', 'open consultations at most', (v) => Number(v), 20)
+  .action(async (o: { email: string; name: string; role: Role; specialty: string[]; capacity: number }) => {
+    const db = await openDb(getConfig());
+    await migrate(db);
+    const user = await createUser(db, { email: o.email, name: o.name, role: o.role, specialties: o.specialty, capacity: o.capacity });
+    const token = await issueToken(db, user.id);
+    await db.close();
+    console.log(`user ${user.id} ${user.email} (${user.role}${user.specialties.length ? `; ${user.specialties.join(', ')}` : ''})`);
+    console.log('API token (shown once):');
+    console.log(token);
+  });
+
+const accounts = program.command('accounts').description('manage customer accounts');
+accounts
+  .command('add')
+  .description('create or update an account for a sender domain')
+  .requiredOption('--name <name>')
+  .requiredOption('--domain <domain>')
+  .addOption(new Option('--plan <plan>').choices(['guest', 'free', 'pro']).default('free'))
+  .action(async (o: { name: string; domain: string; plan: string }) => {
+    const db = await openDb(getConfig());
+    await migrate(db);
+    const id = await createAccount(db, { name: o.name, domain: o.domain.toLowerCase(), plan: o.plan });
+    await db.close();
+    console.log(`account ${id} ${o.domain} (${o.plan})`);
+  });
+
+registerDraftCommand(program);
+registerKbCommands(program, { dataDir: () => getConfig().paths.codesets });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof AppError) {
+    console.error(`caseconsultant: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}

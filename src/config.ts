@@ -1,0 +1,113 @@
+// The environment, parsed once into a frozen object. Every variable the project reads is here.
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError, ErrorCodes } from './errors.ts';
+
+const urlWithProtocols = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const optionalUrl = (protocols: string[]) =>
+  z.preprocess((v) => (v === '' ? undefined : v), urlWithProtocols(protocols).optional());
+
+const intInRange = (min: number, max: number, def: number) =>
+  z.preprocess(
+    (v) => (v === undefined || v === '' ? def : v),
+    z.coerce.number().int().min(min).max(max),
+  );
+
+const mailAddress = z
+  .string()
+  .trim()
+  .refine((v) => /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.?[^\s@<>]*>?$/.test(v), 'must be an address like "Name <consult@example.com>"');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().trim().min(1).default('var'),
+  IMAP_URL: optionalUrl(['imap:', 'imaps:']),
+  /** Mailbox the answered messages are moved to after they are stored; empty = only flagged \Seen. */
+  IMAP_ARCHIVE_MAILBOX: z.string().trim().default(''),
+  IMAP_SENT_MAILBOX: z.string().trim().default('Sent'),
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).default('redis://127.0.0.1:6379/0'),
+  QUEUE_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('cc'),
+  PORT: intInRange(0, 65535, 3000),
+  HOST: z.string().trim().default('127.0.0.1'),
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  MAIL_FROM: mailAddress.default('CaseConsultant <consult@caseconsultant.localhost>'),
+  /** Domain of the Message-IDs we create; defaults to MAIL_FROM's domain. */
+  MESSAGE_ID_DOMAIN: z.string().trim().default(''),
+  WORKER_CONCURRENCY: intInRange(1, 256, 8),
+  MAX_MESSAGE_BYTES: intInRange(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
+  MAX_RECIPIENTS: intInRange(1, 1000, 20),
+  AUTHSERV_ID: z.string().trim().default(''),
+  /** Hours a consultation may wait for its answer when the account's plan names none. */
+  DEFAULT_DUE_HOURS: intInRange(1, 24 * 30, 24),
+  /** Max attempts of a job before it ends failed and visible. */
+  JOB_ATTEMPTS: intInRange(1, 50, 5),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Omit<Env, 'DATA_DIR' | 'PUBLIC_URL' | 'MESSAGE_ID_DOMAIN'> {
+  DATA_DIR: string;
+  PUBLIC_URL: string;
+  MESSAGE_ID_DOMAIN: string;
+  /** The bare address part of MAIL_FROM. */
+  mailFromAddress: string;
+  /** Where the embedded defaults live. */
+  paths: { maildir: string; outbox: string; pglite: string; codesets: string };
+}
+
+export function addressOf(from: string): string {
+  const m = /<([^>]+)>/.exec(from);
+  return (m ? m[1] : from).trim().toLowerCase();
+}
+
+/** Parses an environment; throws AppError(CONFIG_INVALID) naming every bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new AppError(ErrorCodes.CONFIG_INVALID, `Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = result.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const mailFromAddress = addressOf(e.MAIL_FROM);
+  const config: Config = {
+    ...e,
+    DATA_DIR: dataDir,
+    PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    MESSAGE_ID_DOMAIN: e.MESSAGE_ID_DOMAIN || mailFromAddress.split('@')[1],
+    mailFromAddress,
+    paths: {
+      maildir: path.join(dataDir, 'mail', 'inbox'),
+      outbox: path.join(dataDir, 'outbox'),
+      pglite: path.join(dataDir, 'db'),
+      codesets: path.join(dataDir, 'codesets'),
+    },
+  };
+  return Object.freeze(config);
+}
+
+let cached: Readonly<Config> | null = null;
+
+/** The process's configuration, parsed from process.env on first use. */
+export function getConfig(): Readonly<Config> {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

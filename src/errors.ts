@@ -1,0 +1,41 @@
+// Every error code the project raises, in one place, so logs, API answers and the console agree.
+
+export const ErrorCodes = {
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  MESSAGE_UNPARSEABLE: 'MESSAGE_UNPARSEABLE',
+  MESSAGE_NOT_FOUND: 'MESSAGE_NOT_FOUND',
+  CONSULTATION_NOT_FOUND: 'CONSULTATION_NOT_FOUND',
+  WRONG_STATE: 'WRONG_STATE',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_REQUEST: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  KB_FILE_MALFORMED: 'KB_FILE_MALFORMED',
+  KB_NOT_LOADED: 'KB_NOT_LOADED',
+  SEND_FAILED_PERMANENT: 'SEND_FAILED_PERMANENT',
+  SEND_FAILED_TRANSIENT: 'SEND_FAILED_TRANSIENT',
+  MAILBOX_UNAVAILABLE: 'MAILBOX_UNAVAILABLE',
+  NO_REVIEWER: 'NO_REVIEWER',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** HTTP status for the codes the API can answer with. */
+export const httpStatusOf: Partial<Record<ErrorCode, number>> = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONSULTATION_NOT_FOUND: 404,
+  MESSAGE_NOT_FOUND: 404,
+  WRONG_STATE: 409,
+  BAD_REQUEST: 400,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'AppError';
+  }
+}

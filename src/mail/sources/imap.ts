@@ -1,0 +1,150 @@
+// The IMAP poller: IDLE on its own connection, plus a catch-up fetch by UID on every (re)connect and
+// every wake. Cursor = (UIDVALIDITY, last committed UID) in the database. ImapFlow does not reconnect
+// by itself, so each session is a new client, with backoff between them.
+import { ImapFlow } from 'imapflow';
+import type { AppContext } from '../../context.ts';
+import { getCursor, saveCursor } from '../../store/cursors.ts';
+import { acceptRaw } from '../accept.ts';
+import type { MailSource } from './maildir.ts';
+
+export interface ImapTarget {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  pass: string;
+  mailbox: string;
+}
+
+export function parseImapUrl(url: string): ImapTarget {
+  const u = new URL(url);
+  const secure = u.protocol === 'imaps:';
+  return {
+    host: u.hostname,
+    port: Number(u.port || (secure ? 993 : 143)),
+    secure,
+    user: decodeURIComponent(u.username),
+    pass: decodeURIComponent(u.password),
+    mailbox: decodeURIComponent(u.pathname.replace(/^\/+/, '')) || 'INBOX',
+  };
+}
+
+export const mailboxKey = (t: ImapTarget) => `imap:${t.user}@${t.host}:${t.port}/${t.mailbox}`;
+
+export function newImapClient(t: ImapTarget): ImapFlow {
+  return new ImapFlow({
+    host: t.host,
+    port: t.port,
+    secure: t.secure,
+    auth: { user: t.user, pass: t.pass },
+    logger: false,
+    disableAutoIdle: true,
+    // IDLE is restarted at least this often, and each restart runs a catch-up: a safety net for a
+    // notification the server never sent.
+    maxIdleTime: 60_000,
+  });
+}
+
+const BATCH = 200;
+
+export interface ImapSourceOptions {
+  archiveMailbox?: string;
+  onCycle?: (stored: number) => void;
+}
+
+export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'>, target: ImapTarget, opts: ImapSourceOptions = {}): MailSource {
+  const key = mailboxKey(target);
+  let stopped = false;
+  let client: ImapFlow | null = null;
+  let wakeSleep: (() => void) | null = null;
+
+  async function catchUp(c: ImapFlow, uidvalidity: number): Promise<number> {
+    const cursor = await getCursor(ctx.db, key);
+    let last = cursor && cursor.uidvalidity === uidvalidity ? cursor.lastUid : 0;
+    if (cursor && cursor.uidvalidity !== uidvalidity) {
+      // A new UIDVALIDITY renumbers the mailbox; dedup by content hash and Message-ID keeps this safe.
+      ctx.log.warn({ mailbox: key, old: cursor.uidvalidity, new: uidvalidity }, 'UIDVALIDITY changed, cursor reset');
+    }
+    const found = await c.search({ uid: `${last + 1}:*` }, { uid: true });
+    const uids = (found || []).filter((u) => u > last).sort((a, b) => a - b);
+    let stored = 0;
+    for (let i = 0; i < uids.length; i += BATCH) {
+      const batch = uids.slice(i, i + BATCH);
+      const messages: { uid: number; source: Buffer }[] = [];
+      // No IMAP command may run inside the fetch iterator, so collect first, then store.
+      for await (const m of c.fetch(batch.join(','), { uid: true, source: true }, { uid: true })) {
+        if (m.source) messages.push({ uid: m.uid, source: m.source });
+      }
+      messages.sort((a, b) => a.uid - b.uid);
+      for (const m of messages) {
+        await acceptRaw(ctx, { mailbox: key, uidvalidity, uid: m.uid, raw: m.source });
+        stored++;
+      }
+      // Durable and enqueued: only now is the message flagged, moved and the cursor moved on.
+      const done = messages.map((m) => m.uid);
+      if (done.length) {
+        await c.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
+        if (opts.archiveMailbox) await c.messageMove(done.join(','), opts.archiveMailbox, { uid: true });
+        last = Math.max(last, ...done);
+        await saveCursor(ctx.db, key, { uidvalidity, lastUid: last });
+      }
+    }
+    if (!cursor || cursor.uidvalidity !== uidvalidity) await saveCursor(ctx.db, key, { uidvalidity, lastUid: last });
+    return stored;
+  }
+
+  async function session(): Promise<void> {
+    const c = newImapClient(target);
+    client = c;
+    c.on('error', (err: Error) => ctx.log.warn({ mailbox: key, err: { message: err.message } }, 'imap error'));
+    let pending = true;
+    c.on('exists', () => {
+      pending = true;
+      // Any command ends IDLE; the loop below then catches up.
+      if (c.idling) c.noop().catch(() => {});
+    });
+    await c.connect();
+    try {
+      const mb = await c.mailboxOpen(target.mailbox);
+      const uidvalidity = Number(mb.uidValidity);
+      ctx.log.info({ mailbox: key }, 'imap connected');
+      backoff = 500;
+      while (!stopped && c.usable) {
+        pending = false;
+        const n = await catchUp(c, uidvalidity);
+        opts.onCycle?.(n);
+        if (pending || stopped) continue;
+        await c.idle();
+      }
+    } finally {
+      await c.logout().catch(() => {});
+      c.close();
+    }
+  }
+
+  let backoff = 500;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await session();
+      } catch (err) {
+        if (!stopped) ctx.log.warn({ mailbox: key, err: { message: (err as Error).message } }, 'imap session ended');
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        wakeSleep = resolve;
+        setTimeout(resolve, backoff);
+      });
+      backoff = Math.min(backoff * 2, 30_000);
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      wakeSleep?.();
+      if (client) await client.logout().catch(() => client?.close());
+      await loop;
+    },
+  };
+}

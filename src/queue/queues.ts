@@ -1,0 +1,63 @@
+// Connections and producers. Workers get connections that retry forever; producers fail fast
+// (BullMQ "going to production"), so an API call never hangs on a missing Redis.
+import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import type { Config } from '../config.ts';
+import { contracts, jobIds, QueueNames, type JobDataOf, type QueueName } from './contracts.ts';
+
+export function redisConnection(url: string, role: 'worker' | 'producer'): ConnectionOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: Number(u.pathname.replace('/', '') || 0),
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    retryStrategy: (times: number) => Math.min(200 * 2 ** Math.min(times, 6), 10_000),
+  };
+}
+
+export function defaultJobOptions(config: Pick<Config, 'JOB_ATTEMPTS'>): DefaultJobOptions {
+  return {
+    attempts: config.JOB_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 1000 },
+    // Completed jobs are kept a while so a duplicate enqueue within that window is a no-op;
+    // failed ones stay visible (the database keeps the truth either way).
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  };
+}
+
+export class Producers {
+  private readonly queues = new Map<QueueName, Queue>();
+  constructor(private readonly config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'JOB_ATTEMPTS'>) {}
+
+  queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, {
+        connection: redisConnection(this.config.REDIS_URL, 'producer'),
+        prefix: this.config.QUEUE_PREFIX,
+        defaultJobOptions: defaultJobOptions(this.config),
+      });
+      q.on('error', () => {});
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  /** Validates the data against its contract and enqueues it under its deterministic id. */
+  async add<K extends QueueName>(name: K, data: JobDataOf[K]): Promise<void> {
+    const parsed = contracts[name].parse(data) as JobDataOf[K];
+    await this.queue(name).add(name, parsed, { jobId: (jobIds[name] as (d: JobDataOf[K]) => string)(parsed) });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}
+
+export const allQueues = Object.values(QueueNames);

@@ -1,0 +1,28 @@
+// Runs one queue's handler with validated job data, retries with backoff, and a clean close.
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { AppContext } from '../context.ts';
+import { contracts, type JobDataOf, type QueueName } from './contracts.ts';
+import { redisConnection } from './queues.ts';
+
+export type Handler<K extends QueueName> = (ctx: AppContext, data: JobDataOf[K], job: Job) => Promise<unknown>;
+
+export function startWorker<K extends QueueName>(ctx: AppContext, name: K, handler: Handler<K>, concurrency = ctx.config.WORKER_CONCURRENCY): Worker {
+  const worker = new Worker(
+    name,
+    async (job) => {
+      const parsed = contracts[name].safeParse(job.data);
+      // A job that breaks its contract can never succeed: fail it at once, visibly.
+      if (!parsed.success) throw new UnrecoverableError(`job ${job.id} breaks the ${name} contract`);
+      return handler(ctx, parsed.data as JobDataOf[K], job);
+    },
+    {
+      connection: redisConnection(ctx.config.REDIS_URL, 'worker'),
+      prefix: ctx.config.QUEUE_PREFIX,
+      concurrency,
+      autorun: true,
+    },
+  );
+  worker.on('failed', (job, err) => ctx.log.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: { message: err.message } }, 'job failed'));
+  worker.on('error', (err) => ctx.log.error({ queue: name, err: { message: err.message } }, 'worker error'));
+  return worker;
+}

@@ -1,0 +1,31 @@
+// The web process: JSON API, health, and (later) the console.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { AppError, httpStatusOf } from '../errors.ts';
+import { registerApi } from './api.ts';
+
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: true });
+
+  app.setErrorHandler((error, _req, reply) => {
+    const err = error as Error & { statusCode?: number };
+    if (err instanceof AppError) {
+      reply.code(httpStatusOf[err.code] ?? 400).send({ error: { code: err.code, message: err.message } });
+      return;
+    }
+    const status = err.statusCode;
+    if (status && status >= 400 && status < 500) {
+      reply.code(status).send({ error: { code: 'BAD_REQUEST', message: err.message } });
+      return;
+    }
+    ctx.log.error({ err: { message: err.message, stack: err.stack } }, 'request failed');
+    reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  registerApi(app, ctx);
+  return app;
+}

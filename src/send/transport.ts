@@ -1,0 +1,58 @@
+// Nodemailer transports: SMTP when SMTP_URL is set, else .eml files in DATA_DIR/outbox.
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import type { Config } from '../config.ts';
+
+export interface SendResult {
+  accepted: string[];
+  response: string;
+}
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'file';
+  send(message: Mail.Options): Promise<SendResult>;
+  close(): void;
+}
+
+export function createTransport(config: Pick<Config, 'SMTP_URL' | 'paths'>): MailTransport {
+  if (config.SMTP_URL) {
+    const u = new URL(config.SMTP_URL);
+    const t = nodemailer.createTransport({
+      host: u.hostname,
+      port: Number(u.port || (u.protocol === 'smtps:' ? 465 : 587)),
+      secure: u.protocol === 'smtps:',
+      auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+      // Loopback test servers speak no TLS; anything else must offer it when it advertises it.
+      ignoreTLS: ['127.0.0.1', 'localhost', '::1'].includes(u.hostname) && u.searchParams.get('tls') !== 'require',
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 30_000,
+    });
+    return {
+      kind: 'smtp',
+      async send(message) {
+        const info = await t.sendMail(message);
+        return { accepted: (info.accepted as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address)), response: info.response };
+      },
+      close: () => t.close(),
+    };
+  }
+  const dir = config.paths.outbox;
+  const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    kind: 'file',
+    async send(message) {
+      const info = await t.sendMail(message);
+      fs.mkdirSync(dir, { recursive: true });
+      const name = String(message.messageId ?? info.messageId).replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
+      const file = path.join(dir, `${name}.eml`);
+      // Write then rename, so a reader never sees half a message and a retry overwrites the same file.
+      fs.writeFileSync(`${file}.tmp`, info.message as Buffer);
+      fs.renameSync(`${file}.tmp`, file);
+      return { accepted: [String(message.to)], response: `250 written ${path.basename(file)}` };
+    },
+    close: () => {},
+  };
+}

@@ -1,0 +1,175 @@
+import crypto from 'node:crypto';
+import type { Queryable } from './db.ts';
+
+export const OPEN_STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved'] as const;
+
+export interface ConsultationRow {
+  id: number;
+  ticket_no: number;
+  status: string;
+  round: number;
+  subject: string;
+  from_address: string;
+  from_name: string | null;
+  contact_id: number | null;
+  account_id: number | null;
+  specialty: string | null;
+  assignee_id: number | null;
+  reply_token: string;
+  root_message_id: string | null;
+  root_references: string | null;
+  due_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ThreadMessage {
+  id: number;
+  direction: 'in' | 'out';
+  message_id: string | null;
+  references_header: string | null;
+  subject: string;
+  body_text: string;
+  phi_kinds: string[];
+  created_at: Date;
+}
+
+export async function createConsultation(
+  q: Queryable,
+  c: {
+    subject: string;
+    fromAddress: string;
+    fromName: string | null;
+    contactId: number | null;
+    accountId: number | null;
+    rootMessageId: string | null;
+    rootReferences: string | null;
+    dueAt: Date | null;
+  },
+): Promise<ConsultationRow> {
+  const r = await q.query<ConsultationRow>(
+    `INSERT INTO consultations (status, subject, from_address, from_name, contact_id, account_id, reply_token, root_message_id, root_references, due_at)
+     VALUES ('received', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+    [c.subject, c.fromAddress, c.fromName, c.contactId, c.accountId, crypto.randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x'), c.rootMessageId, c.rootReferences, c.dueAt],
+  );
+  return r.rows[0];
+}
+
+export async function getConsultation(q: Queryable, id: number, forUpdate = false): Promise<ConsultationRow | null> {
+  const r = await q.query<ConsultationRow>(`SELECT * FROM consultations WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return r.rows[0] ?? null;
+}
+
+export async function setConsultation(
+  q: Queryable,
+  id: number,
+  f: Partial<{ status: string; round: number; specialty: string | null; assignee_id: number | null; due_at: Date | null }>,
+): Promise<void> {
+  const keys = Object.keys(f) as (keyof typeof f)[];
+  if (!keys.length) return;
+  const sets = keys.map((k, i) => `${k} = $${i + 2}`).join(', ');
+  await q.query(`UPDATE consultations SET ${sets}, updated_at = now() WHERE id = $1`, [id, ...keys.map((k) => f[k])]);
+}
+
+export async function addThreadMessage(
+  q: Queryable,
+  m: {
+    consultationId: number;
+    direction: 'in' | 'out';
+    inboundId?: number | null;
+    outboundId?: number | null;
+    messageId: string | null;
+    references?: string | null;
+    subject: string;
+    bodyText: string;
+    phiKinds?: string[];
+  },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO consultation_messages (consultation_id, direction, inbound_id, outbound_id, message_id, references_header, subject, body_text, phi_kinds)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+    [m.consultationId, m.direction, m.inboundId ?? null, m.outboundId ?? null, m.messageId, m.references ?? null, m.subject, m.bodyText, m.phiKinds ?? []],
+  );
+}
+
+export async function thread(q: Queryable, consultationId: number): Promise<ThreadMessage[]> {
+  const r = await q.query<ThreadMessage>(
+    'SELECT id, direction, message_id, references_header, subject, body_text, phi_kinds, created_at FROM consultation_messages WHERE consultation_id = $1 ORDER BY id',
+    [consultationId],
+  );
+  return r.rows;
+}
+
+/** Consultations that own any of these Message-IDs, in or out. */
+export async function consultationsByMessageIds(q: Queryable, ids: string[]): Promise<Pick<ConsultationRow, 'id' | 'account_id' | 'status' | 'from_address'>[]> {
+  if (!ids.length) return [];
+  const r = await q.query<Pick<ConsultationRow, 'id' | 'account_id' | 'status' | 'from_address'>>(
+    `SELECT DISTINCT c.id, c.account_id, c.status, c.from_address FROM consultation_messages m JOIN consultations c ON c.id = m.consultation_id
+     WHERE m.message_id = ANY($1::text[])
+     UNION SELECT c.id, c.account_id, c.status, c.from_address FROM outbound_messages o JOIN consultations c ON c.id = o.consultation_id
+     WHERE o.message_id = ANY($1::text[])`,
+    [ids],
+  );
+  return r.rows;
+}
+
+export async function consultationByToken(q: Queryable, token: string) {
+  const r = await q.query<Pick<ConsultationRow, 'id' | 'account_id' | 'status' | 'from_address'>>(
+    'SELECT id, account_id, status, from_address FROM consultations WHERE reply_token = $1',
+    [token],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function consultationByTicket(q: Queryable, ticketNo: number) {
+  const r = await q.query<Pick<ConsultationRow, 'id' | 'account_id' | 'status' | 'from_address'>>(
+    'SELECT id, account_id, status, from_address FROM consultations WHERE ticket_no = $1',
+    [ticketNo],
+  );
+  return r.rows[0] ?? null;
+}
+
+export interface ConsultationListItem {
+  id: number;
+  ticket: string;
+  status: string;
+  subject: string;
+  from: string;
+  assignee: { id: number; name: string } | null;
+  specialty: string | null;
+  dueAt: string | null;
+  createdAt: string;
+}
+
+export const formatTicketNo = (n: number) => `CC-${String(n).padStart(6, '0')}`;
+
+export async function listConsultations(q: Queryable, f: { status?: string; assigneeId?: number; limit?: number }): Promise<ConsultationListItem[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.status) {
+    params.push(f.status);
+    where.push(`c.status = $${params.length}`);
+  }
+  if (f.assigneeId) {
+    params.push(f.assigneeId);
+    where.push(`c.assignee_id = $${params.length}`);
+  }
+  params.push(Math.min(f.limit ?? 200, 1000));
+  const r = await q.query<ConsultationRow & { assignee_name: string | null }>(
+    `SELECT c.*, u.name AS assignee_name FROM consultations c LEFT JOIN users u ON u.id = c.assignee_id
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY c.due_at NULLS LAST, c.id LIMIT $${params.length}`,
+    params,
+  );
+  return r.rows.map((c) => ({
+    id: c.id,
+    ticket: formatTicketNo(c.ticket_no),
+    status: c.status,
+    subject: c.subject,
+    from: c.from_address,
+    assignee: c.assignee_id ? { id: c.assignee_id, name: c.assignee_name ?? '' } : null,
+    specialty: c.specialty,
+    dueAt: c.due_at ? new Date(c.due_at).toISOString() : null,
+    createdAt: new Date(c.created_at).toISOString(),
+  }));
+}

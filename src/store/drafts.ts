@@ -1,0 +1,48 @@
+import type { Queryable } from './db.ts';
+
+export interface DraftRow {
+  id: number;
+  consultation_id: number;
+  round: number;
+  version: number;
+  subject: string;
+  body_text: string;
+  facts: Record<string, unknown>;
+  author_id: number | null;
+  created_at: Date;
+}
+
+/** The engine's draft for a round; a retry of the same job finds the row already there. */
+export async function saveEngineDraft(
+  q: Queryable,
+  d: { consultationId: number; round: number; subject: string; bodyText: string; facts: unknown },
+): Promise<DraftRow> {
+  await q.query(
+    `INSERT INTO drafts (consultation_id, round, version, subject, body_text, facts) VALUES ($1, $2, 1, $3, $4, $5)
+     ON CONFLICT (consultation_id, round, version) DO NOTHING`,
+    [d.consultationId, d.round, d.subject, d.bodyText, JSON.stringify(d.facts)],
+  );
+  return (await currentDraft(q, d.consultationId, d.round))!;
+}
+
+/** A reviewer's edit: a new version of the round's draft. */
+export async function saveEditedDraft(
+  q: Queryable,
+  d: { consultationId: number; round: number; subject: string; bodyText: string; facts: unknown; authorId: number },
+): Promise<DraftRow> {
+  const r = await q.query<DraftRow>(
+    `INSERT INTO drafts (consultation_id, round, version, subject, body_text, facts, author_id)
+     SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6 FROM drafts WHERE consultation_id = $1 AND round = $2
+     RETURNING *`,
+    [d.consultationId, d.round, d.subject, d.bodyText, JSON.stringify(d.facts), d.authorId],
+  );
+  return r.rows[0];
+}
+
+export async function currentDraft(q: Queryable, consultationId: number, round?: number): Promise<DraftRow | null> {
+  const r = await q.query<DraftRow>(
+    `SELECT * FROM drafts WHERE consultation_id = $1 ${round ? 'AND round = $2' : ''} ORDER BY round DESC, version DESC LIMIT 1`,
+    round ? [consultationId, round] : [consultationId],
+  );
+  return r.rows[0] ?? null;
+}

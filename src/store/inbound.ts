@@ -1,0 +1,77 @@
+import type { Queryable } from './db.ts';
+
+export interface InboundRow {
+  id: number;
+  mailbox: string;
+  uidvalidity: number;
+  uid: number;
+  sha256: string;
+  raw: Buffer;
+  size: number;
+  status: string;
+  kind: string | null;
+  reason: string | null;
+  error: string | null;
+  message_id: string | null;
+  attempts: number;
+  consultation_id: number | null;
+  received_at: Date;
+}
+
+export interface NewInbound {
+  mailbox: string;
+  uidvalidity: number;
+  uid: number;
+  sourceKey?: string | null;
+  sha256: string;
+  raw: Buffer;
+}
+
+/**
+ * Stores raw bytes once. A second copy (same mailbox position or same bytes) returns the first row,
+ * so the caller can still make sure its job exists.
+ */
+export async function storeInbound(q: Queryable, m: NewInbound): Promise<{ id: number; created: boolean; status: string }> {
+  const ins = await q.query<{ id: number; status: string }>(
+    `INSERT INTO inbound_messages (mailbox, uidvalidity, uid, source_key, sha256, raw, size)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT DO NOTHING RETURNING id, status`,
+    [m.mailbox, m.uidvalidity, m.uid, m.sourceKey ?? null, m.sha256, m.raw, m.raw.length],
+  );
+  if (ins.rows[0]) return { ...ins.rows[0], created: true };
+  const existing = await q.query<{ id: number; status: string }>(
+    `SELECT id, status FROM inbound_messages WHERE sha256 = $1 OR (mailbox = $2 AND uidvalidity = $3 AND uid = $4) ORDER BY id LIMIT 1`,
+    [m.sha256, m.mailbox, m.uidvalidity, m.uid],
+  );
+  return { ...existing.rows[0], created: false };
+}
+
+export async function getInbound(q: Queryable, id: number): Promise<InboundRow | null> {
+  const r = await q.query<InboundRow>('SELECT * FROM inbound_messages WHERE id = $1', [id]);
+  return r.rows[0] ?? null;
+}
+
+export async function countInboundAttempt(q: Queryable, id: number): Promise<number> {
+  const r = await q.query<{ attempts: number }>('UPDATE inbound_messages SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts', [id]);
+  return r.rows[0]?.attempts ?? 0;
+}
+
+export async function finishInbound(
+  q: Queryable,
+  id: number,
+  f: { status: string; kind?: string | null; reason?: string | null; error?: string | null; messageId?: string | null; consultationId?: number | null },
+): Promise<void> {
+  await q.query(
+    `UPDATE inbound_messages SET status = $2, kind = $3, reason = $4, error = $5, message_id = COALESCE($6, message_id),
+       consultation_id = COALESCE($7, consultation_id), processed_at = now() WHERE id = $1`,
+    [id, f.status, f.kind ?? null, f.reason ?? null, f.error ?? null, f.messageId ?? null, f.consultationId ?? null],
+  );
+}
+
+export async function listInboundByStatus(q: Queryable, status: string, limit = 100): Promise<InboundRow[]> {
+  const r = await q.query<InboundRow>(
+    'SELECT id, mailbox, uidvalidity, uid, sha256, size, status, kind, reason, error, message_id, attempts, consultation_id, received_at FROM inbound_messages WHERE status = $1 ORDER BY id LIMIT $2',
+    [status, limit],
+  );
+  return r.rows;
+}

@@ -1,0 +1,95 @@
+// The embedded defaults, as `npm start` runs them: Maildir inbox, PGlite, .eml outbox, one process.
+import assert from 'node:assert/strict';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { simpleParser } from 'mailparser';
+import { freePort, waitFor } from '../support/net.ts';
+import { uniquePrefix } from '../support/pg.ts';
+import { obliterateQueues } from '../support/app.ts';
+
+const run = promisify(execFile);
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const bin = path.resolve('bin/caseconsultant.js');
+
+describe('embedded defaults: Maildir + PGlite + .eml outbox', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-embedded-'));
+  const prefix = uniquePrefix();
+  let port: number;
+  let child: ChildProcess;
+  let token: string;
+  const env = () => ({ ...process.env, DATA_DIR: dataDir, QUEUE_PREFIX: prefix, PORT: String(port), REDIS_URL, LOG_LEVEL: 'warn', IMAP_URL: '', SMTP_URL: '', DATABASE_URL: '' });
+
+  before(async () => {
+    port = await freePort();
+    const added = await run(process.execPath, [bin, 'users', 'add', '--email', 'lee@reviewers.example', '--name', 'Lee Lead', '--role', 'lead'], { env: env() });
+    token = added.stdout.trim().split('\n').at(-1)!;
+    assert.match(token, /^cc_[A-Za-z0-9_-]{20,}$/, 'the token is alone on the last line');
+    child = spawn(process.execPath, [bin, 'start'], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.once('exit', (code) => {
+      if (code) console.error(`start exited ${code}: ${stderr.slice(-2000)}`);
+    });
+    await waitFor('web up', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000, 200);
+  });
+
+  after(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await obliterateQueues(REDIS_URL, prefix);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const api = async (p: string, init: RequestInit = {}) => {
+    const res = await fetch(`http://127.0.0.1:${port}${p}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    return { status: res.status, body: await res.json() };
+  };
+
+  it('turns a file dropped in the Maildir into an approved .eml reply, then stops on SIGTERM', async () => {
+    const inbox = path.join(dataDir, 'mail', 'inbox');
+    const raw = [
+      'From: Sam Biller <sam@billing.example>',
+      'To: consult@caseconsultant.localhost',
+      'Subject: Is M80.08 billable?',
+      'Message-ID: <emb-1@billing.example>',
+      `Date: ${new Date().toUTCString()}`,
+      '',
+      'Is M80.08 billable or do I need a 7th character?',
+      '',
+    ].join('\r\n');
+    fs.writeFileSync(path.join(inbox, 'tmp', 'q1.eml'), raw);
+    fs.renameSync(path.join(inbox, 'tmp', 'q1.eml'), path.join(inbox, 'new', '1700000000.q1.host'));
+
+    const item = await waitFor('awaiting_review', async () => {
+      const r = await api('/api/consultations?status=awaiting_review');
+      return r.body[0];
+    }, 60_000, 200);
+    assert.equal(item.subject, 'Is M80.08 billable?');
+    assert.equal(fs.readdirSync(path.join(inbox, 'new')).length, 0, 'the message left new/');
+    assert.equal(fs.readdirSync(path.join(inbox, 'cur')).length, 1, 'and sits in cur/ as seen');
+
+    const approved = await api(`/api/consultations/${item.id}/approve`, { method: 'POST', body: JSON.stringify({}) });
+    assert.equal(approved.status, 202);
+
+    const outbox = path.join(dataDir, 'outbox');
+    const files = await waitFor('two .eml files (ack and answer)', () => {
+      const f = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((n) => n.endsWith('.eml')) : [];
+      return f.length >= 2 ? f : null;
+    }, 30_000, 100);
+    const parsed = await Promise.all(files.map((f) => simpleParser(fs.readFileSync(path.join(outbox, f)))));
+    const answer = parsed.find((m) => m.headers.get('auto-submitted') === undefined)!;
+    assert.ok(answer, 'the answer is there');
+    assert.equal(answer.inReplyTo, '<emb-1@billing.example>');
+    assert.equal(answer.subject, `Re: [${item.ticket}] Is M80.08 billable?`);
+    assert.match(answer.text ?? '', /M80\.08/);
+
+    const started = Date.now();
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    assert.equal(code, 0);
+    assert.ok(Date.now() - started < 25_000, 'graceful shutdown within 25 s');
+  });
+});

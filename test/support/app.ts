@@ -1,0 +1,69 @@
+// The whole application in the test process, on the real servers the test started.
+import { Queue } from 'bullmq';
+import { startPoller, startWeb, startWorkers, type Running } from '../../src/app.ts';
+import { parseConfig, type Config } from '../../src/config.ts';
+import { closeContext, createContext, type AppContext } from '../../src/context.ts';
+import { allQueues, redisConnection } from '../../src/queue/queues.ts';
+import { createUser, issueToken, type Role } from '../../src/store/users.ts';
+
+export interface TestApp {
+  ctx: AppContext;
+  config: Readonly<Config>;
+  baseUrl: string;
+  api(path: string, init?: { method?: string; token?: string | null; body?: unknown }): Promise<{ status: number; body: any }>;
+  addUser(u: { email: string; name: string; role: Role; specialties?: string[] }): Promise<{ id: number; token: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string>, parts: { web?: boolean; poller?: boolean; workers?: boolean } = {}): Promise<TestApp> {
+  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ...env });
+  const ctx = await createContext(config, { migrate: true });
+  const running: Running[] = [];
+  if (parts.workers !== false) running.push(startWorkers(ctx));
+  if (parts.poller !== false) running.push(startPoller(ctx));
+  let port = 0;
+  if (parts.web !== false) {
+    const web = await startWeb(ctx);
+    port = web.port!;
+    running.push(web);
+  }
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let defaultToken: string | null = null;
+  return {
+    ctx,
+    config,
+    baseUrl,
+    async api(path, init = {}) {
+      const token = init.token === undefined ? defaultToken : init.token;
+      const res = await fetch(baseUrl + path, {
+        method: init.method ?? 'GET',
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async addUser(u) {
+      const user = await createUser(ctx.db, { ...u, specialties: u.specialties ?? [] });
+      const token = await issueToken(ctx.db, user.id);
+      defaultToken ??= token;
+      return { id: user.id, token };
+    },
+    async stop() {
+      for (const r of running.reverse()) await r.stop();
+      await closeContext(ctx);
+    },
+  };
+}
+
+/** Removes every queue key of a test prefix from Redis. */
+export async function obliterateQueues(redisUrl: string, prefix: string): Promise<void> {
+  for (const name of allQueues) {
+    const q = new Queue(name, { connection: redisConnection(redisUrl, 'worker'), prefix });
+    await q.obliterate({ force: true }).catch(() => {});
+    await q.close();
+  }
+}

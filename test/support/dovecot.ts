@@ -1,0 +1,81 @@
+// A real Dovecot on loopback for a test run: own config, own users, own Maildir tree.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from './net.ts';
+
+export interface Dovecot {
+  port: number;
+  root: string;
+  users: Record<string, string>;
+  imapUrl(user: string, mailbox?: string): string;
+  maildir(user: string): string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export function dovecotBinary(): string | null {
+  for (const p of ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot']) if (fs.existsSync(p)) return p;
+  return null;
+}
+
+export async function startDovecot(users: Record<string, string> = { 'consult@example.test': 'consult-pass', 'reviewer@example.test': 'reviewer-pass' }): Promise<Dovecot> {
+  const bin = dovecotBinary();
+  if (!bin) throw new Error('dovecot is not installed: apt-get install -y dovecot-imapd dovecot-core (.ci/run does this)');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-dovecot-'));
+  const port = await freePort();
+  const isRoot = process.getuid?.() === 0;
+  const mailUser = isRoot ? 'nobody' : os.userInfo().username;
+  const mailGroup = isRoot ? 'nogroup' : execFileSync('id', ['-gn']).toString().trim();
+  for (const d of ['run', 'state', 'mail']) fs.mkdirSync(path.join(root, d), { recursive: true });
+  fs.writeFileSync(path.join(root, 'users'), Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}`).join('\n') + '\n');
+  const conf = fs
+    .readFileSync(path.join(here, 'dovecot.conf.tmpl'), 'utf8')
+    .replaceAll('@ROOT@', root)
+    .replaceAll('@PORT@', String(port))
+    .replaceAll('@MAILUSER@', mailUser)
+    .replaceAll('@MAILGROUP@', mailGroup);
+  const confFile = path.join(root, 'dovecot.conf');
+  fs.writeFileSync(confFile, conf);
+  if (isRoot) {
+    fs.chmodSync(root, 0o755);
+    execFileSync('chown', ['-R', `${mailUser}:${mailGroup}`, path.join(root, 'mail')]);
+  }
+  let child: ChildProcess | null = null;
+  const launch = async () => {
+    child = spawn(bin, ['-F', '-c', confFile], { stdio: 'ignore' });
+    await waitForPort(port, 10_000);
+  };
+  await launch();
+  const stopChild = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+      setTimeout(() => c.kill('SIGKILL'), 5000).unref();
+    });
+  };
+  return {
+    port,
+    root,
+    users,
+    imapUrl: (user, mailbox = 'INBOX') => `imap://${encodeURIComponent(user)}:${encodeURIComponent(users[user])}@127.0.0.1:${port}/${mailbox}`,
+    maildir: (user) => {
+      const [local, domain] = user.split('@');
+      return path.join(root, 'mail', domain, local, 'Maildir');
+    },
+    async stop() {
+      await stopChild();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+    async restart() {
+      await stopChild();
+      await launch();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseConfig } from '../../src/config.ts';
+import { AppError } from '../../src/errors.ts';
+
+describe('config', () => {
+  it('falls back to the embedded defaults', () => {
+    const c = parseConfig({});
+    assert.equal(c.IMAP_URL, undefined);
+    assert.equal(c.SMTP_URL, undefined);
+    assert.equal(c.DATABASE_URL, undefined);
+    assert.equal(c.REDIS_URL, 'redis://127.0.0.1:6379/0');
+    assert.equal(c.PORT, 3000);
+    assert.equal(c.QUEUE_PREFIX, 'cc');
+    assert.equal(c.DATA_DIR, path.resolve('var'));
+    assert.equal(c.paths.maildir, path.resolve('var/mail/inbox'));
+    assert.equal(c.paths.outbox, path.resolve('var/outbox'));
+    assert.equal(c.paths.pglite, path.resolve('var/db'));
+    assert.equal(c.PUBLIC_URL, 'http://localhost:3000');
+    assert.equal(c.mailFromAddress, 'consult@caseconsultant.localhost');
+    assert.equal(c.MESSAGE_ID_DOMAIN, 'caseconsultant.localhost');
+    assert.ok(Object.isFrozen(c));
+  });
+
+  it('reads the documented variables', () => {
+    const c = parseConfig({
+      IMAP_URL: 'imaps://user%40example.com:pw@mail.example.com:993/INBOX',
+      SMTP_URL: 'smtp://u:p@smtp.example.com:587',
+      DATABASE_URL: 'postgres://cc@db.example.com/cc',
+      REDIS_URL: 'redis://cache.example.com:6380/2',
+      QUEUE_PREFIX: 'prod-1',
+      PORT: '8080',
+      PUBLIC_URL: 'https://cc.example.com/',
+      MAIL_FROM: 'Coding Desk <desk@example.com>',
+      DATA_DIR: '/srv/cc',
+    });
+    assert.equal(c.PORT, 8080);
+    assert.equal(c.PUBLIC_URL, 'https://cc.example.com');
+    assert.equal(c.mailFromAddress, 'desk@example.com');
+    assert.equal(c.MESSAGE_ID_DOMAIN, 'example.com');
+    assert.equal(c.paths.outbox, '/srv/cc/outbox');
+  });
+
+  const bad: [string, Record<string, string>][] = [
+    ['IMAP_URL', { IMAP_URL: 'http://mail.example.com' }],
+    ['SMTP_URL', { SMTP_URL: 'not a url' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x@y/z' }],
+    ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: 'eighty' }],
+    ['QUEUE_PREFIX', { QUEUE_PREFIX: 'a:b' }],
+    ['MAIL_FROM', { MAIL_FROM: 'nobody' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'ftp://x' }],
+  ];
+  for (const [name, env] of bad) {
+    it(`stops on a bad ${name} and names it`, () => {
+      assert.throws(
+        () => parseConfig(env),
+        (err: unknown) => err instanceof AppError && err.code === 'CONFIG_INVALID' && err.message.includes(name),
+      );
+    });
+  }
+
+  it('treats empty optional URLs as unset', () => {
+    const c = parseConfig({ IMAP_URL: '', SMTP_URL: '', DATABASE_URL: '' });
+    assert.equal(c.IMAP_URL, undefined);
+    assert.equal(c.DATABASE_URL, undefined);
+  });
+});

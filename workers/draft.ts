@@ -1,0 +1,48 @@
+// draft: write the engine's draft for the consultation's current round and route it to a reviewer.
+import type { AppContext } from '../src/context.ts';
+import { buildDraft } from '../src/drafting/draft.ts';
+import { pickReviewer } from '../src/drafting/route.ts';
+import { getKnowledgeBase } from '../src/kb/index.ts';
+import type { DraftJob } from '../src/queue/contracts.ts';
+import { audit } from '../src/store/audit.ts';
+import { getConsultation, setConsultation, thread } from '../src/store/consultations.ts';
+import { saveEngineDraft } from '../src/store/drafts.ts';
+import { reviewersWithLoad } from '../src/store/users.ts';
+
+export async function handleDraft(ctx: AppContext, data: DraftJob): Promise<string> {
+  const c = await getConsultation(ctx.db, data.consultationId);
+  if (!c) return 'gone';
+  // A newer round supersedes this job; a finished round needs nothing more.
+  if (c.round !== data.round) return 'stale-round';
+  if (c.status !== 'received' && c.status !== 'drafting') return `already-${c.status}`;
+  await setConsultation(ctx.db, c.id, { status: 'drafting' });
+
+  const messages = await thread(ctx.db, c.id);
+  // The whole customer side of the thread, newest last: a follow-up often only adds a detail.
+  const text = messages.filter((m) => m.direction === 'in').map((m) => m.body_text).join('\n\n');
+  const kb = await getKnowledgeBase({ importDir: ctx.config.paths.codesets });
+  const result = buildDraft({ subject: c.subject, text }, kb);
+
+  const reviewers = await reviewersWithLoad(ctx.db);
+  const assignee =
+    c.assignee_id ??
+    pickReviewer(
+      result.specialty,
+      reviewers.map((r) => ({ id: String(r.id), specialties: r.specialties, openCount: r.open_count, capacity: r.capacity, active: r.active, available: r.available })),
+    );
+  const assigneeId = assignee == null ? null : Number(assignee);
+
+  await ctx.db.tx(async (q) => {
+    await saveEngineDraft(q, {
+      consultationId: c.id,
+      round: c.round,
+      subject: result.draft?.subject ?? c.subject,
+      bodyText: result.draft?.text ?? '',
+      facts: { codes: result.codes, modifiers: result.modifiers, dateOfService: result.dateOfService, intents: result.intents, edits: result.edits, specialty: result.specialty },
+    });
+    await setConsultation(q, c.id, { status: 'awaiting_review', specialty: result.specialty, assignee_id: assigneeId });
+    await audit(q, { action: 'draft.created', consultationId: c.id, detail: { round: c.round, assigneeId } });
+  });
+  if (assigneeId && assigneeId !== c.assignee_id) await ctx.producers.add('notify', { consultationId: c.id, userId: assigneeId, round: c.round });
+  return 'drafted';
+}

@@ -1,0 +1,42 @@
+// notify: tell the assigned reviewer, by email, that a consultation waits for them.
+import type { AppContext } from '../src/context.ts';
+import type { NotifyJob } from '../src/queue/contracts.ts';
+import { renderEmail } from '../src/send/render.ts';
+import { newMessageId } from '../src/send/threading-headers.ts';
+import { formatTicketNo, getConsultation } from '../src/store/consultations.ts';
+import { enqueueOutbound } from '../src/store/outbox.ts';
+import { getUser } from '../src/store/users.ts';
+import { consultationLink } from '../src/review/links.ts';
+
+const LINK_TTL_HOURS = 72;
+
+export async function handleNotify(ctx: AppContext, data: NotifyJob): Promise<string> {
+  const [c, user] = await Promise.all([getConsultation(ctx.db, data.consultationId), getUser(ctx.db, data.userId)]);
+  if (!c || !user || !user.active) return 'nobody';
+  const ticket = formatTicketNo(c.ticket_no);
+  const expires = new Date(Date.now() + LINK_TTL_HOURS * 3600_000);
+  const mail = renderEmail('notify', {
+    name: user.name,
+    ticket,
+    specialty: c.specialty ?? 'general',
+    dueText: c.due_at ? `due ${new Date(c.due_at).toUTCString()}` : null,
+    link: consultationLink(ctx.config, c.id, user.id, expires),
+    expiresText: expires.toUTCString(),
+  });
+  // No subject text of the customer's: the notification leaves the review boundary.
+  const { row } = await enqueueOutbound(ctx.db, {
+    consultationId: c.id,
+    kind: 'notify',
+    dedupKey: `notify:${c.id}:${data.round}:${user.id}`,
+    messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'notify'),
+    to: user.email,
+    subject: `[${ticket}] assigned to you for review`,
+    inReplyTo: null,
+    references: null,
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+    text: mail.text,
+    html: mail.html,
+  });
+  await ctx.producers.add('send', { outboundId: row.id });
+  return 'notified';
+}

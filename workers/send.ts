@@ -1,0 +1,69 @@
+// send: deliver one outbox row exactly once. The row and its Message-ID exist before sending; a row
+// found in 'sending' means an earlier attempt died mid-send and is reconciled before any resend.
+import { UnrecoverableError } from 'bullmq';
+import type { AppContext } from '../src/context.ts';
+import type { SendJob } from '../src/queue/contracts.ts';
+import { classifyDeliveryError } from '../src/send/delivery-error.ts';
+import { audit } from '../src/store/audit.ts';
+import { addThreadMessage, setConsultation } from '../src/store/consultations.ts';
+import { getOutbound, markOutbound, type OutboundRow } from '../src/store/outbox.ts';
+
+export type Reconciler = (row: OutboundRow) => Promise<boolean>;
+
+export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Reconciler): Promise<string> {
+  const row = await getOutbound(ctx.db, data.outboundId);
+  if (!row) throw new UnrecoverableError(`outbound ${data.outboundId} not found`);
+  if (row.status !== 'queued' && row.status !== 'sending') return `already-${row.status}`;
+  if (row.status === 'sending' && reconcile && (await reconcile(row))) {
+    await markSent(ctx, row);
+    return 'reconciled';
+  }
+  await markOutbound(ctx.db, row.id, 'sending');
+  try {
+    await ctx.transport.send({
+      from: ctx.config.MAIL_FROM,
+      to: row.to_address,
+      subject: row.subject,
+      messageId: row.message_id,
+      inReplyTo: row.in_reply_to ?? undefined,
+      references: row.references_header ?? undefined,
+      headers: row.headers,
+      text: row.body_text,
+      html: row.body_html ?? undefined,
+    });
+  } catch (err) {
+    const verdict = classifyDeliveryError(err as { code?: string; responseCode?: number; command?: string });
+    const message = `${(err as Error).message}`.slice(0, 300);
+    if (verdict === 'permanent') {
+      await markOutbound(ctx.db, row.id, 'failed', message);
+      if (row.kind === 'answer' && row.consultation_id) await setConsultation(ctx.db, row.consultation_id, { status: 'failed' });
+      await audit(ctx.db, { action: 'outbound.failed', consultationId: row.consultation_id, detail: { outboundId: row.id } });
+      throw new UnrecoverableError(`permanent delivery failure: ${message}`);
+    }
+    // Transient: nothing was accepted, back to queued. Ambiguous: stays 'sending' so the retry reconciles.
+    if (verdict === 'transient') await markOutbound(ctx.db, row.id, 'queued', message);
+    throw err;
+  }
+  await markSent(ctx, row);
+  return 'sent';
+}
+
+async function markSent(ctx: AppContext, row: OutboundRow): Promise<void> {
+  await ctx.db.tx(async (q) => {
+    await markOutbound(q, row.id, 'sent');
+    if (row.consultation_id && (row.kind === 'answer' || row.kind === 'request_info')) {
+      await addThreadMessage(q, {
+        consultationId: row.consultation_id,
+        direction: 'out',
+        outboundId: row.id,
+        messageId: row.message_id,
+        subject: row.subject,
+        bodyText: row.body_text,
+      });
+      if (row.kind === 'answer') {
+        await q.query(`UPDATE consultations SET status = 'sent', updated_at = now() WHERE id = $1 AND status = 'approved'`, [row.consultation_id]);
+      }
+    }
+    await audit(q, { action: `outbound.sent`, consultationId: row.consultation_id, detail: { outboundId: row.id, kind: row.kind } });
+  });
+}
