@@ -1,0 +1,147 @@
+// What data/codesets/ holds and where each table came from; also renders its README.
+// The AMA notice is copied from the shared data README at build time rather than written here,
+// so that its text lives only in data/codesets/README.md within this repository.
+import fs from 'node:fs';
+import type { TableKind } from '../src/kb/kinds.ts';
+import { TABLE_NAMES, tableFileName } from '../src/kb/kinds.ts';
+
+export interface ShippedTable {
+  kind: TableKind;
+  version: string;
+  effectiveFrom: string | null;
+  effectiveTo: string | null;
+  /** File in shared/data the table is built from. */
+  sourceFile: string;
+  /** Original publisher's file and where it was obtained. */
+  origin: string;
+  cmsNotice: boolean;
+}
+
+export const SHIPPED: ShippedTable[] = [
+  {
+    kind: 'ptp-practitioner',
+    version: '2024-07-01',
+    effectiveFrom: '2024-07-01',
+    effectiveTo: '2024-09-30',
+    sourceFile: 'ncci-ptp-practitioner-2024-07-01.tsv.gz',
+    origin:
+      'CMS Medicare NCCI PTP edits, practitioner (ccipra f1-f4), effective 2024-07-01, incl. deleted edits; via R package andrewallenbruce/northstar pin ncci_ptp_prac (commit 24c003610ac7bfdbcb14ab6bd2839bd7ee6596f6). Effective dates are not in this source.',
+    cmsNotice: true,
+  },
+  {
+    kind: 'ptp-outpatient-hospital',
+    version: '2024-07-01',
+    effectiveFrom: '2024-07-01',
+    effectiveTo: '2024-09-30',
+    sourceFile: 'ncci-ptp-outpatient-hospital-2024-07-01.tsv.gz',
+    origin:
+      'CMS Medicare NCCI PTP edits, outpatient hospital (ccioph f1-f4), effective 2024-07-01; via andrewallenbruce/northstar pin ncci_ptp_out (same commit). Effective dates are not in this source.',
+    cmsNotice: true,
+  },
+  {
+    kind: 'mue-practitioner',
+    version: '2026-04-01',
+    effectiveFrom: '2026-04-01',
+    effectiveTo: '2026-06-30',
+    sourceFile: 'mue-practitioner-2026-04-01.tsv',
+    origin:
+      'CMS MCR_MUE_PractitionerServices_Eff_04-01-2026.csv; via GitHub Ramachandran-Kumar/mediaguard-ai commit 19137298f5159b2424a679f22a576eb87c5a7955 (sha256 720027c4…494c).',
+    cmsNotice: true,
+  },
+  {
+    kind: 'addon',
+    version: '2026Q2',
+    effectiveFrom: '2026-04-01',
+    effectiveTo: '2026-06-30',
+    sourceFile: 'addon-code-edits-2026Q2.tsv',
+    origin:
+      'CMS AOC_V2026Q2-MCR.xlsx (Medicare NCCI add-on code edits); via GitHub innoluv/Flow-Capture-Skills-MCP commit 8696042bbca10111b512e5b5846f303248699064 (sha256 870a8491…dac6).',
+    cmsNotice: true,
+  },
+  {
+    kind: 'hcpcs',
+    version: '2025-10',
+    effectiveFrom: '2025-10-01',
+    effectiveTo: '2025-12-31',
+    sourceFile: 'hcpcs-2025-10.tsv',
+    origin:
+      'CMS October 2025 Alpha-Numeric HCPCS File, HCPC2025_OCT_ANWEB.xlsx (procedures and Level II modifiers); via GitHub briggsprashar/codex4 commit 9b036c4b0ed24a1a5376ffe0803e4357cf309316. Public domain.',
+    cmsNotice: false,
+  },
+  {
+    kind: 'icd10cm',
+    version: 'FY2026',
+    effectiveFrom: '2025-10-01',
+    effectiveTo: '2026-09-30',
+    sourceFile: 'icd10cm-order-FY2026.tsv',
+    origin:
+      'CMS/NCHS icd10cm_order_2026.txt and icd10cm_order_addenda_2026.txt (2026 Code Descriptions in Tabular Order); via GitHub dewittpe/medicalcoder commit 4e48bdcbf113b7116ed0278fa3f3a15fb682c4a1. Long descriptions only; the addenda mark codes added and deleted in FY2026. Public domain.',
+    cmsNotice: false,
+  },
+  {
+    kind: 'ptp-modifiers',
+    version: '2026-01-01',
+    effectiveFrom: '2026-01-01',
+    effectiveTo: null,
+    sourceFile: 'ncci-ptp-associated-modifiers.tsv',
+    origin:
+      'CMS NCCI Policy Manual for Medicare Services, Chapter I, section E (revision 2026-01-01): PTP-associated modifiers, plus 22/76/77 which it says are not. Modifier numbers only, no descriptors.',
+    cmsNotice: false,
+  },
+];
+
+/** The AMA notice, as CMS prints it on its NCCI, MUE and add-on files (quoted in the shared data README). */
+export function readAmaNotice(sharedReadme: string): string {
+  const text = fs.readFileSync(sharedReadme, 'utf8');
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('> Current Procedural Terminology'));
+  if (start < 0) throw new Error(`AMA notice not found in ${sharedReadme}`);
+  const out: string[] = [];
+  for (let i = start; i < lines.length && lines[i].startsWith('>'); i++) out.push(lines[i]);
+  return out.join('\n');
+}
+
+export function renderReadme(built: { t: ShippedTable; rows: number; bytes: number }[], amaNotice: string): string {
+  const table = built
+    .map(
+      ({ t, rows, bytes }) =>
+        `| \`${tableFileName(t.kind)}\` | ${TABLE_NAMES[t.kind]} | ${t.version} | ${t.effectiveFrom ?? '–'} to ${t.effectiveTo ?? 'open'} | ${rows.toLocaleString('en-US')} | ${(bytes / 1e6).toFixed(2)} MB |`,
+    )
+    .join('\n');
+  const origins = built.map(({ t }) => `- **${TABLE_NAMES[t.kind]} ${t.version}** (\`${t.sourceFile}\` in shared/data): ${t.origin}`).join('\n');
+  return `# Shipped code sets
+
+Compact copies of public code-set and edit tables, loaded by \`src/kb\` at start-up. Each file is a
+gzip-compressed binary table (a JSON header, then aligned columns that load as typed arrays).
+Built by \`npm run build:codesets\` from the normalized files in \`../shared/data\` (see its README for
+checksums and the conversion from CMS's formats); rebuild and commit them when those change.
+
+| File | Table | Version | Effective | Rows | Size |
+|---|---|---|---|---|---|
+${table}
+
+Rows exclude headers. PTP rows include deleted edits (a pair may appear more than once with different
+deletion dates); the lookups pick the row in force at the date of service.
+
+## Sources
+
+${origins}
+
+Newer official files can be loaded without touching this folder:
+\`caseconsultant kb import --kind K --file F\` (see \`src/kb/import/\`); they go to \`$DATA_DIR/codesets\`
+and take precedence over these copies.
+
+## CPT
+
+No CPT descriptor text is shipped: CPT descriptors are copyrighted by the AMA. The NCCI, MUE and add-on
+tables list CPT code numbers only. An operator with an AMA licence can load a licensed CPT file
+(\`kb import --kind cpt\`); without it a CPT code is reported as known when the CMS tables list it,
+with a note that its descriptor needs a CPT licence.
+
+## AMA notice
+
+CMS prints this notice on its NCCI PTP, MUE and add-on code files, reproduced here as required:
+
+${amaNotice}
+`;
+}

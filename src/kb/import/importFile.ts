@@ -1,0 +1,156 @@
+// Turns an operator's official file into a table in the import dir. Everything is parsed and
+// checked before anything is written, and the new file replaces the old one by rename, so a bad
+// file leaves the previous version in place and a reader never sees half a table.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, ErrorCodes } from '../../errors.ts';
+import { compress, decodeTable, type TableHeader } from '../container.ts';
+import { TABLE_NAMES, tableFileName, type TableKind } from '../kinds.ts';
+import { ymdToIso } from '../dates.ts';
+import { PtpBuilder } from '../tables/ptp.ts';
+import { encodeMue } from '../tables/mue.ts';
+import { encodeAddOn } from '../tables/addon.ts';
+import { encodeHcpcs } from '../tables/hcpcs.ts';
+import { encodeIcd } from '../tables/icd.ts';
+import { encodeCpt } from '../tables/cpt.ts';
+import { readLines, type Progress } from './text.ts';
+import { parsePtpInto } from './ptp.ts';
+import { parseMue } from './mue.ts';
+import { parseAddOn } from './addon.ts';
+import { parseHcpcs } from './hcpcs.ts';
+import { parseIcdOrder } from './icd.ts';
+import { parseCpt } from './cpt.ts';
+import { guessWindow, lastDayOfQuarter, type Window } from './versions.ts';
+
+export const IMPORT_KINDS = ['ptp-practitioner', 'ptp-outpatient-hospital', 'mue', 'addon', 'hcpcs', 'icd10cm', 'cpt'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+const TABLE_OF: Record<ImportKind, TableKind> = {
+  'ptp-practitioner': 'ptp-practitioner',
+  'ptp-outpatient-hospital': 'ptp-outpatient-hospital',
+  mue: 'mue-practitioner',
+  addon: 'addon',
+  hcpcs: 'hcpcs',
+  icd10cm: 'icd10cm',
+  cpt: 'cpt',
+};
+
+export function isImportKind(k: string): k is ImportKind {
+  return (IMPORT_KINDS as readonly string[]).includes(k);
+}
+
+export interface ImportRequest {
+  kind: ImportKind;
+  /** Several files make one table (CMS splits each PTP table into f1-f4). */
+  files: string[];
+  version?: string;
+  importDir: string;
+  progress?: Progress;
+}
+
+export interface ImportResult {
+  kind: TableKind;
+  table: string;
+  version: string;
+  rows: number;
+  effectiveFrom: string | null;
+  effectiveTo: string | null;
+  file: string;
+}
+
+export async function importFile(req: ImportRequest): Promise<ImportResult> {
+  if (req.files.length === 0) throw new AppError(ErrorCodes.BAD_REQUEST, 'no file to import');
+  if (req.kind !== 'ptp-practitioner' && req.kind !== 'ptp-outpatient-hospital' && req.files.length > 1) {
+    throw new AppError(ErrorCodes.BAD_REQUEST, `--kind ${req.kind} takes one file`);
+  }
+  const kind = TABLE_OF[req.kind];
+  const window: Window = guessWindow(req.kind, req.files.map((f) => path.basename(f)), req.version);
+  const headerOf = (extra: Partial<Window> = {}): Omit<TableHeader, 'rows'> => ({
+    kind,
+    table: TABLE_NAMES[kind],
+    version: extra.version ?? window.version,
+    effectiveFrom: extra.effectiveFrom ?? window.effectiveFrom,
+    effectiveTo: extra.effectiveTo ?? window.effectiveTo,
+    source: req.files.map((f) => path.basename(f)).join(', '),
+  });
+  // Each file's lines are read in turn, and progress spans all of them.
+  let filesDone = 0;
+  const progress: Progress | undefined = req.progress
+    ? (done, total) => req.progress!(filesDone * 1000 + Math.round((done / Math.max(total, 1)) * 1000), req.files.length * 1000)
+    : undefined;
+
+  let raw: Buffer;
+  let rows: number;
+  const file = req.files[0];
+  switch (req.kind) {
+    case 'ptp-practitioner':
+    case 'ptp-outpatient-hospital': {
+      const b = new PtpBuilder();
+      let maxEffective = 0;
+      for (const f of req.files) {
+        const r = parsePtpInto(b, await readLines(f), f, progress);
+        maxEffective = Math.max(maxEffective, r.maxEffective);
+        filesDone++;
+      }
+      // Without a dated version, the latest effective date in the rows is the quarter the file describes.
+      const fromRows = maxEffective && !window.effectiveFrom ? ymdToIso(maxEffective) : null;
+      raw = b.encode(
+        headerOf(fromRows ? { version: window.guessed ? fromRows : window.version, effectiveFrom: fromRows, effectiveTo: lastDayOfQuarter(maxEffective) } : {}),
+      );
+      rows = b.rows;
+      break;
+    }
+    case 'mue': {
+      const r = parseMue(await readLines(file), file, progress);
+      raw = encodeMue(headerOf(), r);
+      rows = r.length;
+      break;
+    }
+    case 'addon': {
+      const r = parseAddOn(await readLines(file), file, progress);
+      raw = encodeAddOn(headerOf(), r);
+      rows = r.length;
+      break;
+    }
+    case 'hcpcs': {
+      const r = parseHcpcs(await readLines(file), file, progress);
+      raw = encodeHcpcs(headerOf(), r);
+      rows = r.length;
+      break;
+    }
+    case 'icd10cm': {
+      const r = parseIcdOrder(await readLines(file), file, progress);
+      raw = encodeIcd(headerOf(), r, { added: [], deleted: [] });
+      rows = r.length;
+      break;
+    }
+    case 'cpt': {
+      const r = parseCpt(await readLines(file), file, progress);
+      raw = encodeCpt(headerOf(), r);
+      rows = r.length;
+      break;
+    }
+  }
+  const header = decodeTable(raw, file).header;
+  const target = path.join(req.importDir, tableFileName(kind));
+  await writeAtomically(target, compress(raw));
+  return { kind, table: header.table, version: header.version, rows, effectiveFrom: header.effectiveFrom, effectiveTo: header.effectiveTo, file: target };
+}
+
+async function writeAtomically(target: string, data: Buffer): Promise<void> {
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+  const fh = await fs.open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fs.rename(tmp, target);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,50 @@
+// Entry point of the knowledge base: load once per process, then answer from memory.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KnowledgeBase } from './types.ts';
+import { loadTables } from './load.ts';
+import { CodeSetKnowledgeBase } from './knowledgeBase.ts';
+
+export type * from './types.ts';
+export { normalizeCode, codeCandidates, cptCategory, dotIcd, undotIcd, normalizeModifier } from './codes.ts';
+export type { NormalizedCode, CptCategory } from './codes.ts';
+export { CPT_LICENCE_NOTE, CHILDREN_CAP } from './knowledgeBase.ts';
+
+export interface KbLoadOptions {
+  /** Shipped tables; defaults to <repo>/data/codesets. */
+  codesetDir?: string;
+  /** Operator-imported tables, which take precedence; defaults to <DATA_DIR>/codesets. */
+  importDir?: string;
+}
+
+export const DEFAULT_CODESET_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'codesets');
+
+export function defaultImportDir(dataDir: string = process.env.DATA_DIR || 'var'): string {
+  return path.resolve(dataDir, 'codesets');
+}
+
+export async function loadKnowledgeBase(opts: KbLoadOptions = {}): Promise<KnowledgeBase> {
+  const tables = await loadTables(opts.codesetDir ?? DEFAULT_CODESET_DIR, opts.importDir ?? defaultImportDir());
+  return new CodeSetKnowledgeBase(tables);
+}
+
+let cached: { key: string; kb: Promise<KnowledgeBase> } | null = null;
+
+/** One knowledge base per process (it holds ~50 MB of tables); reloaded only when the directories differ. */
+export function getKnowledgeBase(opts: KbLoadOptions = {}): Promise<KnowledgeBase> {
+  const key = JSON.stringify([opts.codesetDir ?? DEFAULT_CODESET_DIR, opts.importDir ?? defaultImportDir()]);
+  if (!cached || cached.key !== key) {
+    const kb = loadKnowledgeBase(opts);
+    cached = { key, kb };
+    // A failed load must not stay cached: the operator may fix the file and retry.
+    kb.catch(() => {
+      if (cached?.kb === kb) cached = null;
+    });
+  }
+  return cached.kb;
+}
+
+/** Drops the cached knowledge base, e.g. after an import, so the next getKnowledgeBase reloads. */
+export function resetKnowledgeBase(): void {
+  cached = null;
+}

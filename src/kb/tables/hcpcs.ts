@@ -1,0 +1,84 @@
+// HCPCS Level II procedures and modifiers (CMS ANWEB), with the dates that decide validity at a DOS.
+import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
+
+export interface HcpcsRowInput {
+  code: string;
+  longDescription: string;
+  shortDescription: string;
+  /** YYYYMMDD or null. */
+  addDate: number | null;
+  actionEffectiveDate: number | null;
+  terminationDate: number | null;
+  actionCode: string;
+}
+
+export function encodeHcpcs(header: Omit<TableHeader, 'rows'>, rows: HcpcsRowInput[]): Buffer {
+  const dates = (f: (r: HcpcsRowInput) => number | null) => Uint32Array.from(rows, (r) => f(r) ?? 0);
+  return encodeTable(
+    { ...header, rows: rows.length },
+    {
+      codes: rows.map((r) => r.code),
+      long: rows.map((r) => r.longDescription),
+      short: rows.map((r) => r.shortDescription),
+      add: dates((r) => r.addDate),
+      actEff: dates((r) => r.actionEffectiveDate),
+      term: dates((r) => r.terminationDate),
+      action: rows.map((r) => r.actionCode),
+    },
+  );
+}
+
+export interface HcpcsEntry {
+  code: string;
+  longDescription: string;
+  shortDescription: string;
+  /** YYYYMMDD; 0 when absent. */
+  addDate: number;
+  actionEffectiveDate: number;
+  terminationDate: number;
+  actionCode: string;
+}
+
+export class HcpcsTable {
+  readonly header: TableHeader;
+  readonly source: string;
+  private readonly codes: string[];
+  private readonly long: string[];
+  private readonly short: string[];
+  private readonly add: Uint32Array;
+  private readonly actEff: Uint32Array;
+  private readonly term: Uint32Array;
+  private readonly action: string[];
+  private readonly ids = new Map<string, number>();
+
+  constructor(t: DecodedTable) {
+    this.header = t.header;
+    this.source = `${t.header.table} ${t.header.version}`;
+    this.codes = column<string[]>(t, 'codes', 'str');
+    this.long = column<string[]>(t, 'long', 'str');
+    this.short = column<string[]>(t, 'short', 'str');
+    this.add = column(t, 'add', Uint32Array);
+    this.actEff = column(t, 'actEff', Uint32Array);
+    this.term = column(t, 'term', Uint32Array);
+    this.action = column<string[]>(t, 'action', 'str');
+    for (let i = 0; i < this.codes.length; i++) this.ids.set(this.codes[i], i);
+  }
+
+  has(code: string): boolean {
+    return this.ids.has(code);
+  }
+
+  get(code: string): HcpcsEntry | null {
+    const i = this.ids.get(code);
+    if (i === undefined) return null;
+    return {
+      code,
+      longDescription: this.long[i],
+      shortDescription: this.short[i],
+      addDate: this.add[i],
+      actionEffectiveDate: this.actEff[i],
+      terminationDate: this.term[i],
+      actionCode: this.action[i],
+    };
+  }
+}

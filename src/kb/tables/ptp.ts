@@ -1,0 +1,210 @@
+// NCCI PTP edits as a CSR index: codes interned to ids in sorted order, rows sorted by
+// (column1, column2, deletion date); `start[c1]` bounds each column-1 code's rows so a pair
+// lookup is one binary search over a few hundred Uint16/Uint32 values.
+import type { PtpEdit, PtpSetting } from '../types.ts';
+import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
+import { daysToYmd, ymdToDays, ymdToIso } from '../dates.ts';
+import { Growable } from './growable.ts';
+
+/** Deletion-day value meaning "no deletion date" (CMS writes '*'): sorts after every real date. */
+export const NO_DATE = 0xffff;
+const MOD_VALUES = ['0', '1', '9'] as const;
+
+export interface PtpRowInput {
+  column1: string;
+  column2: string;
+  /** YYYYMMDD or null. */
+  deletion: number | null;
+  effective: number | null;
+  modifierIndicator: '0' | '1' | '9';
+  rationale: string;
+}
+
+export class PtpBuilder {
+  private readonly codeIds = new Map<string, number>();
+  private readonly codes: string[] = [];
+  private readonly rationaleIds = new Map<string, number>();
+  private readonly c1 = new Growable(Uint32Array, 1 << 16);
+  private readonly c2 = new Growable(Uint32Array, 1 << 16);
+  private readonly del = new Growable(Uint16Array, 1 << 16);
+  private readonly eff = new Growable(Uint16Array, 1 << 16);
+  private readonly mod = new Growable(Uint8Array, 1 << 16);
+  private readonly rat = new Growable(Uint8Array, 1 << 16);
+
+  get rows(): number {
+    return this.c1.length;
+  }
+
+  private intern(code: string): number {
+    let id = this.codeIds.get(code);
+    if (id === undefined) {
+      id = this.codes.length;
+      this.codes.push(code);
+      this.codeIds.set(code, id);
+    }
+    return id;
+  }
+
+  add(r: PtpRowInput): void {
+    let rid = this.rationaleIds.get(r.rationale);
+    if (rid === undefined) {
+      rid = this.rationaleIds.size;
+      if (rid > 255) throw new Error('more than 256 distinct PTP rationales');
+      this.rationaleIds.set(r.rationale, rid);
+    }
+    this.c1.push(this.intern(r.column1));
+    this.c2.push(this.intern(r.column2));
+    this.del.push(r.deletion === null ? NO_DATE : ymdToDays(r.deletion));
+    this.eff.push(r.effective === null ? 0 : ymdToDays(r.effective));
+    this.mod.push(MOD_VALUES.indexOf(r.modifierIndicator));
+    this.rat.push(rid);
+  }
+
+  encode(header: Omit<TableHeader, 'rows'>): Buffer {
+    const n = this.rows;
+    const sorted = [...this.codes].sort();
+    const rank = new Uint32Array(this.codes.length);
+    sorted.forEach((code, i) => (rank[this.codeIds.get(code)!] = i));
+    const c1 = this.c1.view();
+    const c2 = this.c2.view();
+    const del = this.del.view();
+    // One float key per row (exact below 2^53): c1 rank, c2 rank, deletion day.
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = (rank[c1[i]] * 0x10000 + rank[c2[i]]) * 0x10000 + del[i];
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => keys[a] - keys[b]);
+
+    const wide = sorted.length > 0xffff;
+    const outC2 = wide ? new Uint32Array(n) : new Uint16Array(n);
+    const outDel = new Uint16Array(n);
+    const outEff = new Uint16Array(n);
+    const outMod = new Uint8Array(n);
+    const outRat = new Uint8Array(n);
+    const start = new Uint32Array(sorted.length + 1);
+    const eff = this.eff.view();
+    const mod = this.mod.view();
+    const rat = this.rat.view();
+    let prevC1 = -1;
+    let prevC2 = 0;
+    for (let j = 0; j < n; j++) {
+      const i = order[j];
+      const a = rank[c1[i]];
+      const b = rank[c2[i]];
+      if (a !== prevC1) {
+        for (let k = prevC1 + 1; k <= a; k++) start[k] = j;
+        prevC1 = a;
+        prevC2 = 0;
+      }
+      // Column 2 is stored as the gap from the previous row of the same column-1 code:
+      // small numbers that gzip far better; the loader undoes it once.
+      outC2[j] = b - prevC2;
+      prevC2 = b;
+      outDel[j] = del[i];
+      outEff[j] = eff[i];
+      outMod[j] = mod[i];
+      outRat[j] = rat[i];
+    }
+    for (let k = prevC1 + 1; k <= sorted.length; k++) start[k] = n;
+    return encodeTable(
+      { ...header, rows: n, meta: { ...header.meta, rationales: [...this.rationaleIds.keys()], c2Delta: true } },
+      { codes: sorted, start, c2: outC2, del: outDel, eff: outEff, mod: outMod, rat: outRat },
+    );
+  }
+}
+
+export interface PtpPick {
+  row: number;
+  active: boolean;
+}
+
+export class PtpTable {
+  readonly header: TableHeader;
+  readonly setting: PtpSetting;
+  readonly source: string;
+  private readonly ids = new Map<string, number>();
+  private readonly codes: string[];
+  private readonly start: Uint32Array;
+  private readonly c2: Uint16Array | Uint32Array;
+  private readonly del: Uint16Array;
+  private readonly eff: Uint16Array;
+  private readonly mod: Uint8Array;
+  private readonly rat: Uint8Array;
+  private readonly rationales: string[];
+
+  constructor(t: DecodedTable, setting: PtpSetting) {
+    this.header = t.header;
+    this.setting = setting;
+    this.source = `${t.header.table} ${t.header.version}`;
+    this.codes = column<string[]>(t, 'codes', 'str');
+    this.start = column(t, 'start', Uint32Array);
+    const c2 = t.columns.get('c2');
+    if (!(c2 instanceof Uint16Array || c2 instanceof Uint32Array)) throw new Error('PTP table: bad c2 column');
+    this.c2 = c2;
+    this.del = column(t, 'del', Uint16Array);
+    this.eff = column(t, 'eff', Uint16Array);
+    this.mod = column(t, 'mod', Uint8Array);
+    this.rat = column(t, 'rat', Uint8Array);
+    this.rationales = (t.header.meta?.rationales as string[]) ?? [];
+    for (let i = 0; i < this.codes.length; i++) this.ids.set(this.codes[i], i);
+    if (t.header.meta?.c2Delta) {
+      const { start, c2: col } = this;
+      for (let a = 0; a < this.codes.length; a++) {
+        let acc = 0;
+        for (let j = start[a], end = start[a + 1]; j < end; j++) col[j] = acc += col[j];
+      }
+    }
+  }
+
+  has(code: string): boolean {
+    return this.ids.has(code);
+  }
+
+  get codeCount(): number {
+    return this.codes.length;
+  }
+
+  /** The row that applies to (c1, c2) on the day; if none does, the most recent one, inactive. */
+  pick(c1: string, c2: string, dosDays: number): PtpPick | null {
+    const a = this.ids.get(c1);
+    const b = this.ids.get(c2);
+    if (a === undefined || b === undefined) return null;
+    const col = this.c2;
+    let lo = this.start[a];
+    let hi = this.start[a + 1];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (col[mid] < b) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= this.start[a + 1] || col[lo] !== b) return null;
+    let last = lo;
+    for (let j = lo, end = this.start[a + 1]; j < end && col[j] === b; j++) {
+      last = j;
+      const eff = this.eff[j];
+      if (dosDays <= this.del[j] && (eff === 0 || eff <= dosDays)) return { row: j, active: true };
+    }
+    return { row: last, active: false };
+  }
+
+  column2Of(row: number): string {
+    return this.codes[this.c2[row]];
+  }
+
+  edit(c1: string, pick: PtpPick): PtpEdit {
+    const j = pick.row;
+    const del = this.del[j];
+    const eff = this.eff[j];
+    return {
+      column1: c1,
+      column2: this.codes[this.c2[j]],
+      modifierIndicator: MOD_VALUES[this.mod[j]],
+      active: pick.active,
+      deletionDate: del === NO_DATE ? null : ymdToIso(daysToYmd(del)),
+      effectiveDate: eff === 0 ? null : ymdToIso(daysToYmd(eff)),
+      rationale: this.rationales[this.rat[j]] ?? '',
+      setting: this.setting,
+      source: this.source,
+    };
+  }
+}
