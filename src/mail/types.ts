@@ -32,6 +32,8 @@ export interface InboundMessage {
   /** The whole body as text: text/plain, or the HTML converted to text. */
   text: string;
   html: string | null;
+  /** True when `text` was produced from `html` (the message had no text/plain part). */
+  textFromHtml?: boolean;
   attachments: InboundAttachment[];
   rawSize: number;
   contentType: string;

@@ -1,0 +1,243 @@
+// Raw RFC 5322 bytes -> InboundMessage. Hostile input is the norm here (corpus: 196 malformed,
+// mislabelled and oversized messages), so every field degrades to "unknown" rather than throwing.
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import { AppError, ErrorCodes } from '../errors.ts';
+import { decodeText, RepairingIconv } from './charset.ts';
+import { htmlToPlainText } from './html.ts';
+import { cleanHeaderText, normalizeMessageId, parseMessageIdList } from './headers.ts';
+import type { Address, InboundAttachment, InboundMessage } from './types.ts';
+
+export interface ParseOptions {
+  /** Bytes beyond this are not parsed (the message is still returned, truncated). Default 10 MB. */
+  maxBytes?: number;
+  /** Reference time for rejecting future dates; tests pass a fixed one. */
+  now?: Date;
+  /** Cap on the decoded text kept per text/* or message/* attachment. Default 64 KB. */
+  maxAttachmentText?: number;
+}
+
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_ATTACHMENT_TEXT = 64 * 1024;
+const MAX_HEADER_VALUE = 16 * 1024;
+const MAX_HEADER_LINES = 1000;
+const FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
+// html-to-text is linear but a 10 MB page still costs seconds; such mail is rejected for size anyway.
+const MAX_HTML_TO_CONVERT = 1024 * 1024;
+
+// Local part without quotes or spaces and a dotted domain: stricter than RFC 5322 on purpose, since
+// quoted or spaced local parts in From are spoofing artefacts (Zammad #2198/#2254), not real senders.
+const ADDRESS_RE =
+  /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u;
+
+export function isValidAddress(address: string): boolean {
+  return address.length <= 254 && ADDRESS_RE.test(address);
+}
+
+/** Parses one raw message. Throws AppError(MESSAGE_UNPARSEABLE) only when nothing can be read. */
+export async function parseRawEmail(raw: Buffer, opts: ParseOptions = {}): Promise<InboundMessage> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const now = opts.now ?? new Date();
+  const attachmentCap = opts.maxAttachmentText ?? DEFAULT_ATTACHMENT_TEXT;
+  if (!Buffer.isBuffer(raw) || raw.length === 0) {
+    throw new AppError(ErrorCodes.MESSAGE_UNPARSEABLE, 'empty message');
+  }
+  const input = normalizeLineEnds(raw.length > maxBytes ? raw.subarray(0, maxBytes) : raw);
+
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(input, {
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      skipTextLinks: true,
+      keepDeliveryStatus: true,
+      checksumAlgo: false,
+      Iconv: RepairingIconv as never,
+    } as Parameters<typeof simpleParser>[1]);
+  } catch (err) {
+    throw new AppError(ErrorCodes.MESSAGE_UNPARSEABLE, 'mail parser failed', { cause: err });
+  }
+
+  const headers = collectHeaders(parsed);
+  if (Object.keys(headers).length === 0 && !parsed.text && !parsed.html) {
+    throw new AppError(ErrorCodes.MESSAGE_UNPARSEABLE, 'no headers and no body');
+  }
+
+  const html = typeof parsed.html === 'string' && parsed.html.length > 0 ? parsed.html : null;
+  let text = typeof parsed.text === 'string' ? parsed.text : '';
+  let textFromHtml = false;
+  if (!text.trim() && html) {
+    text = htmlToPlainText(html.slice(0, MAX_HTML_TO_CONVERT));
+    textFromHtml = true;
+  }
+
+  return {
+    messageId: normalizeMessageId(firstHeader(headers, 'message-id')),
+    inReplyTo: parseMessageIdList(firstHeader(headers, 'in-reply-to') ?? '')[0] ?? null,
+    references: parseMessageIdList((headers['references'] ?? []).join(' ')),
+    subject: cleanHeaderText(parsed.subject ?? ''),
+    from: fromHeaderWellFormed(parsed) ? singleSender(parsed.from) : null,
+    replyTo: addressList(parsed.replyTo),
+    to: addressList(parsed.to),
+    cc: addressList(parsed.cc),
+    date: saneDate(firstHeader(headers, 'date'), now),
+    headers,
+    text: stripControl(text),
+    html,
+    textFromHtml,
+    attachments: (parsed.attachments ?? []).map((a) => toAttachment(a, attachmentCap)),
+    rawSize: raw.length,
+    contentType: contentTypeOf(headers),
+  };
+}
+
+// Old Mac mail uses bare CR; mailparser only splits on LF, so the whole message would be one header.
+function normalizeLineEnds(input: Buffer): Buffer {
+  // a byte-order mark before the first header hides that header from the parser
+  const buf = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? input.subarray(3) : input;
+  const head = buf.subarray(0, 65536);
+  if (head.includes(0x0a) || !head.includes(0x0d)) return buf;
+  return Buffer.from(buf.toString('latin1').replace(/\r/g, '\r\n'), 'latin1');
+}
+
+function firstHeader(headers: Record<string, string[]>, name: string): string | null {
+  return headers[name]?.[0] ?? null;
+}
+
+// Header values come from the raw lines, not mailparser's typed Map, so classify sees exactly what
+// was sent (e.g. Return-Path "<>", which mailparser turns into an empty address object).
+function collectHeaders(parsed: ParsedMail): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null);
+  const lines = parsed.headerLines ?? [];
+  for (const { key, line } of lines.slice(0, MAX_HEADER_LINES)) {
+    const name = String(key).toLowerCase().trim();
+    if (!name || name.length > 100) continue;
+    const colon = line.indexOf(':');
+    const rawValue = colon >= 0 ? line.slice(colon + 1) : '';
+    const value = cleanHeaderText(decodeHeaderValue(rawValue.slice(0, MAX_HEADER_VALUE)));
+    (out[name] ??= []).push(value);
+  }
+  return out;
+}
+
+// mailsplit hands header lines over as binary strings; raw UTF-8 (RFC 6532) must be re-read as such.
+function decodeHeaderValue(value: string): string {
+  if (!/[\u0080-\u00ff]/.test(value)) return decodeEncodedWords(value);
+  return decodeEncodedWords(decodeText(Buffer.from(value, 'latin1'), null));
+}
+
+const ENCODED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
+
+function decodeEncodedWords(value: string): string {
+  // adjacent encoded words are joined without the whitespace between them (RFC 2047 §6.2)
+  const joined = value.replace(/(\?=)\s+(=\?)/g, '$1$2');
+  return joined.replace(ENCODED_WORD, (_m, charset: string, enc: string, data: string) => {
+    try {
+      const bytes =
+        enc.toUpperCase() === 'B'
+          ? Buffer.from(data, 'base64')
+          : Buffer.from(
+              data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+              'latin1',
+            );
+      return decodeText(bytes, charset.split('*')[0]);
+    } catch {
+      return '';
+    }
+  });
+}
+
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+function stripControl(text: string): string {
+  return text.replace(CONTROL, '');
+}
+
+function flatten(obj: AddressObject | AddressObject[] | undefined): { address?: string; name?: string; group?: unknown[] }[] {
+  if (!obj) return [];
+  const objs = Array.isArray(obj) ? obj : [obj];
+  const out: { address?: string; name?: string }[] = [];
+  for (const o of objs) {
+    for (const v of o?.value ?? []) {
+      const group = (v as { group?: { address?: string; name?: string }[] }).group;
+      if (Array.isArray(group)) out.push(...group);
+      else out.push(v);
+    }
+  }
+  return out;
+}
+
+function toAddress(v: { address?: string; name?: string }): Address | null {
+  const address = (v.address ?? '').trim();
+  if (!isValidAddress(address)) return null;
+  return { address: address.toLowerCase(), name: cleanHeaderText(v.name ?? '') };
+}
+
+// Exactly one valid mailbox, or nobody: a guessed sender would let junk open consultations.
+function singleSender(from: AddressObject | undefined): Address | null {
+  const all = flatten(from);
+  if (all.length !== 1) return null;
+  return toAddress(all[0]);
+}
+
+// mailparser salvages an address from a malformed From ("Foo [X] <a@b>", "<power system@x.com>");
+// RFC 5322 specials in an unquoted display name or a spaced angle-addr mean the header is junk.
+function fromHeaderWellFormed(parsed: ParsedMail): boolean {
+  const lines = (parsed.headerLines ?? []).filter((h) => String(h.key).toLowerCase() === 'from');
+  if (lines.length !== 1) return false;
+  const line = lines[0].line;
+  let value = decodeText(Buffer.from(line.slice(line.indexOf(':') + 1), 'latin1'), null).replace(/\r?\n[ \t]+/g, ' ').trim();
+  value = value.replace(/=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g, 'x');
+  const withoutQuoted = value.replace(/"(?:[^"\\]|\\.)*"/g, 'q').replace(/\((?:[^()\\]|\\.)*\)/g, ' ').trim();
+  const angle = /^(.*)<([^<>]*)>\s*$/s.exec(withoutQuoted);
+  if (angle) {
+    // '@' alone is tolerated: "a@b.it <a@b.it>" is a common client habit, not an ambiguity
+    if (/[[\]<>:;\\",]/.test(angle[1])) return false;
+    return isValidAddress(angle[2].trim());
+  }
+  return isValidAddress(withoutQuoted);
+}
+
+function addressList(obj: AddressObject | AddressObject[] | undefined): Address[] {
+  const out: Address[] = [];
+  for (const v of flatten(obj)) {
+    const a = toAddress(v);
+    if (a) out.push(a);
+  }
+  return out;
+}
+
+function saneDate(value: string | null, now: Date): Date | null {
+  if (!value) return null;
+  // comments such as "(PST)" defeat Date.parse; strip them
+  const t = Date.parse(value.replace(/\([^()]*\)/g, ' ').trim());
+  if (!Number.isFinite(t)) return null;
+  if (t > now.getTime() + FUTURE_SKEW_MS) return null;
+  return new Date(t);
+}
+
+function contentTypeOf(headers: Record<string, string[]>): string {
+  const ct = firstHeader(headers, 'content-type');
+  if (!ct) return 'text/plain';
+  const type = ct.split(';')[0].trim().toLowerCase();
+  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : 'text/plain';
+}
+
+function toAttachment(a: Attachment, cap: number): InboundAttachment {
+  const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
+  const content: Buffer = Buffer.isBuffer(a.content) ? a.content : Buffer.alloc(0);
+  let text: string | null = null;
+  if (/^(text|message)\//.test(contentType)) {
+    const charset = (a as { headers?: Map<string, unknown> }).headers?.get('content-type') as
+      | { params?: Record<string, string> }
+      | undefined;
+    text = stripControl(decodeText(content.subarray(0, cap), charset?.params?.charset ?? null));
+    if (contentType === 'text/html') text = htmlToPlainText(text);
+  }
+  return {
+    filename: a.filename ? cleanHeaderText(a.filename) : null,
+    contentType,
+    size: a.size ?? content.length,
+    text,
+  };
+}
