@@ -11,6 +11,11 @@ import { handleDraft } from '../workers/draft.ts';
 import { handleIngest } from '../workers/ingest.ts';
 import { handleNotify } from '../workers/notify.ts';
 import { handleSend } from '../workers/send.ts';
+import { handleSweep, scheduleSweep } from '../workers/sweep.ts';
+import { createReconciler } from './send/reconcile.ts';
+import { finishInbound } from './store/inbound.ts';
+import type { IngestJob } from './queue/contracts.ts';
+import type { Job } from 'bullmq';
 
 export interface Running {
   stop(): Promise<void>;
@@ -18,14 +23,37 @@ export interface Running {
   port?: number;
 }
 
-export function startWorkers(ctx: AppContext, queues: QueueName[] = ['ingest', 'draft', 'notify', 'send']): Running {
+/**
+ * A message that keeps failing is quarantined with its error on its last attempt, where an admin can
+ * reprocess or discard it; it never blocks the ones behind it.
+ */
+async function ingestOrQuarantine(ctx: AppContext, data: IngestJob, job: Job): Promise<unknown> {
+  try {
+    return await handleIngest(ctx, data);
+  } catch (err) {
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+      await finishInbound(ctx.db, data.inboundId, { status: 'quarantined', reason: 'poison', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) }).catch(() => {});
+      ctx.log.error({ inboundId: data.inboundId }, 'inbound quarantined after repeated failures');
+    }
+    throw err;
+  }
+}
+
+export const ALL_WORKER_QUEUES: QueueName[] = ['ingest', 'draft', 'notify', 'send', 'sweep'];
+
+export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_QUEUES): Running {
   const workers: Worker[] = [];
+  const reconcile = createReconciler(ctx.config);
   for (const q of queues) {
-    if (q === 'ingest') workers.push(startWorker(ctx, 'ingest', (c, d) => handleIngest(c, d)));
+    if (q === 'ingest') workers.push(startWorker(ctx, 'ingest', (c, d, job) => ingestOrQuarantine(c, d, job)));
     if (q === 'draft') workers.push(startWorker(ctx, 'draft', (c, d) => handleDraft(c, d)));
     if (q === 'notify') workers.push(startWorker(ctx, 'notify', (c, d) => handleNotify(c, d)));
-    // One SMTP connection at a time per worker keeps the receiving server's rate limits happy.
-    if (q === 'send') workers.push(startWorker(ctx, 'send', (c, d) => handleSend(c, d), Math.min(4, ctx.config.WORKER_CONCURRENCY)));
+    // A few SMTP connections at a time per process keeps the receiving server's rate limits happy.
+    if (q === 'send') workers.push(startWorker(ctx, 'send', (c, d) => handleSend(c, d, reconcile), Math.min(4, ctx.config.WORKER_CONCURRENCY)));
+    if (q === 'sweep') {
+      workers.push(startWorker(ctx, 'sweep', (c) => handleSweep(c), 1));
+      scheduleSweep(ctx, ctx.config.SWEEP_INTERVAL_SECONDS * 1000).catch((err) => ctx.log.warn({ err: { message: (err as Error).message } }, 'sweep not scheduled'));
+    }
   }
   return {
     // close() lets active jobs finish and takes no new ones.

@@ -85,7 +85,7 @@ accounts
   });
 
 registerDraftCommand(program);
-registerKbCommands(program, { dataDir: () => getConfig().paths.codesets });
+registerKbCommands(program, { dataDir: () => getConfig().DATA_DIR });
 
 try {
   await program.parseAsync(process.argv);

@@ -57,6 +57,20 @@ export const envSchema = z.object({
   AUTHSERV_ID: z.string().trim().default(''),
   /** Hours a consultation may wait for its answer when the account's plan names none. */
   DEFAULT_DUE_HOURS: intInRange(1, 24 * 30, 24),
+  /** Raw messages are purged (hash and metadata kept) this many days after receipt. */
+  RAW_RETENTION_DAYS: intInRange(1, 3650, 30),
+  ESCALATE_BEFORE_DUE_MINUTES: intInRange(0, 7 * 24 * 60, 60),
+  SWEEP_INTERVAL_SECONDS: intInRange(5, 3600, 30),
+  /** Tests only: probability that a send worker kills itself right after the SMTP server accepted. */
+  FAULT_KILL_AFTER_SMTP_ACCEPT: z.preprocess((v) => (v === undefined || v === '' ? 0 : v), z.coerce.number().min(0).max(1)),
+  /** Console sessions end after this many minutes without a request. */
+  SESSION_IDLE_MINUTES: intInRange(1, 24 * 60, 30),
+  /** Console sessions end this many hours after sign-in, however active. */
+  SESSION_MAX_HOURS: intInRange(1, 24 * 30, 12),
+  /** Lifetime of an emailed sign-in link. */
+  MAGIC_LINK_MINUTES: intInRange(1, 60, 15),
+  /** How long a worker's job lock lasts; a job whose worker died is picked up again after about this. */
+  JOB_LOCK_SECONDS: intInRange(2, 600, 30),
   /** Max attempts of a job before it ends failed and visible. */
   JOB_ATTEMPTS: intInRange(1, 50, 5),
 });

@@ -16,6 +16,8 @@ export const ErrorCodes = {
   SEND_FAILED_TRANSIENT: 'SEND_FAILED_TRANSIENT',
   MAILBOX_UNAVAILABLE: 'MAILBOX_UNAVAILABLE',
   NO_REVIEWER: 'NO_REVIEWER',
+  CSRF_INVALID: 'CSRF_INVALID',
+  RATE_LIMITED: 'RATE_LIMITED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -29,6 +31,8 @@ export const httpStatusOf: Partial<Record<ErrorCode, number>> = {
   MESSAGE_NOT_FOUND: 404,
   WRONG_STATE: 409,
   BAD_REQUEST: 400,
+  CSRF_INVALID: 403,
+  RATE_LIMITED: 429,
 };
 
 export class AppError extends Error {

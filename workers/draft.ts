@@ -17,11 +17,13 @@ export async function handleDraft(ctx: AppContext, data: DraftJob): Promise<stri
   if (c.status !== 'received' && c.status !== 'drafting') return `already-${c.status}`;
   await setConsultation(ctx.db, c.id, { status: 'drafting' });
 
-  const messages = await thread(ctx.db, c.id);
+  const inbound = (await thread(ctx.db, c.id)).filter((m) => m.direction === 'in');
   // The whole customer side of the thread, newest last: a follow-up often only adds a detail.
-  const text = messages.filter((m) => m.direction === 'in').map((m) => m.body_text).join('\n\n');
+  // Only masked text is stored; the date of service was read before masking.
+  const text = inbound.map((m) => m.body_text).join('\n\n');
+  const dos = inbound.map((m) => m.date_of_service).filter(Boolean).at(-1) ?? null;
   const kb = await getKnowledgeBase({ importDir: ctx.config.paths.codesets });
-  const result = buildDraft({ subject: c.subject, text }, kb);
+  const result = buildDraft({ subject: c.subject, text, dos, maskedSubject: c.subject, maskedText: text }, kb);
 
   const reviewers = await reviewersWithLoad(ctx.db);
   const assignee =

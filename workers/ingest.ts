@@ -5,6 +5,7 @@ import { classify } from '../src/mail/classify.ts';
 import { parseRawEmail } from '../src/mail/parse.ts';
 import { detectPhi } from '../src/mail/phi.ts';
 import { extractNewText } from '../src/mail/reply-text.ts';
+import { parseDateOfService } from '../src/drafting/dos.ts';
 import { parseTicketTag, replyTokenFromAddresses, resolveThread } from '../src/mail/threading.ts';
 import type { ClassifyContext, InboundMessage } from '../src/mail/types.ts';
 import type { IngestJob } from '../src/queue/contracts.ts';
@@ -75,6 +76,8 @@ export async function handleIngest(ctx: AppContext, data: IngestJob): Promise<st
   const bodyPhi = detectPhi(newText);
   const subjectPhi = detectPhi(msg.subject);
   const phiKinds = [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])];
+  // Read before masking, which may remove dates; kept in the database only, never echoed back.
+  const dateOfService = parseDateOfService(`${msg.subject}\n${newText}`);
 
   const ids = [msg.inReplyTo, ...msg.references].filter((x): x is string => !!x).map(angle);
   const token = replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), ctx.config.mailFromAddress.split('@')[0]);
@@ -118,6 +121,7 @@ export async function handleIngest(ctx: AppContext, data: IngestJob): Promise<st
         subject: maskedSubject,
         bodyText: bodyPhi.masked,
         phiKinds,
+        dateOfService,
       });
       let round = c.round;
       if (REDRAFT_ON_FOLLOW_UP.has(c.status)) {
@@ -149,6 +153,7 @@ export async function handleIngest(ctx: AppContext, data: IngestJob): Promise<st
       subject: maskedSubject,
       bodyText: bodyPhi.masked,
       phiKinds,
+      dateOfService,
     });
     const ticket = formatTicketNo(c.ticket_no);
     const ack = renderEmail('ack', { name: from.name || null, ticket, phiDetected: phiKinds.length > 0, dueText: `by ${dueAt.toUTCString()}` });

@@ -7,8 +7,8 @@ import { classifyDeliveryError } from '../src/send/delivery-error.ts';
 import { audit } from '../src/store/audit.ts';
 import { addThreadMessage, setConsultation } from '../src/store/consultations.ts';
 import { getOutbound, markOutbound, type OutboundRow } from '../src/store/outbox.ts';
-
-export type Reconciler = (row: OutboundRow) => Promise<boolean>;
+import type { Reconciler } from '../src/send/reconcile.ts';
+import { sends } from '../src/metrics.ts';
 
 export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Reconciler): Promise<string> {
   const row = await getOutbound(ctx.db, data.outboundId);
@@ -16,6 +16,7 @@ export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Rec
   if (row.status !== 'queued' && row.status !== 'sending') return `already-${row.status}`;
   if (row.status === 'sending' && reconcile && (await reconcile(row))) {
     await markSent(ctx, row);
+    sends.inc({ kind: row.kind, outcome: 'reconciled' });
     return 'reconciled';
   }
   await markOutbound(ctx.db, row.id, 'sending');
@@ -36,6 +37,7 @@ export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Rec
     const message = `${(err as Error).message}`.slice(0, 300);
     if (verdict === 'permanent') {
       await markOutbound(ctx.db, row.id, 'failed', message);
+      sends.inc({ kind: row.kind, outcome: 'failed' });
       if (row.kind === 'answer' && row.consultation_id) await setConsultation(ctx.db, row.consultation_id, { status: 'failed' });
       await audit(ctx.db, { action: 'outbound.failed', consultationId: row.consultation_id, detail: { outboundId: row.id } });
       throw new UnrecoverableError(`permanent delivery failure: ${message}`);
@@ -44,7 +46,12 @@ export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Rec
     if (verdict === 'transient') await markOutbound(ctx.db, row.id, 'queued', message);
     throw err;
   }
+  // Test-only fault injection (crash-safety tests): die in the worst place, after the server accepted
+  // the message and before our commit, so the retry must reconcile instead of sending again.
+  const fault = ctx.config.FAULT_KILL_AFTER_SMTP_ACCEPT;
+  if (fault > 0 && Math.random() < fault) process.kill(process.pid, 'SIGKILL');
   await markSent(ctx, row);
+  sends.inc({ kind: row.kind, outcome: 'sent' });
   return 'sent';
 }
 

@@ -6,6 +6,7 @@ export const QueueNames = {
   draft: 'draft',
   notify: 'notify',
   send: 'send',
+  sweep: 'sweep',
 } as const;
 export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];
 
@@ -13,17 +14,20 @@ export const ingestJob = z.object({ inboundId: z.number().int().positive() }).st
 export const draftJob = z.object({ consultationId: z.number().int().positive(), round: z.number().int().positive() }).strict();
 export const notifyJob = z.object({ consultationId: z.number().int().positive(), userId: z.number().int().positive(), round: z.number().int().positive() }).strict();
 export const sendJob = z.object({ outboundId: z.number().int().positive() }).strict();
+export const sweepJob = z.object({}).strict();
 
 export type IngestJob = z.infer<typeof ingestJob>;
 export type DraftJob = z.infer<typeof draftJob>;
 export type NotifyJob = z.infer<typeof notifyJob>;
 export type SendJob = z.infer<typeof sendJob>;
+export type SweepJob = z.infer<typeof sweepJob>;
 
 export const contracts = {
   ingest: ingestJob,
   draft: draftJob,
   notify: notifyJob,
   send: sendJob,
+  sweep: sweepJob,
 } satisfies Record<QueueName, z.ZodType>;
 
 export interface JobDataOf {
@@ -31,6 +35,7 @@ export interface JobDataOf {
   draft: DraftJob;
   notify: NotifyJob;
   send: SendJob;
+  sweep: SweepJob;
 }
 
 /**
@@ -42,4 +47,6 @@ export const jobIds = {
   draft: (d: DraftJob) => `dr-${d.consultationId}-r${d.round}`,
   notify: (d: NotifyJob) => `nt-${d.consultationId}-r${d.round}-u${d.userId}`,
   send: (d: SendJob) => `out-${d.outboundId}`,
+  // The scheduler names its own ids; a manual sweep gets a fresh one.
+  sweep: () => `sweep-${Date.now()}`,
 } satisfies { [K in QueueName]: (d: JobDataOf[K]) => string };

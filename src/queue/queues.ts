@@ -54,6 +54,25 @@ export class Producers {
     await this.queue(name).add(name, parsed, { jobId: (jobIds[name] as (d: JobDataOf[K]) => string)(parsed) });
   }
 
+  /**
+   * Makes sure the job for this work exists and will run: adds it when missing, and retries it when it
+   * failed only because its workers kept dying (stalled), never when its handler failed it.
+   */
+  async ensure<K extends QueueName>(name: K, data: JobDataOf[K]): Promise<'added' | 'retried' | 'present'> {
+    const parsed = contracts[name].parse(data) as JobDataOf[K];
+    const id = (jobIds[name] as (d: JobDataOf[K]) => string)(parsed);
+    const job = await this.queue(name).getJob(id);
+    if (!job) {
+      await this.queue(name).add(name, parsed, { jobId: id });
+      return 'added';
+    }
+    if ((await job.getState()) === 'failed' && /stalled/i.test(job.failedReason ?? '')) {
+      await job.retry('failed');
+      return 'retried';
+    }
+    return 'present';
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();

@@ -3,6 +3,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppContext } from '../context.ts';
 import { contracts, type JobDataOf, type QueueName } from './contracts.ts';
 import { redisConnection } from './queues.ts';
+import { jobDuration } from '../metrics.ts';
 
 export type Handler<K extends QueueName> = (ctx: AppContext, data: JobDataOf[K], job: Job) => Promise<unknown>;
 
@@ -13,13 +14,25 @@ export function startWorker<K extends QueueName>(ctx: AppContext, name: K, handl
       const parsed = contracts[name].safeParse(job.data);
       // A job that breaks its contract can never succeed: fail it at once, visibly.
       if (!parsed.success) throw new UnrecoverableError(`job ${job.id} breaks the ${name} contract`);
-      return handler(ctx, parsed.data as JobDataOf[K], job);
+      const end = jobDuration.startTimer({ queue: name });
+      try {
+        const out = await handler(ctx, parsed.data as JobDataOf[K], job);
+        end({ outcome: 'completed' });
+        return out;
+      } catch (err) {
+        end({ outcome: 'failed' });
+        throw err;
+      }
     },
     {
       connection: redisConnection(ctx.config.REDIS_URL, 'worker'),
       prefix: ctx.config.QUEUE_PREFIX,
       concurrency,
       autorun: true,
+      lockDuration: ctx.config.JOB_LOCK_SECONDS * 1000,
+      stalledInterval: ctx.config.JOB_LOCK_SECONDS * 1000,
+      // A worker killed mid-job is not the job's fault: let it be picked up again several times.
+      maxStalledCount: 10,
     },
   );
   worker.on('failed', (job, err) => ctx.log.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: { message: err.message } }, 'job failed'));

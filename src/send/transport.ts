@@ -4,6 +4,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Config } from '../config.ts';
+import { fileName } from './reconcile.ts';
 
 export interface SendResult {
   accepted: string[];
@@ -46,8 +47,7 @@ export function createTransport(config: Pick<Config, 'SMTP_URL' | 'paths'>): Mai
     async send(message) {
       const info = await t.sendMail(message);
       fs.mkdirSync(dir, { recursive: true });
-      const name = String(message.messageId ?? info.messageId).replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
-      const file = path.join(dir, `${name}.eml`);
+      const file = path.join(dir, fileName(String(message.messageId ?? info.messageId)));
       // Write then rename, so a reader never sees half a message and a retry overwrites the same file.
       fs.writeFileSync(`${file}.tmp`, info.message as Buffer);
       fs.renameSync(`${file}.tmp`, file);

@@ -31,6 +31,7 @@ export interface ThreadMessage {
   subject: string;
   body_text: string;
   phi_kinds: string[];
+  date_of_service: string | null;
   created_at: Date;
 }
 
@@ -83,18 +84,19 @@ export async function addThreadMessage(
     subject: string;
     bodyText: string;
     phiKinds?: string[];
+    dateOfService?: string | null;
   },
 ): Promise<void> {
   await q.query(
-    `INSERT INTO consultation_messages (consultation_id, direction, inbound_id, outbound_id, message_id, references_header, subject, body_text, phi_kinds)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-    [m.consultationId, m.direction, m.inboundId ?? null, m.outboundId ?? null, m.messageId, m.references ?? null, m.subject, m.bodyText, m.phiKinds ?? []],
+    `INSERT INTO consultation_messages (consultation_id, direction, inbound_id, outbound_id, message_id, references_header, subject, body_text, phi_kinds, date_of_service)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+    [m.consultationId, m.direction, m.inboundId ?? null, m.outboundId ?? null, m.messageId, m.references ?? null, m.subject, m.bodyText, m.phiKinds ?? [], m.dateOfService ?? null],
   );
 }
 
 export async function thread(q: Queryable, consultationId: number): Promise<ThreadMessage[]> {
   const r = await q.query<ThreadMessage>(
-    'SELECT id, direction, message_id, references_header, subject, body_text, phi_kinds, created_at FROM consultation_messages WHERE consultation_id = $1 ORDER BY id',
+    'SELECT id, direction, message_id, references_header, subject, body_text, phi_kinds, date_of_service, created_at FROM consultation_messages WHERE consultation_id = $1 ORDER BY id',
     [consultationId],
   );
   return r.rows;

@@ -1,0 +1,62 @@
+// `npm run bench`: every benchmark in one report, bench/results/report.json and report.md.
+// Each figure stands beside a baseline measured in the same run; machines are noisy, ratios less so.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchPipeline } from './pipeline.ts';
+
+function runScript(file: string): { ok: boolean; output: string; seconds: number } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const output = `${r.stdout ?? ''}${r.status === 0 ? '' : `\n${r.stderr ?? ''}`}`.trim();
+  return { ok: r.status === 0, output, seconds: Number(((performance.now() - t0) / 1000).toFixed(1)) };
+}
+
+const started = new Date();
+const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+
+console.log('== knowledge base (bench/kb.ts)');
+const kb = runScript('bench/kb.ts');
+console.log(kb.output);
+console.log('\n== drafting (bench/draft.ts)');
+const draft = runScript('bench/draft.ts');
+console.log(draft.output);
+console.log('\n== pipeline (bench/pipeline.ts)');
+const pipeline = await benchPipeline();
+console.log(JSON.stringify(pipeline, null, 2));
+
+const report = { started: started.toISOString(), machine, kb, draft, pipeline };
+const dir = path.resolve('bench/results');
+fs.mkdirSync(dir, { recursive: true });
+fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(report, null, 2));
+const md = [
+  `# CaseConsultant benchmarks, ${started.toISOString()}`,
+  '',
+  `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}.`,
+  '',
+  '## Pipeline',
+  '',
+  '| figure | value | baseline (same run) | ratio | goal |',
+  '|---|---|---|---|---|',
+  `| ingest, Dovecot mailbox to persisted consultations | ${pipeline.ingest.perSecond} msg/s (${pipeline.ingest.messages} in ${pipeline.ingest.seconds} s) | mailparser alone ${pipeline.ingest.parseOnlyPerSecond} msg/s | ${pipeline.ingest.ratio} | >= ${pipeline.ingest.goal} |`,
+  `| APPEND to awaiting_review, p50 | ${pipeline.latency.p50ms} ms | Dovecot IDLE delay ~350 ms | | < ${pipeline.latency.goalP50ms} ms |`,
+  `| APPEND to awaiting_review, p95 / max | ${pipeline.latency.p95ms} / ${pipeline.latency.maxms} ms (${pipeline.latency.messages} messages) | | | |`,
+  `| peak RSS, poller / workers | ${pipeline.memory.pollerPeakRssMb} MB / ${pipeline.memory.workerPeakRssMb.join(', ')} MB | | | |`,
+  '',
+  '## Knowledge base',
+  '',
+  '```',
+  kb.output,
+  '```',
+  '',
+  '## Drafting',
+  '',
+  '```',
+  draft.output,
+  '```',
+  '',
+].join('\n');
+fs.writeFileSync(path.join(dir, 'report.md'), md);
+console.log(`\nwrote ${path.join(dir, 'report.json')} and report.md`);
+process.exit(kb.ok && draft.ok ? 0 : 1);

@@ -1,0 +1,177 @@
+// End-to-end pipeline figures on real servers, each against a baseline measured in the same run:
+//  1. ingest throughput: a Dovecot mailbox of N questions to persisted consultations (poller + 2
+//     worker processes), against the same messages through mailparser alone;
+//  2. latency from APPEND to awaiting_review with IDLE, p50/p95 over M questions;
+//  3. memory (peak RSS) per poller and worker process.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
+import { startDovecot } from '../test/support/dovecot.ts';
+import { createTestDatabase, uniquePrefix } from '../test/support/pg.ts';
+import { startSmtpSink } from '../test/support/smtp-sink.ts';
+import { obliterateQueues, startTestApp } from '../test/support/app.ts';
+import { ProcessGroup } from '../test/support/processes.ts';
+import { waitFor } from '../test/support/net.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const MAILBOX = 'consult@example.test';
+const N = Number(process.env.BENCH_INGEST_MESSAGES ?? 5000);
+const M = Number(process.env.BENCH_LATENCY_MESSAGES ?? 200);
+
+const SAMPLES = [
+  ['20610', '99213', 'Can we bill {a} with {b} on the same day? DOS 02/10/2026.'],
+  ['29881', '29877', 'Is {a} bundled with {b}? Medial and lateral compartments.'],
+  ['J1885', '', 'How many units of {a} can we bill per day?'],
+  ['64483', '64484', 'Is {b} an add-on to {a}? Two levels.'],
+  ['M80.08', '', 'Is {a} billable or does it need a 7th character?'],
+];
+
+export function benchQuestion(i: number, tag = 'b'): string {
+  const [a, b, t] = SAMPLES[i % SAMPLES.length];
+  const body = t.replace('{a}', a).replace('{b}', b);
+  const html = `<html><body><p>${body}</p><p>Regards,<br>Billing office ${i % 13}</p></body></html>`;
+  const boundary = `=_b${i}`;
+  return [
+    `From: Coder ${i} <coder${i}@clinic${i % 11}.example>`,
+    `To: ${MAILBOX}`,
+    `Subject: Coding question ${tag}${i}: ${a}${b ? ` and ${b}` : ''}`,
+    `Message-ID: <${tag}-${i}-${Date.now()}@clinic.example>`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `${body}\n\n${'Our office follows CMS guidance and documents every encounter in detail. '.repeat(20)}\nRegards,\nBilling office ${i % 13}`,
+    `--${boundary}`,
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    html,
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+}
+
+function peakRssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+export interface PipelineFigures {
+  ingest: { messages: number; seconds: number; perSecond: number; parseOnlyPerSecond: number; ratio: number; goal: number };
+  latency: { messages: number; p50ms: number; p95ms: number; maxms: number; goalP50ms: number };
+  memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[] };
+}
+
+export async function benchPipeline(): Promise<PipelineFigures> {
+  const dovecot = await startDovecot();
+  const smtp = await startSmtpSink();
+  const prefix = uniquePrefix();
+  const dbIngest = await createTestDatabase();
+  const dbLatency = await createTestDatabase();
+  const baseEnv = {
+    IMAP_URL: dovecot.imapUrl(MAILBOX),
+    SMTP_URL: smtp.url,
+    REDIS_URL,
+    MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
+    DATA_DIR: `${dovecot.root}/var`,
+    LOG_LEVEL: 'silent',
+    WORKER_CONCURRENCY: '16',
+  };
+  try {
+    // Seed the mailbox by writing Maildir files directly (APPEND would take ~15 s for 5,000).
+    const maildir = dovecot.maildir(MAILBOX);
+    for (const d of ['new', 'cur', 'tmp']) fs.mkdirSync(path.join(maildir, d), { recursive: true });
+    const raws: Buffer[] = [];
+    for (let i = 0; i < N; i++) {
+      const raw = Buffer.from(benchQuestion(i));
+      raws.push(raw);
+      fs.writeFileSync(path.join(maildir, 'new', `${1700000000 + i}.M${i}P1.bench`), raw);
+    }
+    if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'nobody:nogroup', path.join(dovecot.root, 'mail')]);
+
+    // Baseline: the same messages through mailparser alone, one after another.
+    const p0 = performance.now();
+    for (const raw of raws) await simpleParser(raw);
+    const parseOnlyPerSecond = N / ((performance.now() - p0) / 1000);
+
+    // Ingest: poller + two worker processes (this machine has two cores) against a fresh database.
+    const ingestEnv = { ...baseEnv, DATABASE_URL: dbIngest.url, QUEUE_PREFIX: `${prefix}i` };
+    const web = await startTestApp(ingestEnv, { poller: false, workers: false });
+    const group = new ProcessGroup(ingestEnv);
+    const t0 = performance.now();
+    const poller = group.add('poller', ['poller']);
+    const w1 = group.add('worker-1', ['worker', '--queues', 'ingest']);
+    const w2 = group.add('worker-2', ['worker', '--queues', 'ingest']);
+    await waitFor('all consultations persisted', async () => {
+      const r = await web.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations');
+      return r.rows[0].n >= N;
+    }, 600_000, 100);
+    const seconds = (performance.now() - t0) / 1000;
+    const memory = { pollerPeakRssMb: peakRssMb(poller.child?.pid), workerPeakRssMb: [peakRssMb(w1.child?.pid), peakRssMb(w2.child?.pid)] };
+    await group.stopAll();
+    await web.stop();
+    await obliterateQueues(REDIS_URL, `${prefix}i`);
+
+    // Latency: a fresh database and queue prefix; the mailbox is emptied of the seeded messages.
+    fs.rmSync(path.join(maildir, 'cur'), { recursive: true, force: true });
+    fs.rmSync(path.join(maildir, 'new'), { recursive: true, force: true });
+    for (const f of fs.readdirSync(maildir)) if (f.startsWith('dovecot')) fs.rmSync(path.join(maildir, f), { recursive: true, force: true });
+    await dovecot.restart();
+    const latEnv = { ...baseEnv, DATABASE_URL: dbLatency.url, QUEUE_PREFIX: `${prefix}l` };
+    const app = await startTestApp(latEnv);
+    await app.addUser({ email: 'r@reviewers.example', name: 'R', role: 'reviewer' });
+    // Let the poller reach IDLE before the clock starts.
+    await new Promise((r) => setTimeout(r, 1500));
+    const feeder = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: MAILBOX, pass: dovecot.users[MAILBOX] }, logger: false });
+    feeder.on('error', () => {});
+    await feeder.connect();
+    const latencies: number[] = [];
+    for (let i = 0; i < M; i++) {
+      const raw = benchQuestion(i, 'lat');
+      const subject = /Subject: (.*)/.exec(raw)![1];
+      const t = Date.now();
+      await feeder.append('INBOX', raw);
+      const at = await waitFor('awaiting_review', async () => {
+        const r = await app.ctx.db.query<{ at: Date }>(
+          `SELECT a.at FROM audit_log a JOIN consultations c ON c.id = a.consultation_id WHERE a.action = 'draft.created' AND c.subject = $1`,
+          [subject],
+        );
+        return r.rows[0]?.at;
+      }, 30_000, 5);
+      latencies.push(new Date(at).getTime() - t);
+    }
+    await feeder.logout();
+    await app.stop();
+    await obliterateQueues(REDIS_URL, `${prefix}l`);
+
+    const perSecond = N / seconds;
+    return {
+      ingest: { messages: N, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(perSecond), parseOnlyPerSecond: Math.round(parseOnlyPerSecond), ratio: Number((perSecond / parseOnlyPerSecond).toFixed(3)), goal: 0.6 },
+      latency: { messages: M, p50ms: pct(latencies, 50), p95ms: pct(latencies, 95), maxms: Math.max(...latencies), goalP50ms: 600 },
+      memory,
+    };
+  } finally {
+    await Promise.all([dovecot.stop(), smtp.stop(), dbIngest.drop(), dbLatency.drop()]);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const figures = await benchPipeline();
+  console.log(JSON.stringify(figures, null, 2));
+  process.exit(0);
+}

@@ -1,0 +1,99 @@
+// Prometheus metrics. Counters and histograms live in the process that does the work; gauges that
+// describe the whole system (queue depths, overdue consultations) are read at scrape time.
+import client from 'prom-client';
+import type { AppContext } from './context.ts';
+import { allQueues } from './queue/queues.ts';
+
+export const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry, prefix: 'cc_process_' });
+
+export const jobDuration = new client.Histogram({
+  name: 'cc_job_duration_seconds',
+  help: 'Time a job spent in its handler, by queue and outcome',
+  labelNames: ['queue', 'outcome'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const ingestLag = new client.Histogram({
+  name: 'cc_ingest_lag_seconds',
+  help: 'From the raw message being stored to its consultation being persisted',
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+  registers: [registry],
+});
+
+export const sends = new client.Counter({
+  name: 'cc_sends_total',
+  help: 'Outbound messages by kind and outcome',
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const inboundClassified = new client.Counter({
+  name: 'cc_inbound_total',
+  help: 'Inbound messages by outcome (question, follow_up, auto_reply, bounce, ...)',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
+
+/** Gauges read from Redis and the database when scraped; registered once per web process. */
+export function registerSystemGauges(ctx: AppContext): void {
+  if (registry.getSingleMetric('cc_queue_jobs')) return;
+  new client.Gauge({
+    name: 'cc_queue_jobs',
+    help: 'Jobs per queue and state',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const name of allQueues) {
+        const counts = await ctx.producers.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+        for (const [state, n] of Object.entries(counts)) this.set({ queue: name, state }, n);
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'cc_consultations',
+    help: 'Consultations per status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const r = await ctx.db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM consultations GROUP BY status');
+      for (const row of r.rows) this.set({ status: row.status }, row.n);
+    },
+  });
+  new client.Gauge({
+    name: 'cc_due_breaches',
+    help: 'Open consultations past their due time',
+    registers: [registry],
+    async collect() {
+      const r = await ctx.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM consultations WHERE due_at < now() AND status IN ('received', 'drafting', 'awaiting_review', 'approved')`,
+      );
+      this.set(r.rows[0].n);
+    },
+  });
+  new client.Gauge({
+    name: 'cc_outbound_messages',
+    help: 'Outbound messages per kind and status (sent, bounced, failed, ...)',
+    labelNames: ['kind', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const r = await ctx.db.query<{ kind: string; status: string; n: number }>('SELECT kind, status, count(*)::int AS n FROM outbound_messages GROUP BY kind, status');
+      for (const row of r.rows) this.set({ kind: row.kind, status: row.status }, row.n);
+    },
+  });
+  new client.Gauge({
+    name: 'cc_inbound_messages',
+    help: 'Inbound messages per status (received, processed, ignored, quarantined, failed, ...)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const r = await ctx.db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM inbound_messages GROUP BY status');
+      for (const row of r.rows) this.set({ status: row.status }, row.n);
+    },
+  });
+}

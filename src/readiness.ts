@@ -1,0 +1,45 @@
+// /readyz: can this deployment do its work right now? Redis, the database and the mailbox.
+import fs from 'node:fs';
+import type { AppContext } from './context.ts';
+import { newImapClient, parseImapUrl } from './mail/sources/imap.ts';
+
+export interface Check {
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+async function timed(fn: () => Promise<unknown>, timeoutMs = 5000): Promise<Check> {
+  const t0 = performance.now();
+  try {
+    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref())]);
+    return { ok: true, ms: Math.round(performance.now() - t0) };
+  } catch (err) {
+    return { ok: false, ms: Math.round(performance.now() - t0), error: (err as Error).message.slice(0, 200) };
+  }
+}
+
+export async function readiness(ctx: AppContext): Promise<{ ok: boolean; checks: Record<string, Check> }> {
+  const [redis, database, mailbox] = await Promise.all([
+    // A real round trip on the producers' fail-fast connection.
+    timed(() => ctx.producers.queue('ingest').getJobCounts('waiting')),
+    timed(() => ctx.db.query('SELECT 1')),
+    timed(async () => {
+      if (!ctx.config.IMAP_URL) {
+        fs.accessSync(ctx.config.paths.maildir, fs.constants.W_OK);
+        return;
+      }
+      const target = parseImapUrl(ctx.config.IMAP_URL);
+      const c = newImapClient(target);
+      c.on('error', () => {});
+      await c.connect();
+      try {
+        await c.status(target.mailbox, { uidValidity: true });
+      } finally {
+        await c.logout().catch(() => c.close());
+      }
+    }),
+  ]);
+  const checks = { redis, database, mailbox };
+  return { ok: Object.values(checks).every((c) => c.ok), checks };
+}

@@ -1,0 +1,68 @@
+// sweep: a repeatable job that heals what a lost job, a lost Redis or a crash left behind, escalates
+// consultations near their due time and purges raw messages past their retention.
+import type { AppContext } from '../src/context.ts';
+import { audit } from '../src/store/audit.ts';
+
+/** Rows older than this with no progress are presumed to have lost their job. */
+const STALE_SECONDS = 60;
+const BATCH = 500;
+
+export interface SweepResult {
+  ingest: number;
+  draft: number;
+  send: number;
+  escalated: number;
+  purged: number;
+}
+
+export async function handleSweep(ctx: AppContext, opts: { staleSeconds?: number; now?: Date } = {}): Promise<SweepResult> {
+  const stale = opts.staleSeconds ?? STALE_SECONDS;
+  const out: SweepResult = { ingest: 0, draft: 0, send: 0, escalated: 0, purged: 0 };
+
+  // Deterministic job ids: ensure() adds only what is missing.
+  const inbound = await ctx.db.query<{ id: number }>(
+    `SELECT id FROM inbound_messages WHERE status = 'received' AND received_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
+    [stale, BATCH],
+  );
+  for (const r of inbound.rows) await ctx.producers.ensure('ingest', { inboundId: r.id });
+  out.ingest = inbound.rows.length;
+
+  const drafting = await ctx.db.query<{ id: number; round: number }>(
+    `SELECT id, round FROM consultations WHERE status IN ('received', 'drafting') AND updated_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
+    [stale, BATCH],
+  );
+  for (const r of drafting.rows) await ctx.producers.ensure('draft', { consultationId: r.id, round: r.round });
+  out.draft = drafting.rows.length;
+
+  const outbound = await ctx.db.query<{ id: number }>(
+    `SELECT id FROM outbound_messages WHERE status IN ('queued', 'sending') AND created_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
+    [stale, BATCH],
+  );
+  for (const r of outbound.rows) await ctx.producers.ensure('send', { outboundId: r.id });
+  out.send = outbound.rows.length;
+
+  const escalated = await ctx.db.query<{ id: number }>(
+    `UPDATE consultations SET escalated_at = now()
+     WHERE escalated_at IS NULL AND status IN ('received', 'drafting', 'awaiting_review', 'approved')
+       AND due_at < now() + make_interval(secs => $1)
+     RETURNING id`,
+    [ctx.config.ESCALATE_BEFORE_DUE_MINUTES * 60],
+  );
+  for (const r of escalated.rows) await audit(ctx.db, { action: 'consultation.escalated', consultationId: r.id });
+  out.escalated = escalated.rows.length;
+
+  const purged = await ctx.db.query<{ id: number }>(
+    `UPDATE inbound_messages SET raw = ''::bytea, raw_purged_at = now()
+     WHERE raw_purged_at IS NULL AND status <> 'received' AND received_at < now() - make_interval(days => $1)
+     RETURNING id`,
+    [ctx.config.RAW_RETENTION_DAYS],
+  );
+  out.purged = purged.rows.length;
+  if (out.ingest + out.draft + out.send + out.escalated + out.purged > 0) ctx.log.info(out, 'sweep');
+  return out;
+}
+
+/** Registers the repeatable sweep with BullMQ's job scheduler (one schedule however many processes call it). */
+export async function scheduleSweep(ctx: AppContext, everyMs = 30_000): Promise<void> {
+  await ctx.producers.queue('sweep').upsertJobScheduler('sweeper', { every: everyMs }, { name: 'sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+}
