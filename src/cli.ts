@@ -8,6 +8,7 @@ import { migrate } from './store/migrate.ts';
 import { openDb } from './store/open.ts';
 import { createUser, issueToken, type Role } from './store/users.ts';
 import { createAccount } from './store/accounts.ts';
+import { readFirstLine, setPassword } from './review/console/credentials.ts';
 import { registerDraftCommand } from './drafting/cli.ts';
 import { registerKbCommands } from './kb/cli.ts';
 import { ensureMaildir } from './mail/sources/maildir.ts';
@@ -67,6 +68,22 @@ users
     console.log(`user ${user.id} ${user.email} (${user.role}${user.specialties.length ? `; ${user.specialties.join(', ')}` : ''})`);
     console.log('API token (shown once):');
     console.log(token);
+  });
+
+users
+  .command('password')
+  .description('set a console password, read from the first line of standard input (12 characters at least)')
+  .requiredOption('--email <email>')
+  .action(async (o: { email: string }) => {
+    const password = await readFirstLine(process.stdin);
+    const db = await openDb(getConfig());
+    await migrate(db);
+    try {
+      const user = await setPassword(db, o.email, password);
+      console.log(`password set for user ${user.id} ${user.email}`);
+    } finally {
+      await db.close();
+    }
   });
 
 const accounts = program.command('accounts').description('manage customer accounts');

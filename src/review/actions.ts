@@ -8,9 +8,12 @@ import { formatTicketNo, getConsultation, setConsultation, type ConsultationRow 
 import type { Queryable } from '../store/db.ts';
 import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
 import { enqueueOutbound } from '../store/outbox.ts';
-import type { UserRow } from '../store/users.ts';
+import { getUser, type UserRow } from '../store/users.ts';
+import { pauseDueClock, resumeDueClock } from './due-clock.ts';
 
 async function lockConsultation(q: Queryable, id: number): Promise<ConsultationRow> {
+  // A pause the customer has ended is folded into due_at before anyone acts on the consultation.
+  await resumeDueClock(q, id);
   const c = await getConsultation(q, id, true);
   if (!c) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, `consultation ${id} not found`);
   return c;
@@ -21,6 +24,19 @@ function requireState(c: ConsultationRow, allowed: string[], action: string): vo
     throw new AppError(ErrorCodes.WRONG_STATE, `cannot ${action} a consultation in status ${c.status}`);
   }
 }
+
+/**
+ * Only the assignee sends or changes what is sent; an unassigned consultation goes to whoever acts
+ * first. A lead who wants to answer someone else's consultation reassigns it first, so there is
+ * always one owner and the audit log says who it was.
+ */
+function requireAssignee(c: ConsultationRow, user: UserRow, action: string): void {
+  if (c.assignee_id !== null && c.assignee_id !== user.id) {
+    throw new AppError(ErrorCodes.FORBIDDEN, `only the assigned reviewer can ${action}; claim or reassign it first`);
+  }
+}
+
+const isLead = (user: UserRow) => user.role === 'lead' || user.role === 'admin';
 
 /** The customer message a reply answers: the newest one in the thread. */
 async function lastInbound(q: Queryable, consultationId: number) {
@@ -39,9 +55,7 @@ export async function approveConsultation(ctx: AppContext, user: UserRow, id: nu
   const outboundId = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
     requireState(c, ['awaiting_review'], 'approve');
-    if (user.role === 'reviewer' && c.assignee_id !== null && c.assignee_id !== user.id) {
-      throw new AppError(ErrorCodes.FORBIDDEN, 'only the assigned reviewer, a lead or an admin can approve this consultation');
-    }
+    requireAssignee(c, user, 'approve and send');
     let draft = await currentDraft(q, c.id, c.round);
     if (!draft && text === undefined) throw new AppError(ErrorCodes.WRONG_STATE, 'there is no draft to approve');
     if (text !== undefined) {
@@ -91,5 +105,104 @@ export async function claimConsultation(ctx: AppContext, user: UserRow, id: numb
     }
     await setConsultation(q, c.id, { assignee_id: user.id });
     await audit(q, { userId: user.id, action: 'consultation.claimed', consultationId: c.id });
+  });
+}
+
+const OPEN_FOR_REVIEW = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer'];
+
+/** Saves the reviewer's text as a new version of the round's draft; the engine's version stays. */
+export async function editDraft(ctx: AppContext, user: UserRow, id: number, text: string): Promise<{ draftId: number; version: number }> {
+  return ctx.db.tx(async (q) => {
+    const c = await lockConsultation(q, id);
+    requireState(c, ['awaiting_review'], 'edit the draft of');
+    requireAssignee(c, user, 'edit the draft');
+    const current = await currentDraft(q, c.id, c.round);
+    const draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: current?.subject ?? c.subject, bodyText: text, facts: current?.facts ?? {}, authorId: user.id });
+    if (c.assignee_id === null) await setConsultation(q, c.id, { assignee_id: user.id });
+    await q.query('INSERT INTO reviews (consultation_id, draft_id, user_id, action) VALUES ($1, $2, $3, $4)', [c.id, draft.id, user.id, 'edit']);
+    await audit(q, { userId: user.id, action: 'draft.edited', consultationId: c.id, detail: { draftId: draft.id, version: draft.version } });
+    return { draftId: draft.id, version: draft.version };
+  });
+}
+
+/**
+ * Asks the sender a question in the thread and stops the due clock until they answer; their reply
+ * starts the next round (ingest), keeping the assignee.
+ */
+export async function requestInformation(ctx: AppContext, user: UserRow, id: number, question: string): Promise<{ outboundId: number }> {
+  const outboundId = await ctx.db.tx(async (q) => {
+    const c = await lockConsultation(q, id);
+    requireState(c, ['awaiting_review'], 'request information on');
+    requireAssignee(c, user, 'request information');
+    const ticket = formatTicketNo(c.ticket_no);
+    const parent = await lastInbound(q, c.id);
+    const refs = replyReferences((parent.references_header ?? '').split(/\s+/).filter(Boolean), parent.message_id);
+    const mail = renderEmail('request_info', { name: c.from_name, question, reviewer: user.name, ticket });
+    const { row } = await enqueueOutbound(q, {
+      consultationId: c.id,
+      kind: 'request_info',
+      dedupKey: `request_info:${c.id}:${c.round}`,
+      messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'request_info'),
+      to: c.from_address,
+      subject: replySubject(ticket, c.subject),
+      inReplyTo: parent.message_id ? angle(parent.message_id) : null,
+      references: refs.join(' ') || null,
+      headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, c.reply_token) },
+      text: mail.text,
+      html: mail.html,
+    });
+    await setConsultation(q, c.id, { status: 'waiting_on_customer', assignee_id: c.assignee_id ?? user.id });
+    await pauseDueClock(q, c.id);
+    await q.query('INSERT INTO reviews (consultation_id, user_id, action) VALUES ($1, $2, $3)', [c.id, user.id, 'request_info']);
+    await audit(q, { userId: user.id, action: 'consultation.info_requested', consultationId: c.id, detail: { outboundId: row.id } });
+    return row.id;
+  });
+  await enqueueSend(ctx, outboundId);
+  return { outboundId };
+}
+
+/** Leads and admins move a consultation to another active user, who is notified by email. */
+export async function reassignConsultation(ctx: AppContext, user: UserRow, id: number, toUserId: number): Promise<{ assignee: { id: number; name: string } }> {
+  if (!isLead(user)) throw new AppError(ErrorCodes.FORBIDDEN, 'only a lead or an admin can reassign');
+  const result = await ctx.db.tx(async (q) => {
+    const c = await lockConsultation(q, id);
+    requireState(c, OPEN_FOR_REVIEW, 'reassign');
+    const target = await getUser(q, toUserId);
+    if (!target || !target.active) throw new AppError(ErrorCodes.BAD_REQUEST, 'the new assignee must be an active user');
+    await setConsultation(q, c.id, { assignee_id: target.id });
+    await q.query('INSERT INTO reviews (consultation_id, user_id, action, note) VALUES ($1, $2, $3, $4)', [c.id, user.id, 'reassign', `to user ${target.id}`]);
+    await audit(q, { userId: user.id, action: 'consultation.reassigned', consultationId: c.id, detail: { fromUserId: c.assignee_id, toUserId: target.id } });
+    return { c, target, changed: c.assignee_id !== target.id };
+  });
+  if (result.changed && result.target.id !== user.id) {
+    try {
+      await ctx.producers.add('notify', { consultationId: id, userId: result.target.id, round: result.c.round });
+    } catch (err) {
+      ctx.log.warn({ consultationId: id, err: { message: (err as Error).message } }, 'reassignment notice not enqueued');
+    }
+  }
+  return { assignee: { id: result.target.id, name: result.target.name } };
+}
+
+/** Closes a consultation without an answer (not a coding question, out of scope...); nothing is sent. */
+export async function rejectConsultation(ctx: AppContext, user: UserRow, id: number, reason: string): Promise<void> {
+  await ctx.db.tx(async (q) => {
+    const c = await lockConsultation(q, id);
+    requireState(c, OPEN_FOR_REVIEW, 'reject');
+    if (!isLead(user)) requireAssignee(c, user, 'reject');
+    await q.query(`UPDATE consultations SET status = 'rejected', rejected_reason = $2, paused_at = NULL, updated_at = now() WHERE id = $1`, [c.id, reason]);
+    await q.query('INSERT INTO reviews (consultation_id, user_id, action, note) VALUES ($1, $2, $3, $4)', [c.id, user.id, 'reject', reason]);
+    await audit(q, { userId: user.id, action: 'consultation.rejected', consultationId: c.id });
+  });
+}
+
+/** Internal notes are for reviewers only: never part of a reply. */
+export async function addNote(ctx: AppContext, user: UserRow, id: number, body: string): Promise<{ noteId: number }> {
+  return ctx.db.tx(async (q) => {
+    const c = await getConsultation(q, id);
+    if (!c) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, `consultation ${id} not found`);
+    const r = await q.query<{ id: number }>('INSERT INTO consultation_notes (consultation_id, user_id, body) VALUES ($1, $2, $3) RETURNING id', [c.id, user.id, body]);
+    await audit(q, { userId: user.id, action: 'consultation.note_added', consultationId: c.id, detail: { noteId: r.rows[0].id } });
+    return { noteId: r.rows[0].id };
   });
 }

@@ -7,14 +7,23 @@ import { audit } from '../store/audit.ts';
 import { formatTicketNo, getConsultation, listConsultations, thread } from '../store/consultations.ts';
 import { currentDraft } from '../store/drafts.ts';
 import { getUser } from '../store/users.ts';
-import { approveConsultation, claimConsultation } from './actions.ts';
+import { addNote, approveConsultation, claimConsultation, editDraft, reassignConsultation, rejectConsultation, requestInformation } from './actions.ts';
+import { registerAdminApi } from './api-admin.ts';
 import { bearerUser } from './auth.ts';
+import { notes } from './console/queries.ts';
+import { getKnowledgeBase } from '../kb/index.ts';
 
 const STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved', 'sent', 'ignored', 'rejected', 'failed', 'closed'] as const;
 
 const idParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 const listQuery = z.object({ status: z.enum(STATUSES).optional(), mine: z.enum(['1', 'true']).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
 const approveBody = z.object({ text: z.string().min(1).max(100_000).optional() }).strict();
+const editBody = z.object({ text: z.string().trim().min(1).max(100_000) }).strict();
+const requestInfoBody = z.object({ question: z.string().trim().min(1).max(20_000) }).strict();
+const reassignBody = z.object({ userId: z.number().int().positive() }).strict();
+const rejectBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
+const noteBody = z.object({ body: z.string().trim().min(1).max(10_000) }).strict();
+const lookupQuery = z.object({ code: z.string().trim().min(1).max(20), dos: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
 
 function parseId(params: unknown): number {
   const r = idParam.safeParse(params);
@@ -80,4 +89,59 @@ export function registerApi(app: FastifyInstance, ctx: AppContext): void {
     await claimConsultation(ctx, user, id);
     return { id, assignee: { id: user.id, name: user.name } };
   });
+
+  app.post('/api/consultations/:id/edit', async (req) => {
+    const user = await bearerUser(ctx, req);
+    const id = parseId(req.params);
+    const body = parseOr400(editBody, req.body);
+    return { id, ...(await editDraft(ctx, user, id, body.text)) };
+  });
+
+  app.post('/api/consultations/:id/request-info', async (req, reply) => {
+    const user = await bearerUser(ctx, req);
+    const id = parseId(req.params);
+    const body = parseOr400(requestInfoBody, req.body);
+    const { outboundId } = await requestInformation(ctx, user, id, body.question);
+    reply.code(202);
+    return { id, status: 'waiting_on_customer', outboundId };
+  });
+
+  app.post('/api/consultations/:id/reassign', async (req) => {
+    const user = await bearerUser(ctx, req);
+    const id = parseId(req.params);
+    const body = parseOr400(reassignBody, req.body);
+    return { id, ...(await reassignConsultation(ctx, user, id, body.userId)) };
+  });
+
+  app.post('/api/consultations/:id/reject', async (req) => {
+    const user = await bearerUser(ctx, req);
+    const id = parseId(req.params);
+    const body = parseOr400(rejectBody, req.body);
+    await rejectConsultation(ctx, user, id, body.reason);
+    return { id, status: 'rejected' };
+  });
+
+  app.get('/api/consultations/:id/notes', async (req) => {
+    await bearerUser(ctx, req);
+    const id = parseId(req.params);
+    await consultationDetail(ctx, id);
+    return (await notes(ctx.db, id)).map((n) => ({ ...n, createdAt: n.createdAt.toISOString() }));
+  });
+
+  app.post('/api/consultations/:id/notes', async (req, reply) => {
+    const user = await bearerUser(ctx, req);
+    const id = parseId(req.params);
+    const body = parseOr400(noteBody, req.body);
+    reply.code(201);
+    return { id, ...(await addNote(ctx, user, id, body.body)) };
+  });
+
+  app.get('/api/kb/lookup', async (req) => {
+    await bearerUser(ctx, req);
+    const q = parseOr400(lookupQuery, req.query);
+    const kb = await getKnowledgeBase({ importDir: ctx.config.paths.codesets });
+    return kb.lookup(q.code, q.dos ? { dos: q.dos } : {});
+  });
+
+  registerAdminApi(app, ctx);
 }

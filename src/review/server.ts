@@ -3,6 +3,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { AppError, httpStatusOf } from '../errors.ts';
 import { registerApi } from './api.ts';
+import { registerConsole } from './console/index.ts';
+import { registry, registerSystemGauges } from '../metrics.ts';
+import { readiness } from '../readiness.ts';
 
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: true });
@@ -25,7 +28,19 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'not found' } });
   });
 
+  // First, so its security headers reach every response, the API's and health checks' included.
+  await registerConsole(app, ctx);
   app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const r = await readiness(ctx);
+    reply.code(r.ok ? 200 : 503);
+    return r;
+  });
+  registerSystemGauges(ctx);
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
   registerApi(app, ctx);
   return app;
 }

@@ -1,0 +1,384 @@
+// The reviewer console in a real browser (Debian's chromium via playwright-core) against the whole
+// application on real Dovecot, PostgreSQL, Redis and an SMTP server: questions arrive by IMAP, the
+// pipeline drafts them, reviewers sign in by emailed link or password and work them.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { ImapFlow } from 'imapflow';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
+import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
+import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { freePort, waitFor } from '../support/net.ts';
+import { setPassword } from '../../src/review/console/credentials.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const MAILBOX = 'consult@example.test';
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts');
+const PASSWORD = 'a long test passphrase';
+
+function question(o: { messageId: string; subject: string; body: string; from: string }): string {
+  return [`From: ${o.from}`, `To: ${MAILBOX}`, `Subject: ${o.subject}`, `Message-ID: ${o.messageId}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', o.body, ''].join('\r\n');
+}
+
+async function append(dovecot: Dovecot, raw: string): Promise<void> {
+  const c = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: MAILBOX, pass: dovecot.users[MAILBOX] }, logger: false });
+  c.on('error', () => {});
+  await c.connect();
+  try {
+    await c.append('INBOX', raw);
+  } finally {
+    await c.logout();
+  }
+}
+
+const XSS_SUBJECT = 'Payload <script>window.__xss=1</script> check';
+const XSS_BODY = [
+  'Is this code billable? <script>window.__xss=2;alert("xss")</script>',
+  '<img src=x onerror="window.__xss=3;alert(3)">',
+  '<a href="javascript:window.__xss=4">click me</a>',
+  'J1885 units please.',
+].join('\n\n');
+
+describe('reviewer console in a browser', () => {
+  let dovecot: Dovecot;
+  let smtp: SmtpSink;
+  let db: TestDatabase;
+  let app: TestApp;
+  let browser: Browser;
+  let base: string;
+  const prefix = uniquePrefix();
+  const ids: Record<'q1' | 'xss' | 'q3', number> = { q1: 0, xss: 0, q3: 0 };
+  let rita: { id: number; token: string };
+  let lee: { id: number; token: string };
+  let ada: { id: number; token: string };
+  let ritaCtx: BrowserContext;
+  let ritaPage: Page;
+
+  const consultationBySubject = async (subject: string) => {
+    const r = await app.ctx.db.query<{ id: number; status: string; assignee_id: number | null }>('SELECT id, status, assignee_id FROM consultations WHERE subject = $1', [subject]);
+    return r.rows[0];
+  };
+
+  async function passwordSignIn(email: string): Promise<{ ctx: BrowserContext; page: Page }> {
+    const ctx = await browser.newContext({ baseURL: base });
+    const page = await ctx.newPage();
+    await page.goto('/login');
+    await page.fill('#pw-email', email);
+    await page.fill('#pw-password', PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/queue$/);
+    return { ctx, page };
+  }
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    [dovecot, smtp, db] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase()]);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await startTestApp({
+      IMAP_URL: dovecot.imapUrl(MAILBOX),
+      SMTP_URL: smtp.url,
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
+      DATA_DIR: `${dovecot.root}/var`,
+      PORT: String(port),
+      PUBLIC_URL: base,
+    });
+    // The questions arrive before anyone is on staff, so they wait unassigned in the queue.
+    await append(dovecot, question({ messageId: '<q1@clinic.example>', subject: 'Can I bill 20610 with 99213?', body: 'Hello,\n\nCan we bill CPT 20610 together with 99213 on the same day? DOS 02/10/2026.\n\nThanks, Dana', from: 'Dana Coder <dana@clinic.example>' }));
+    await append(dovecot, question({ messageId: '<xss@clinic.example>', subject: XSS_SUBJECT, body: XSS_BODY, from: 'Eve Tester <eve@clinic.example>' }));
+    await append(dovecot, question({ messageId: '<q3@other.example>', subject: 'Units for J1885', body: 'How many units of J1885 can we bill per day?', from: 'Sam Biller <sam@other.example>' }));
+    for (const [key, subject] of [['q1', 'Can I bill 20610 with 99213?'], ['xss', XSS_SUBJECT], ['q3', 'Units for J1885']] as const) {
+      const c = await waitFor(`${key} drafted`, async () => {
+        const row = await consultationBySubject(subject);
+        return row?.status === 'awaiting_review' ? row : null;
+      }, 60_000);
+      assert.equal(c.assignee_id, null);
+      ids[key] = c.id;
+    }
+    rita = await app.addUser({ email: 'rita@reviewers.example', name: 'Rita Reviewer', role: 'reviewer', specialties: ['surgery'] });
+    lee = await app.addUser({ email: 'lee@reviewers.example', name: 'Lee Lead', role: 'lead' });
+    ada = await app.addUser({ email: 'ada@reviewers.example', name: 'Ada Admin', role: 'admin' });
+    await setPassword(app.ctx.db, 'lee@reviewers.example', PASSWORD);
+    await setPassword(app.ctx.db, 'ada@reviewers.example', PASSWORD);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+    await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), obliterateQueues(REDIS_URL, prefix)]);
+  });
+
+  it('signs a reviewer in by emailed link; she claims, edits, approves and the reply arrives', async () => {
+    ritaCtx = await browser.newContext({ baseURL: base, viewport: { width: 1366, height: 900 } });
+    ritaPage = await ritaCtx.newPage();
+    const page = ritaPage;
+    await page.goto('/queue');
+    assert.match(page.url(), /\/login\?next=%2Fqueue$/);
+    await page.fill('#magic-email', 'rita@reviewers.example');
+    await page.getByRole('button', { name: 'Send link' }).click();
+    await page.getByText('a sign-in link is on its way').waitFor();
+
+    const mail = await waitFor('magic link email', () => smtp.messages.find((m) => m.to.includes('rita@reviewers.example') && m.parsed.subject === 'Your CaseConsultant sign-in link'));
+    const link = /(http:\/\/\S+\/login\/magic\/[\w-]+)/.exec(mail.parsed.text ?? '')?.[1];
+    assert.ok(link?.startsWith(base), 'the link points at the console');
+    await page.goto(link!);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/queue$/);
+    assert.match(await page.locator('.who').innerText(), /Rita Reviewer \(reviewer\)/);
+    const cookies = await ritaCtx.cookies();
+    const session = cookies.find((c) => c.name === 'cc_session');
+    assert.ok(session?.httpOnly, 'session cookie is HttpOnly');
+    assert.equal(session?.sameSite, 'Lax');
+
+    const rows = page.locator('table.queue tbody tr');
+    assert.equal(await rows.count(), 3);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-queue.png'), fullPage: true });
+
+    await page.getByRole('link', { name: /^CC-\d{6}$/ }).nth(await rowIndex(page, ids.q1)).click();
+    await page.waitForURL(new RegExp(`/c/${ids.q1}$`));
+    assert.match(await page.locator('#draft-h').innerText(), /version 1 \(engine\)/);
+    assert.match(await page.locator('#c-assignee').innerText(), /nobody/);
+    await page.click('#claim-btn');
+    await page.waitForURL(new RegExp(`/c/${ids.q1}\\?done=claimed$`));
+    assert.match(await page.locator('#c-assignee').innerText(), /Rita Reviewer \(you\)/);
+    assert.ok((await page.locator('#facts-h + *').count()) > 0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-consultation.png'), fullPage: true });
+
+    // The code lookup panel answers from the knowledge base at the question's date of service.
+    await page.getByRole('link', { name: '20610', exact: true }).click();
+    const lookup = await page.locator('#lookup-result').innerText();
+    assert.match(lookup, /20610/);
+    assert.match(lookup, /CPT/);
+
+    const edited = 'EDITED BY RITA: yes, 20610 with 99213 on the same day needs modifier 25 on the E/M when it is separately identifiable.';
+    await page.fill('#draft-text', edited);
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForURL(/done=edited$/);
+    assert.match(await page.locator('#draft-h').innerText(), /version 2 \(edited\)/);
+    assert.match(await page.locator('pre.preview').innerText(), /EDITED BY RITA/);
+    await page.click('#approve-btn');
+    await page.waitForURL(/done=approved$/);
+
+    const answer = await waitFor('answer at the SMTP server', () => smtp.messages.find((m) => (m.parsed.text ?? '').includes('EDITED BY RITA')));
+    assert.deepEqual(answer.to, ['dana@clinic.example']);
+    assert.equal(answer.parsed.inReplyTo, '<q1@clinic.example>');
+    assert.match(answer.parsed.subject ?? '', /^Re: \[CC-\d{6}\] Can I bill 20610 with 99213\?$/);
+    await waitFor('status sent', async () => (await consultationBySubject('Can I bill 20610 with 99213?')).status === 'sent');
+
+    const actions = (await app.ctx.db.query<{ action: string; user_id: number | null }>('SELECT action, user_id FROM audit_log WHERE consultation_id = $1 OR (consultation_id IS NULL AND user_id = $2) ORDER BY id', [ids.q1, rita.id])).rows;
+    for (const a of ['auth.signed_in', 'consultation.viewed', 'consultation.claimed', 'draft.edited', 'consultation.approved', 'outbound.sent']) {
+      assert.ok(actions.some((x) => x.action === a), `audited: ${a}`);
+    }
+    assert.ok(actions.filter((x) => x.action !== 'outbound.sent' && x.action !== 'consultation.created' && x.action !== 'draft.created').every((x) => x.user_id === rita.id));
+
+    // The link worked once; a second use is refused.
+    const other = await browser.newContext({ baseURL: base });
+    const p2 = await other.newPage();
+    await p2.goto(link!);
+    await p2.getByRole('button', { name: 'Sign in', exact: true }).click();
+    assert.match(await p2.locator('.notice.error').innerText(), /expired or was already used/);
+    await other.close();
+  });
+
+  it('renders script, onerror and javascript: payloads inert and shows them as text', async () => {
+    const page = ritaPage;
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const res = await page.goto(`/c/${ids.xss}`);
+    assert.equal(res?.status(), 200);
+    const csp = res!.headers()['content-security-policy'];
+    assert.match(csp, /script-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(res!.headers()['x-frame-options'], 'DENY');
+    await page.waitForTimeout(500);
+    const probe = await page.evaluate(() => ({
+      xss: (window as unknown as { __xss?: number }).__xss ?? null,
+      onerror: document.querySelectorAll('[onerror]').length,
+      jsLinks: document.querySelectorAll('a[href^="javascript:"]').length,
+      inlineScripts: [...document.scripts].filter((s) => !s.src).length,
+      imgs: document.querySelectorAll('main img').length,
+      subject: document.getElementById('c-subject')?.textContent ?? '',
+      thread: [...document.querySelectorAll('.msg pre.body')].map((e) => e.textContent).join('\n'),
+    }));
+    assert.deepEqual(dialogs, []);
+    assert.equal(probe.xss, null, 'no payload script ran');
+    assert.equal(probe.onerror, 0);
+    assert.equal(probe.jsLinks, 0);
+    assert.equal(probe.inlineScripts, 0);
+    assert.equal(probe.imgs, 0);
+    assert.equal(probe.subject, XSS_SUBJECT, 'the subject is shown as text, tags and all');
+    assert.ok(probe.thread.includes('<script>window.__xss=2;alert("xss")</script>'), 'script tag shown escaped');
+    assert.ok(probe.thread.includes('onerror="window.__xss=3;alert(3)"'), 'onerror shown as text');
+    assert.ok(probe.thread.includes('href="javascript:window.__xss=4"'), 'javascript: link shown as text');
+    // In the queue too.
+    await page.goto('/queue?status=awaiting_review');
+    assert.ok((await page.locator('td.subject').allInnerTexts()).some((t) => t.includes('<script>window.__xss=1</script>')));
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss ?? null), null);
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('refuses a form post without its CSRF token (403) and accepts it with one', async () => {
+    const without = await ritaCtx.request.post(`/c/${ids.xss}/note`, { form: { body: 'forged note' }, maxRedirects: 0 });
+    assert.equal(without.status(), 403);
+    const forged = await ritaCtx.request.post(`/c/${ids.xss}/note`, { form: { body: 'forged note', _csrf: 'not-the-token' }, maxRedirects: 0 });
+    assert.equal(forged.status(), 403);
+    await ritaPage.goto(`/c/${ids.xss}`);
+    const token = await ritaPage.locator('meta[name="csrf-token"]').getAttribute('content');
+    const ok = await ritaCtx.request.post(`/c/${ids.xss}/note`, { form: { body: 'a real note', _csrf: token! }, maxRedirects: 0 });
+    assert.equal(ok.status(), 303);
+    const notes = await app.ctx.db.query<{ body: string }>('SELECT body FROM consultation_notes WHERE consultation_id = $1', [ids.xss]);
+    assert.deepEqual(notes.rows.map((n) => n.body), ['a real note']);
+  });
+
+  it('gives a reviewer 403 on admin pages and sends signed-out visitors to sign in', async () => {
+    const res = await ritaPage.goto('/admin/users');
+    assert.equal(res?.status(), 403);
+    assert.equal((await app.api('/api/admin/users', { token: rita.token })).status, 403);
+
+    const anon = await browser.newContext({ baseURL: base });
+    const page = await anon.newPage();
+    const r = await page.goto('/admin');
+    assert.match(page.url(), /\/login\?next=%2Fadmin$/);
+    assert.equal(r?.status(), 200);
+    assert.ok(await page.locator('#pw-email').isVisible());
+    await anon.close();
+  });
+
+  it('lets a lead reassign; the new assignee opens the signed link from her email and asks the sender for more', async () => {
+    const { ctx, page } = await passwordSignIn('lee@reviewers.example');
+    await page.goto(`/c/${ids.q3}`);
+    await page.getByText('Reassign', { exact: true }).first().click();
+    await page.selectOption('#re-user', String(rita.id));
+    await page.getByRole('button', { name: 'Reassign' }).click();
+    await page.waitForURL(/done=reassigned$/);
+    assert.match(await page.locator('#c-assignee').innerText(), /Rita Reviewer/);
+    assert.equal((await consultationBySubject('Units for J1885')).assignee_id, rita.id);
+    await ctx.close();
+
+    // A reviewer may not reassign, in the console or the API.
+    await ritaPage.goto(`/c/${ids.q3}`);
+    assert.equal(await ritaPage.locator('#re-user').count(), 0);
+    assert.equal((await app.api(`/api/consultations/${ids.q3}/reassign`, { method: 'POST', token: rita.token, body: { userId: lee.id } })).status, 403);
+
+    const notice = await waitFor('assignment email', () => smtp.messages.find((m) => m.to.includes('rita@reviewers.example') && /assigned to you/.test(m.parsed.subject ?? '')));
+    const link = /(http:\/\/\S+\/link\/\d+\?\S+)/.exec(notice.parsed.text ?? '')?.[1];
+    assert.ok(link, 'the email carries the signed link');
+    const fresh = await browser.newContext({ baseURL: base });
+    const p = await fresh.newPage();
+    await p.goto(link!);
+    assert.match(p.url(), new RegExp(`/c/${ids.q3}$`));
+    assert.match(await p.locator('.who').innerText(), /Rita Reviewer/);
+    // A tampered signature is refused.
+    const bad = await (await browser.newContext({ baseURL: base })).newPage();
+    const badRes = await bad.goto(link!.replace(/s=[\w-]+/, 's=AAAA'));
+    assert.equal(badRes?.status(), 403);
+
+    await p.getByText('Request more information').click();
+    await p.fill('#ri-question', 'Which route of administration, and what total dose per day?');
+    await p.getByRole('button', { name: 'Send question' }).click();
+    await p.waitForURL(/done=requested$/);
+    assert.equal(await p.locator('#c-status').innerText(), 'waiting_on_customer');
+    assert.match(await p.locator('#c-due').innerText(), /^paused/);
+    const asked = await waitFor('request for information', () => smtp.messages.find((m) => m.to.includes('sam@other.example') && (m.parsed.text ?? '').includes('total dose per day')));
+    assert.equal(asked.parsed.inReplyTo, '<q3@other.example>');
+    const row = await app.ctx.db.query<{ paused_at: Date | null }>('SELECT paused_at FROM consultations WHERE id = $1', [ids.q3]);
+    assert.ok(row.rows[0].paused_at, 'the due clock is paused');
+    await fresh.close();
+  });
+
+  it('gives an admin the audit log as CSV and lets them discard a quarantined message', async () => {
+    await append(dovecot, ['To: consult@example.test', 'Subject: no sender here', 'Message-ID: <nosender@x.example>', '', 'body', ''].join('\r\n'));
+    const held = await waitFor('quarantined', async () => {
+      const r = await app.ctx.db.query<{ id: number }>(`SELECT id FROM inbound_messages WHERE status = 'quarantined'`);
+      return r.rows[0];
+    });
+    const { ctx, page } = await passwordSignIn('ada@reviewers.example');
+    await page.goto('/admin/inbound');
+    const row = page.locator(`tr[data-inbound="${held.id}"]`);
+    await row.getByRole('button', { name: 'Discard' }).click();
+    await page.waitForURL(/done=discarded$/);
+    const st = await app.ctx.db.query<{ status: string }>('SELECT status FROM inbound_messages WHERE id = $1', [held.id]);
+    assert.equal(st.rows[0].status, 'discarded');
+
+    await page.goto('/admin/audit');
+    const csv = await ctx.request.get(await page.locator('#audit-csv').getAttribute('href') ?? '');
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-type'], /^text\/csv/);
+    const text = await csv.text();
+    assert.match(text.split('\r\n')[0], /^id,at,user_id,user,action,consultation_id,detail$/);
+    assert.ok(text.includes('consultation.approved'));
+    assert.ok(text.includes('admin.inbound_discarded'));
+    const queues = await page.goto('/admin/queues');
+    assert.equal(queues?.status(), 200);
+    assert.ok(await page.getByRole('rowheader', { name: 'send' }).isVisible());
+    await ctx.close();
+  });
+
+  it('offers the same actions in the JSON API with bearer tokens', async () => {
+    const edit = await app.api(`/api/consultations/${ids.xss}/edit`, { method: 'POST', token: rita.token, body: { text: 'API edit' } });
+    assert.equal(edit.status, 200);
+    assert.equal(edit.body.version, 2);
+    const lead = await app.api(`/api/consultations/${ids.xss}/edit`, { method: 'POST', token: lee.token, body: { text: 'not mine' } });
+    assert.equal(lead.status, 403, 'only the assignee edits, even a lead');
+    const note = await app.api(`/api/consultations/${ids.xss}/notes`, { method: 'POST', token: lee.token, body: { body: 'lead note' } });
+    assert.equal(note.status, 201);
+    const listed = await app.api(`/api/consultations/${ids.xss}/notes`, { token: rita.token });
+    assert.deepEqual(listed.body.map((n: { body: string }) => n.body), ['a real note', 'lead note']);
+    const lookup = await app.api('/api/kb/lookup?code=J1885', { token: rita.token });
+    assert.equal(lookup.status, 200);
+    assert.equal(lookup.body.system, 'HCPCS');
+    assert.equal((await app.api(`/api/consultations/${ids.xss}/reject`, { method: 'POST', token: rita.token, body: {} })).status, 400);
+    const rejected = await app.api(`/api/consultations/${ids.xss}/reject`, { method: 'POST', token: rita.token, body: { reason: 'test payload, not a question' } });
+    assert.equal(rejected.status, 200);
+    assert.equal((await app.api(`/api/consultations/${ids.xss}`, { token: rita.token })).body.status, 'rejected');
+    const audit = await app.api(`/api/admin/audit?consultation=${ids.xss}`, { token: ada.token });
+    assert.ok(audit.body.some((r: { action: string; userId: number }) => r.action === 'consultation.rejected' && r.userId === rita.id));
+  });
+
+  it('signs out a session idle past the limit', async () => {
+    const { ctx, page } = await passwordSignIn('lee@reviewers.example');
+    await app.ctx.db.query(`UPDATE console_sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = $1 AND ended_at IS NULL`, [lee.id]);
+    await page.goto('/queue');
+    assert.match(page.url(), /\/login\?next=%2Fqueue&expired=1$/);
+    assert.ok(await page.getByText('signed out after a period of inactivity').isVisible());
+    await ctx.close();
+  });
+
+  it('rate-limits password guessing', async () => {
+    const ctx = await browser.newContext({ baseURL: base });
+    const page = await ctx.newPage();
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      await page.goto('/login');
+      const token = await page.locator('meta[name="csrf-token"]').getAttribute('content');
+      const r = await ctx.request.post('/login/password', { form: { _csrf: token!, email: 'ada@reviewers.example', password: `wrong-${i}` }, maxRedirects: 0 });
+      statuses.push(r.status());
+    }
+    assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
+    assert.equal(statuses[6], 429);
+    await ctx.close();
+  });
+});
+
+/** The row index of a consultation in the queue table, found by its data-id. */
+async function rowIndex(page: Page, id: number): Promise<number> {
+  const idsInOrder = await page.locator('table.queue tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-id'))));
+  const i = idsInOrder.indexOf(id);
+  if (i < 0) throw new Error(`consultation ${id} is not in the queue`);
+  return i;
+}
