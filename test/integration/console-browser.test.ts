@@ -108,6 +108,7 @@ describe('reviewer console in a browser', () => {
     ada = await app.addUser({ email: 'ada@reviewers.example', name: 'Ada Admin', role: 'admin' });
     await setPassword(app.ctx.db, 'lee@reviewers.example', PASSWORD);
     await setPassword(app.ctx.db, 'ada@reviewers.example', PASSWORD);
+    await setPassword(app.ctx.db, 'rita@reviewers.example', PASSWORD);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
@@ -278,10 +279,16 @@ describe('reviewer console in a browser', () => {
     const notice = await waitFor('assignment email', () => smtp.messages.find((m) => m.to.includes('rita@reviewers.example') && /assigned to you/.test(m.parsed.subject ?? '')));
     const link = /(http:\/\/\S+\/link\/\d+\?\S+)/.exec(notice.parsed.text ?? '')?.[1];
     assert.ok(link, 'the email carries the signed link');
+    // The link is no credential: a signed-out visitor signs in first, then lands on the consultation.
     const fresh = await browser.newContext({ baseURL: base });
     const p = await fresh.newPage();
     await p.goto(link!);
-    assert.match(p.url(), new RegExp(`/c/${ids.q3}$`));
+    assert.match(p.url(), /\/link\//);
+    assert.equal(await p.locator('#pw-email').count(), 1, 'the sign-in form is shown');
+    await p.fill('#pw-email', 'rita@reviewers.example');
+    await p.fill('#pw-password', PASSWORD);
+    await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await p.waitForURL(new RegExp(`/c/${ids.q3}$`));
     assert.match(await p.locator('.who').innerText(), /Rita Reviewer/);
     // A tampered signature is refused.
     const bad = await (await browser.newContext({ baseURL: base })).newPage();

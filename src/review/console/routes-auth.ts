@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { audit } from '../../store/audit.ts';
-import { getUser } from '../../store/users.ts';
 import { verifyConsultationLink } from '../links.ts';
 import { userByEmail } from './credentials.ts';
 import { consumeMagicLink, requestMagicLink } from './magic.ts';
@@ -98,10 +97,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       }
       return reply.redirect(target, 303);
     }
-    const user = await getUser(ctx.db, userId);
-    if (!user || !user.active) return loginPage(req, reply, { error: 'That account is not active.' }, 403);
-    await startSession(ctx, reply, user.id, 'signed_link');
-    await audit(ctx.db, { userId: user.id, action: 'auth.signed_in', consultationId, detail: { via: 'signed_link' } });
-    return reply.redirect(target, 303);
+    // The link opens the consultation but is no credential: an emailed link can be forwarded, so the
+    // reviewer signs in first and comes back here, where the link must name her.
+    return loginPage(req, reply, { info: 'Sign in to open the consultation assigned to you.', next: req.url });
   });
 }
