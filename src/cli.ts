@@ -3,11 +3,11 @@ import { Command, Option } from 'commander';
 import { startPoller, startWeb, startWorkers, onShutdown, type Running } from './app.ts';
 import { getConfig } from './config.ts';
 import { createContext } from './context.ts';
-import { AppError } from './errors.ts';
+import { AppError, ErrorCodes } from './errors.ts';
 import { migrate } from './store/migrate.ts';
 import { openDb } from './store/open.ts';
 import { createUser, issueToken, type Role } from './store/users.ts';
-import { createAccount } from './store/accounts.ts';
+import { createAccount, linkContactToAccount } from './store/accounts.ts';
 import { readFirstLine, setPassword } from './review/console/credentials.ts';
 import { registerDraftCommand } from './drafting/cli.ts';
 import { registerKbCommands } from './kb/cli.ts';
@@ -89,16 +89,19 @@ users
 const accounts = program.command('accounts').description('manage customer accounts');
 accounts
   .command('add')
-  .description('create or update an account for a sender domain')
+  .description('create or update an account for a sender domain and/or single addresses')
   .requiredOption('--name <name>')
-  .requiredOption('--domain <domain>')
+  .option('--domain <domain>', 'every sender at this domain belongs to the account')
+  .option('--email <address...>', 'these addresses belong to the account (whatever their domain)', [])
   .addOption(new Option('--plan <plan>').choices(['guest', 'free', 'pro']).default('free'))
-  .action(async (o: { name: string; domain: string; plan: string }) => {
+  .action(async (o: { name: string; domain?: string; email: string[]; plan: string }) => {
+    if (!o.domain && o.email.length === 0) throw new AppError(ErrorCodes.BAD_REQUEST, 'give --domain, --email or both');
     const db = await openDb(getConfig());
     await migrate(db);
-    const id = await createAccount(db, { name: o.name, domain: o.domain.toLowerCase(), plan: o.plan });
+    const id = await createAccount(db, { name: o.name, domain: o.domain?.toLowerCase() ?? null, plan: o.plan });
+    for (const e of o.email) await linkContactToAccount(db, e, id);
     await db.close();
-    console.log(`account ${id} ${o.domain} (${o.plan})`);
+    console.log(`account ${id}${o.domain ? ` ${o.domain}` : ''}${o.email.length ? ` +${o.email.length} address(es)` : ''} (${o.plan})`);
   });
 
 registerDraftCommand(program);

@@ -29,6 +29,23 @@ const mailAddress = z
   .trim()
   .refine((v) => /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.?[^\s@<>]*>?$/.test(v), 'must be an address like "Name <consult@example.com>"');
 
+const planLimit = z.number().int().min(0).max(1_000_000).nullable().optional();
+const planOverride = z
+  .object({ monthly: planLimit, total: planLimit, dueHours: z.number().int().min(1).max(24 * 30).optional() })
+  .strict();
+export type PlanOverride = z.infer<typeof planOverride>;
+
+/** The 32 key bytes of a hex or base64 key text, or null when it is neither. */
+export function rawKeyBytes(text: string): Buffer | null {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, 'hex');
+  if (/^[A-Za-z0-9+/_-]{42,43}={0,2}$/.test(t)) {
+    const b = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    return b.length === 32 ? b : null;
+  }
+  return null;
+}
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,13 +90,43 @@ export const envSchema = z.object({
   JOB_LOCK_SECONDS: intInRange(2, 600, 30),
   /** Max attempts of a job before it ends failed and visible. */
   JOB_ATTEMPTS: intInRange(1, 50, 5),
+  /**
+   * AES-256-GCM key for raw messages at rest: 32 bytes as 64 hex digits or base64. Unset: one is
+   * generated into DATA_DIR/raw.key (refused in production with a shared DATABASE_URL, where every
+   * machine must use the same key).
+   */
+  RAW_ENCRYPTION_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().trim().refine((v) => rawKeyBytes(v) !== null, 'must be 32 bytes as 64 hex digits or base64').optional(),
+  ),
+  /** An automatic email (acknowledgement, quota notice, de-identification request) of one kind goes to one address at most once per this many minutes; 0 = no limit. */
+  AUTO_REPLY_MIN_INTERVAL_MINUTES: intInRange(0, 7 * 24 * 60, 60),
+  /** Overrides of the plans table, JSON: {"guest":{"total":1},"free":{"monthly":5},"pro":{"dueHours":4}}; null = unlimited. */
+  PLANS: z.preprocess((v) => {
+    if (v === undefined || v === '') return {};
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return 'not JSON';
+    }
+  }, z.record(z.string().regex(/^[a-z0-9_-]+$/, 'plan names are lower-case words'), planOverride)),
+  /** Where a sender registers or upgrades; named in the quota notice. Default PUBLIC_URL/plans. */
+  UPGRADE_URL: optionalUrl(['http:', 'https:', 'mailto:']),
+  /** Send with a VERP envelope sender (local+verp-ID-MAC@domain) so bounces map back to the exact outbound row. */
+  BOUNCE_VERP: z.preprocess((v) => (v === undefined || v === '' ? 'true' : String(v).toLowerCase()), z.enum(['true', 'false', '1', '0', 'yes', 'no'])).transform((v) => v === 'true' || v === '1' || v === 'yes'),
+}).superRefine((e, ctx) => {
+  if (e.NODE_ENV === 'production' && e.DATABASE_URL && !e.RAW_ENCRYPTION_KEY) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['RAW_ENCRYPTION_KEY'], message: 'required in production with DATABASE_URL (every process must share one key)' });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Omit<Env, 'DATA_DIR' | 'PUBLIC_URL' | 'MESSAGE_ID_DOMAIN'> {
+export interface Config extends Omit<Env, 'DATA_DIR' | 'PUBLIC_URL' | 'MESSAGE_ID_DOMAIN' | 'UPGRADE_URL'> {
   DATA_DIR: string;
   PUBLIC_URL: string;
+  UPGRADE_URL: string;
   MESSAGE_ID_DOMAIN: string;
   /** The bare address part of MAIL_FROM. */
   mailFromAddress: string;
@@ -102,10 +149,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   const e = result.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const mailFromAddress = addressOf(e.MAIL_FROM);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const config: Config = {
     ...e,
     DATA_DIR: dataDir,
-    PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    PUBLIC_URL: publicUrl,
+    UPGRADE_URL: e.UPGRADE_URL ?? `${publicUrl}/plans`,
     MESSAGE_ID_DOMAIN: e.MESSAGE_ID_DOMAIN || mailFromAddress.split('@')[1],
     mailFromAddress,
     paths: {

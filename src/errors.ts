@@ -18,6 +18,8 @@ export const ErrorCodes = {
   NO_REVIEWER: 'NO_REVIEWER',
   CSRF_INVALID: 'CSRF_INVALID',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A stored raw message cannot be decrypted or does not match its SHA-256. */
+  RAW_INTEGRITY: 'RAW_INTEGRITY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -9,21 +9,27 @@ import { addThreadMessage, setConsultation } from '../src/store/consultations.ts
 import { getOutbound, markOutbound, type OutboundRow } from '../src/store/outbox.ts';
 import type { Reconciler } from '../src/send/reconcile.ts';
 import { sends } from '../src/metrics.ts';
+import { secretKey } from '../src/secrets.ts';
+import { verpAddress } from '../src/send/verp.ts';
 
 export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Reconciler): Promise<string> {
   const row = await getOutbound(ctx.db, data.outboundId);
   if (!row) throw new UnrecoverableError(`outbound ${data.outboundId} not found`);
   if (row.status !== 'queued' && row.status !== 'sending') return `already-${row.status}`;
+  // Every pass over a row counts as an attempt, one that only looks for an earlier copy too, so the row
+  // shows that an attempt died mid-send.
+  await markOutbound(ctx.db, row.id, 'sending');
   if (row.status === 'sending' && reconcile && (await reconcile(row))) {
     await markSent(ctx, row);
     sends.inc({ kind: row.kind, outcome: 'reconciled' });
     return 'reconciled';
   }
-  await markOutbound(ctx.db, row.id, 'sending');
   try {
     await ctx.transport.send({
       from: ctx.config.MAIL_FROM,
       to: row.to_address,
+      // VERP: the envelope sender names this row, so its bounce comes back to us attributable.
+      envelope: ctx.config.BOUNCE_VERP ? { from: verpAddress(ctx.config.mailFromAddress, secretKey(ctx.config), row.id), to: row.to_address } : undefined,
       subject: row.subject,
       messageId: row.message_id,
       inReplyTo: row.in_reply_to ?? undefined,

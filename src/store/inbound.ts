@@ -1,3 +1,5 @@
+import { AppError, ErrorCodes } from '../errors.ts';
+import { openRaw } from '../mail/raw-crypto.ts';
 import type { Queryable } from './db.ts';
 
 export interface InboundRow {
@@ -23,8 +25,12 @@ export interface NewInbound {
   uidvalidity: number;
   uid: number;
   sourceKey?: string | null;
+  /** SHA-256 of the plaintext: dedup key and integrity check. */
   sha256: string;
+  /** The bytes to keep: already encrypted by the caller (src/mail/accept.ts). */
   raw: Buffer;
+  /** Size of the plaintext message. */
+  size: number;
 }
 
 /**
@@ -36,7 +42,7 @@ export async function storeInbound(q: Queryable, m: NewInbound): Promise<{ id: n
     `INSERT INTO inbound_messages (mailbox, uidvalidity, uid, source_key, sha256, raw, size)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT DO NOTHING RETURNING id, status`,
-    [m.mailbox, m.uidvalidity, m.uid, m.sourceKey ?? null, m.sha256, m.raw, m.raw.length],
+    [m.mailbox, m.uidvalidity, m.uid, m.sourceKey ?? null, m.sha256, m.raw, m.size],
   );
   if (ins.rows[0]) return { ...ins.rows[0], created: true };
   const existing = await q.query<{ id: number; status: string }>(
@@ -49,6 +55,16 @@ export async function storeInbound(q: Queryable, m: NewInbound): Promise<{ id: n
 export async function getInbound(q: Queryable, id: number): Promise<InboundRow | null> {
   const r = await q.query<InboundRow>('SELECT * FROM inbound_messages WHERE id = $1', [id]);
   return r.rows[0] ?? null;
+}
+
+/**
+ * The plaintext of a stored message, decrypted and checked against its stored hash (PROPERTIES 37).
+ * Throws AppError(RAW_INTEGRITY) when it cannot be opened or does not match: never guess.
+ */
+export function inboundPlaintext(row: Pick<InboundRow, 'raw' | 'sha256'>, key: Buffer): Buffer {
+  const opened = openRaw(row.raw, key, row.sha256);
+  if (!opened.ok) throw new AppError(ErrorCodes.RAW_INTEGRITY, `raw message ${opened.reason}`);
+  return opened.raw;
 }
 
 export async function countInboundAttempt(q: Queryable, id: number): Promise<number> {

@@ -57,6 +57,10 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
       QUEUE_PREFIX: prefix,
       MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
       DATA_DIR: `${dovecot.root}/var`,
+      // One guest asks twice here and expects both answered and acknowledged; quotas and the
+      // auto-reply rate limit have their own test (hygiene.test.ts).
+      PLANS: '{"guest":{"total":null}}',
+      AUTO_REPLY_MIN_INTERVAL_MINUTES: '0',
     });
     reviewerToken = (await app.addUser({ email: 'rita@reviewers.example', name: 'Rita Reviewer', role: 'reviewer', specialties: ['surgery', 'radiology'] })).token;
   });
