@@ -89,12 +89,12 @@ describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
     let killed = 0;
     const killer = (async () => {
       while (chaos) {
-        await new Promise((r) => setTimeout(r, 300 + Math.random() * 900));
+        await new Promise((r) => setTimeout(r, 1500 + Math.random() * 3000));
         if (!chaos) break;
         const p = group.parts[Math.floor(Math.random() * 3)];
         await group.kill(p);
         killed++;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
         group.start(p);
       }
     })();
@@ -118,9 +118,9 @@ describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
     // Approve through the API as drafts appear.
     const approved = new Set<number>();
     const approving = (async () => {
-      while (approved.size < QUESTIONS) {
+      while (approved.size < QUESTIONS && chaos) {
         const r = await web.api('/api/consultations?status=awaiting_review&limit=1000');
-        for (const c of r.body ?? []) {
+        for (const c of Array.isArray(r.body) ? r.body : []) {
           const a = await web.api(`/api/consultations/${c.id}/approve`, { method: 'POST', body: { text: `Answer for ${c.ticket}.` } });
           if (a.status === 202 || a.status === 409) approved.add(c.id);
         }
@@ -128,12 +128,20 @@ describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
       }
     })();
 
-    await feeding;
-    await waitFor('all approved', () => approved.size >= QUESTIONS, 300_000, 500);
-    await approving;
-    chaos = false;
-    await killer;
-    clearInterval(restarter);
+    const statusCounts = async () =>
+      JSON.stringify((await web.ctx.db.query('SELECT status, count(*)::int AS n FROM consultations GROUP BY status')).rows);
+    try {
+      await feeding;
+      await waitFor('all approved', () => approved.size >= QUESTIONS, 300_000, 500).catch(async (err) => {
+        throw new Error(`${(err as Error).message}; approved ${approved.size}; consultations ${await statusCounts()}`);
+      });
+      await approving;
+    } finally {
+      // Whatever happened, the chaos ends here: no process may outlive the test's servers.
+      chaos = false;
+      await killer;
+      clearInterval(restarter);
+    }
     for (const p of group.parts) if (!group.alive(p)) group.start(p);
 
     const q = (sql: string) => web.ctx.db.query<{ n: number }>(sql).then((r) => r.rows[0].n);
