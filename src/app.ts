@@ -13,7 +13,8 @@ import { handleNotify } from '../workers/notify.ts';
 import { handleSend } from '../workers/send.ts';
 import { handleSweep, scheduleSweep } from '../workers/sweep.ts';
 import { createReconciler } from './send/reconcile.ts';
-import { finishInbound } from './store/inbound.ts';
+import { finishInbound, getInbound } from './store/inbound.ts';
+import { inboundClassified, ingestLag } from './metrics.ts';
 import type { IngestJob } from './queue/contracts.ts';
 import type { Job } from 'bullmq';
 
@@ -28,15 +29,33 @@ export interface Running {
  * reprocess or discard it; it never blocks the ones behind it.
  */
 async function ingestOrQuarantine(ctx: AppContext, data: IngestJob, job: Job): Promise<unknown> {
+  let outcome: string;
   try {
-    return await handleIngest(ctx, data);
+    outcome = await handleIngest(ctx, data);
   } catch (err) {
     if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-      await finishInbound(ctx.db, data.inboundId, { status: 'quarantined', reason: 'poison', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) }).catch(() => {});
-      ctx.log.error({ inboundId: data.inboundId }, 'inbound quarantined after repeated failures');
+      // Only a message still waiting is quarantined: one whose ingest committed and then failed on a
+      // later step (an enqueue during a Redis outage) keeps its consultation and its 'processed' status.
+      const row = await getInbound(ctx.db, data.inboundId).catch(() => null);
+      if (row?.status === 'received') {
+        await finishInbound(ctx.db, data.inboundId, { status: 'quarantined', reason: 'poison', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) }).catch(() => {});
+        ctx.log.error({ inboundId: data.inboundId }, 'inbound quarantined after repeated failures');
+      }
     }
     throw err;
   }
+  if (!outcome.startsWith('already-')) {
+    inboundClassified.inc({ kind: outcome });
+    if (outcome === 'question' || outcome === 'follow_up') {
+      // Measured on the database's clock, from the raw commit to the consultation's commit.
+      const r = await ctx.db
+        .query<{ s: number }>('SELECT EXTRACT(EPOCH FROM (processed_at - received_at))::float8 AS s FROM inbound_messages WHERE id = $1', [data.inboundId])
+        .catch(() => null);
+      const s = r?.rows[0]?.s;
+      if (typeof s === 'number' && s >= 0) ingestLag.observe(s);
+    }
+  }
+  return outcome;
 }
 
 export const ALL_WORKER_QUEUES: QueueName[] = ['ingest', 'draft', 'notify', 'send', 'sweep'];
@@ -52,7 +71,17 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
     if (q === 'send') workers.push(startWorker(ctx, 'send', (c, d) => handleSend(c, d, reconcile), Math.min(4, ctx.config.WORKER_CONCURRENCY)));
     if (q === 'sweep') {
       workers.push(startWorker(ctx, 'sweep', (c) => handleSweep(c), 1));
-      scheduleSweep(ctx, ctx.config.SWEEP_INTERVAL_SECONDS * 1000).catch((err) => ctx.log.warn({ err: { message: (err as Error).message } }, 'sweep not scheduled'));
+      const schedule = () =>
+        scheduleSweep(ctx, ctx.config.SWEEP_INTERVAL_SECONDS * 1000).catch((err) => ctx.log.warn({ err: { message: (err as Error).message } }, 'sweep not scheduled'));
+      schedule();
+      // A Redis that lost its data (restart without persistence, failover to an empty replica) lost the
+      // schedule with it, and the sweep is what heals the other lost jobs: register it again on every
+      // reconnect. Upserting the same scheduler is idempotent.
+      ctx.producers
+        .queue('sweep')
+        .getBackend()
+        .client.then((c) => c.on('ready', () => void schedule()))
+        .catch(() => {});
     }
   }
   return {

@@ -3,8 +3,12 @@
 import type { AppContext } from '../src/context.ts';
 import { audit } from '../src/store/audit.ts';
 
-/** Rows older than this with no progress are presumed to have lost their job. */
-const STALE_SECONDS = 60;
+/**
+ * Rows with no progress for two job-lock periods (60 s with the default 30 s lock) are presumed to
+ * have lost their job: by then a job whose worker died has been picked up again. ensure() is a no-op
+ * for a job that exists, so erring short costs a Redis lookup, not a duplicate.
+ */
+const staleSecondsOf = (ctx: AppContext) => Math.max(5, 2 * ctx.config.JOB_LOCK_SECONDS);
 const BATCH = 500;
 
 export interface SweepResult {
@@ -16,7 +20,7 @@ export interface SweepResult {
 }
 
 export async function handleSweep(ctx: AppContext, opts: { staleSeconds?: number; now?: Date } = {}): Promise<SweepResult> {
-  const stale = opts.staleSeconds ?? STALE_SECONDS;
+  const stale = opts.staleSeconds ?? staleSecondsOf(ctx);
   const out: SweepResult = { ingest: 0, draft: 0, send: 0, escalated: 0, purged: 0 };
 
   // Deterministic job ids: ensure() adds only what is missing.

@@ -8,6 +8,10 @@ export function openPg(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // A client checked out of the pool has no error listener of its own: when the server goes away
+  // between two statements of a transaction, pg emits 'error' on it, which would crash the process.
+  // The failing query still rejects, and the pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const run = async <T>(c: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
     const r = await c.query(sql, params as unknown[]);
     return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };

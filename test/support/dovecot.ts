@@ -2,6 +2,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from './net.ts';
@@ -13,10 +14,26 @@ export interface Dovecot {
   imapUrl(user: string, mailbox?: string): string;
   maildir(user: string): string;
   stop(): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops and starts the server; `between` runs while it is down (e.g. to reset the index). */
+  restart(between?: () => void | Promise<void>): Promise<void>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function portClosed(port: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const open = await new Promise<boolean>((resolve) => {
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.once('error', () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 export function dovecotBinary(): string | null {
   for (const p of ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot']) if (fs.existsSync(p)) return p;
@@ -47,8 +64,18 @@ export async function startDovecot(users: Record<string, string> = { 'consult@ex
   }
   let child: ChildProcess | null = null;
   const launch = async () => {
-    child = spawn(bin, ['-F', '-c', confFile], { stdio: 'ignore' });
-    await waitForPort(port, 10_000);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const c = spawn(bin, ['-F', '-c', confFile], { stdio: 'ignore' });
+      child = c;
+      const exited = new Promise<boolean>((resolve) => c.once('exit', () => resolve(true)));
+      // A master that lost the port to a lingering process of the previous one exits at once ("Address
+      // already in use"), possibly while that leftover still accepts: make sure ours is up and stays up.
+      const opened = await Promise.race([waitForPort(port, 10_000).then(() => true), exited.then(() => false)]);
+      if (opened && !(await Promise.race([exited, new Promise<boolean>((r) => setTimeout(() => r(false), 400))]))) return;
+      await new Promise((r) => setTimeout(r, 300));
+      await portClosed(port, 10_000);
+    }
+    throw new Error('dovecot did not stay up');
   };
   await launch();
   const stopChild = async () => {
@@ -73,8 +100,11 @@ export async function startDovecot(users: Record<string, string> = { 'consult@ex
       await stopChild();
       fs.rmSync(root, { recursive: true, force: true });
     },
-    async restart() {
+    async restart(between) {
       await stopChild();
+      // The master is gone, but its login processes may hold the listener a moment longer.
+      await portClosed(port, 10_000);
+      await between?.();
       await launch();
     },
   };

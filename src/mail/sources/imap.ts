@@ -52,7 +52,7 @@ export interface ImapSourceOptions {
   onCycle?: (stored: number) => void;
 }
 
-export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'>, target: ImapTarget, opts: ImapSourceOptions = {}): MailSource {
+export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log' | 'config'>, target: ImapTarget, opts: ImapSourceOptions = {}): MailSource {
   const key = mailboxKey(target);
   let stopped = false;
   let client: ImapFlow | null = null;
@@ -108,10 +108,12 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
       const mb = await c.mailboxOpen(target.mailbox);
       const uidvalidity = Number(mb.uidValidity);
       ctx.log.info({ mailbox: key }, 'imap connected');
-      backoff = 500;
       while (!stopped && c.usable) {
         pending = false;
         const n = await catchUp(c, uidvalidity);
+        // Reset only after a whole catch-up: a session that connects and then fails on the database or
+        // Redis must back off too, not log in again twice a second for the length of the outage.
+        backoff = 500;
         opts.onCycle?.(n);
         if (pending || stopped) continue;
         await c.idle();

@@ -21,7 +21,7 @@ export function uidFromName(name: string): number {
   return h;
 }
 
-export async function scanMaildirOnce(ctx: Pick<AppContext, 'db' | 'producers' | 'log'>, dir: string): Promise<number> {
+export async function scanMaildirOnce(ctx: Pick<AppContext, 'db' | 'producers' | 'log' | 'config'>, dir: string): Promise<number> {
   const newDir = path.join(dir, 'new');
   let n = 0;
   for (const name of fs.readdirSync(newDir).sort()) {
@@ -41,7 +41,7 @@ export async function scanMaildirOnce(ctx: Pick<AppContext, 'db' | 'producers' |
   return n;
 }
 
-export function startMaildirSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'>, dir: string, intervalMs = 500): MailSource {
+export function startMaildirSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log' | 'config'>, dir: string, intervalMs = 500): MailSource {
   ensureMaildir(dir);
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
