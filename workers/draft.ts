@@ -14,7 +14,12 @@ export async function handleDraft(ctx: AppContext, data: DraftJob): Promise<stri
   if (!c) return 'gone';
   // A newer round supersedes this job; a finished round needs nothing more.
   if (c.round !== data.round) return 'stale-round';
-  if (c.status !== 'received' && c.status !== 'drafting') return `already-${c.status}`;
+  if (c.status !== 'received' && c.status !== 'drafting') {
+    // Drafted before, but the notification's enqueue may have failed after the commit (Redis away):
+    // the job id and the outbox dedup key make adding it again harmless.
+    if (c.status === 'awaiting_review' && c.assignee_id) await ctx.producers.add('notify', { consultationId: c.id, userId: c.assignee_id, round: c.round });
+    return `already-${c.status}`;
+  }
   await setConsultation(ctx.db, c.id, { status: 'drafting' });
 
   const inbound = (await thread(ctx.db, c.id)).filter((m) => m.direction === 'in');
