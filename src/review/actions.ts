@@ -7,7 +7,7 @@ import { audit } from '../store/audit.ts';
 import { formatTicketNo, getConsultation, setConsultation, type ConsultationRow } from '../store/consultations.ts';
 import type { Queryable } from '../store/db.ts';
 import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
-import { enqueueOutbound } from '../store/outbox.ts';
+import { enqueueOutbound, type OutboundRow } from '../store/outbox.ts';
 import { getUser, type UserRow } from '../store/users.ts';
 import { pauseDueClock, resumeDueClock } from './due-clock.ts';
 
@@ -48,6 +48,37 @@ async function lastInbound(q: Queryable, consultationId: number) {
 }
 
 /**
+ * A reviewed email to the customer, in the thread of their newest message, written to the outbox
+ * once per consultation round and kind (the dedup key), with its Message-ID assigned now.
+ */
+async function queueCustomerReply(
+  ctx: AppContext,
+  q: Queryable,
+  c: ConsultationRow,
+  kind: 'answer' | 'request_info',
+  data: Record<string, unknown>,
+): Promise<OutboundRow> {
+  const ticket = formatTicketNo(c.ticket_no);
+  const parent = await lastInbound(q, c.id);
+  const refs = replyReferences((parent.references_header ?? '').split(/\s+/).filter(Boolean), parent.message_id);
+  const mail = renderEmail(kind, { name: c.from_name, ticket, ...data });
+  const { row } = await enqueueOutbound(q, {
+    consultationId: c.id,
+    kind,
+    dedupKey: `${kind}:${c.id}:${c.round}`,
+    messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, kind),
+    to: c.from_address,
+    subject: replySubject(ticket, c.subject),
+    inReplyTo: parent.message_id ? angle(parent.message_id) : null,
+    references: refs.join(' ') || null,
+    headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, c.reply_token) },
+    text: mail.text,
+    html: mail.html,
+  });
+  return row;
+}
+
+/**
  * Approves the current draft (optionally replaced by the reviewer's text) and writes the reply to the
  * outbox in the same transaction: from here on it is sent exactly once, whatever fails next.
  */
@@ -61,23 +92,7 @@ export async function approveConsultation(ctx: AppContext, user: UserRow, id: nu
     if (text !== undefined) {
       draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: draft?.subject ?? c.subject, bodyText: text, facts: draft?.facts ?? {}, authorId: user.id });
     }
-    const ticket = formatTicketNo(c.ticket_no);
-    const parent = await lastInbound(q, c.id);
-    const refs = replyReferences((parent.references_header ?? '').split(/\s+/).filter(Boolean), parent.message_id);
-    const mail = renderEmail('answer', { name: c.from_name, body: draft!.body_text, reviewer: user.name, ticket });
-    const { row } = await enqueueOutbound(q, {
-      consultationId: c.id,
-      kind: 'answer',
-      dedupKey: `answer:${c.id}:${c.round}`,
-      messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'answer'),
-      to: c.from_address,
-      subject: replySubject(ticket, c.subject),
-      inReplyTo: parent.message_id ? angle(parent.message_id) : null,
-      references: refs.join(' ') || null,
-      headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, c.reply_token) },
-      text: mail.text,
-      html: mail.html,
-    });
+    const row = await queueCustomerReply(ctx, q, c, 'answer', { body: draft!.body_text, reviewer: user.name });
     await setConsultation(q, c.id, { status: 'approved', assignee_id: c.assignee_id ?? user.id });
     await q.query('INSERT INTO reviews (consultation_id, draft_id, user_id, action) VALUES ($1, $2, $3, $4)', [c.id, draft!.id, user.id, 'approve']);
     await audit(q, { userId: user.id, action: 'consultation.approved', consultationId: c.id, detail: { draftId: draft!.id, edited: text !== undefined, outboundId: row.id } });
@@ -134,23 +149,7 @@ export async function requestInformation(ctx: AppContext, user: UserRow, id: num
     const c = await lockConsultation(q, id);
     requireState(c, ['awaiting_review'], 'request information on');
     requireAssignee(c, user, 'request information');
-    const ticket = formatTicketNo(c.ticket_no);
-    const parent = await lastInbound(q, c.id);
-    const refs = replyReferences((parent.references_header ?? '').split(/\s+/).filter(Boolean), parent.message_id);
-    const mail = renderEmail('request_info', { name: c.from_name, question, reviewer: user.name, ticket });
-    const { row } = await enqueueOutbound(q, {
-      consultationId: c.id,
-      kind: 'request_info',
-      dedupKey: `request_info:${c.id}:${c.round}`,
-      messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'request_info'),
-      to: c.from_address,
-      subject: replySubject(ticket, c.subject),
-      inReplyTo: parent.message_id ? angle(parent.message_id) : null,
-      references: refs.join(' ') || null,
-      headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, c.reply_token) },
-      text: mail.text,
-      html: mail.html,
-    });
+    const row = await queueCustomerReply(ctx, q, c, 'request_info', { question, reviewer: user.name });
     await setConsultation(q, c.id, { status: 'waiting_on_customer', assignee_id: c.assignee_id ?? user.id });
     await pauseDueClock(q, c.id);
     await q.query('INSERT INTO reviews (consultation_id, user_id, action) VALUES ($1, $2, $3)', [c.id, user.id, 'request_info']);

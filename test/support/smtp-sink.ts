@@ -45,6 +45,8 @@ export async function startSmtpSink(opts: { onMessage?: (m: Received) => Promise
       });
     },
   });
+  // Clients killed mid-session (the crash tests do that on purpose) reset their connections.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {
     port,
