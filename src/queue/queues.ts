@@ -54,6 +54,16 @@ export class Producers {
     await this.queue(name).add(name, parsed, { jobId: (jobIds[name] as (d: JobDataOf[K]) => string)(parsed) });
   }
 
+  /** Many jobs of one queue in one round trip; ids stay deterministic, so duplicates are no-ops. */
+  async addBulk<K extends QueueName>(name: K, items: JobDataOf[K][]): Promise<void> {
+    if (!items.length) return;
+    const jobs = items.map((d) => {
+      const parsed = contracts[name].parse(d) as JobDataOf[K];
+      return { name, data: parsed, opts: { jobId: (jobIds[name] as (x: JobDataOf[K]) => string)(parsed) } };
+    });
+    await this.queue(name).addBulk(jobs);
+  }
+
   /**
    * Makes sure the job for this work exists and will run: adds it when missing, and retries it when it
    * failed only because its workers kept dying (stalled), never when its handler failed it.

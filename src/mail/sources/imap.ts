@@ -4,7 +4,7 @@
 import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../context.ts';
 import { getCursor, saveCursor } from '../../store/cursors.ts';
-import { acceptRaw } from '../accept.ts';
+import { acceptRawBatch } from '../accept.ts';
 import type { MailSource } from './maildir.ts';
 
 export interface ImapTarget {
@@ -76,10 +76,8 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
         if (m.source) messages.push({ uid: m.uid, source: m.source });
       }
       messages.sort((a, b) => a.uid - b.uid);
-      for (const m of messages) {
-        await acceptRaw(ctx, { mailbox: key, uidvalidity, uid: m.uid, raw: m.source });
-        stored++;
-      }
+      await acceptRawBatch(ctx, messages.map((m) => ({ mailbox: key, uidvalidity, uid: m.uid, raw: m.source })));
+      stored += messages.length;
       // Durable and enqueued: only now is the message flagged, moved and the cursor moved on.
       const done = messages.map((m) => m.uid);
       if (done.length) {
