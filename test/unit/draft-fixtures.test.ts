@@ -29,7 +29,7 @@ for (const r of runs) {
       // CPT descriptors are AMA-licensed: the draft says so instead of showing one.
       for (const c of r.result.codes) if (c.system === 'CPT') assert.equal(c.description, null);
       assert.match(r.result.draft.text, /^Short answer/);
-      assert.match(r.result.draft.text, /For the reviewer to check/);
+      assert.match(r.result.draft.text, /Still to check before billing/);
     } else {
       assert.equal(r.result.codes.length, 0);
     }
