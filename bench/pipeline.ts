@@ -6,9 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
-import { startDovecot } from '../test/support/dovecot.ts';
+import { startDovecot, imapClient } from '../test/support/dovecot.ts';
 import { createTestDatabase, uniquePrefix } from '../test/support/pg.ts';
 import { startSmtpSink } from '../test/support/smtp-sink.ts';
 import { obliterateQueues, startTestApp } from '../test/support/app.ts';
@@ -139,8 +138,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     await app.addUser({ email: 'r@reviewers.example', name: 'R', role: 'reviewer' });
     // Let the poller reach IDLE before the clock starts.
     await new Promise((r) => setTimeout(r, 1500));
-    const feeder = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: MAILBOX, pass: dovecot.users[MAILBOX] }, logger: false });
-    feeder.on('error', () => {});
+    const feeder = imapClient(dovecot, MAILBOX);
     await feeder.connect();
     const latencies: number[] = [];
     for (let i = 0; i < M; i++) {

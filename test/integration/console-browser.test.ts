@@ -6,9 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { ImapFlow } from 'imapflow';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { startDovecot, type Dovecot, appendMessage } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
 import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
@@ -23,17 +22,6 @@ const PASSWORD = 'a long test passphrase';
 
 function question(o: { messageId: string; subject: string; body: string; from: string }): string {
   return [`From: ${o.from}`, `To: ${MAILBOX}`, `Subject: ${o.subject}`, `Message-ID: ${o.messageId}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', o.body, ''].join('\r\n');
-}
-
-async function append(dovecot: Dovecot, raw: string): Promise<void> {
-  const c = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: MAILBOX, pass: dovecot.users[MAILBOX] }, logger: false });
-  c.on('error', () => {});
-  await c.connect();
-  try {
-    await c.append('INBOX', raw);
-  } finally {
-    await c.logout();
-  }
 }
 
 const XSS_SUBJECT = 'Payload <script>window.__xss=1</script> check';
@@ -92,9 +80,9 @@ describe('reviewer console in a browser', () => {
       PUBLIC_URL: base,
     });
     // The questions arrive before anyone is on staff, so they wait unassigned in the queue.
-    await append(dovecot, question({ messageId: '<q1@clinic.example>', subject: 'Can I bill 20610 with 99213?', body: 'Hello,\n\nCan we bill CPT 20610 together with 99213 on the same day? DOS 02/10/2026.\n\nThanks, Dana', from: 'Dana Coder <dana@clinic.example>' }));
-    await append(dovecot, question({ messageId: '<xss@clinic.example>', subject: XSS_SUBJECT, body: XSS_BODY, from: 'Eve Tester <eve@clinic.example>' }));
-    await append(dovecot, question({ messageId: '<q3@other.example>', subject: 'Units for J1885', body: 'How many units of J1885 can we bill per day?', from: 'Sam Biller <sam@other.example>' }));
+    await appendMessage(dovecot, MAILBOX, question({ messageId: '<q1@clinic.example>', subject: 'Can I bill 20610 with 99213?', body: 'Hello,\n\nCan we bill CPT 20610 together with 99213 on the same day? DOS 02/10/2026.\n\nThanks, Dana', from: 'Dana Coder <dana@clinic.example>' }));
+    await appendMessage(dovecot, MAILBOX, question({ messageId: '<xss@clinic.example>', subject: XSS_SUBJECT, body: XSS_BODY, from: 'Eve Tester <eve@clinic.example>' }));
+    await appendMessage(dovecot, MAILBOX, question({ messageId: '<q3@other.example>', subject: 'Units for J1885', body: 'How many units of J1885 can we bill per day?', from: 'Sam Biller <sam@other.example>' }));
     for (const [key, subject] of [['q1', 'Can I bill 20610 with 99213?'], ['xss', XSS_SUBJECT], ['q3', 'Units for J1885']] as const) {
       const c = await waitFor(`${key} drafted`, async () => {
         const row = await consultationBySubject(subject);
@@ -309,7 +297,7 @@ describe('reviewer console in a browser', () => {
   });
 
   it('gives an admin the audit log as CSV and lets them discard a quarantined message', async () => {
-    await append(dovecot, ['To: consult@example.test', 'Subject: no sender here', 'Message-ID: <nosender@x.example>', '', 'body', ''].join('\r\n'));
+    await appendMessage(dovecot, MAILBOX, ['To: consult@example.test', 'Subject: no sender here', 'Message-ID: <nosender@x.example>', '', 'body', ''].join('\r\n'));
     const held = await waitFor('quarantined', async () => {
       const r = await app.ctx.db.query<{ id: number }>(`SELECT id FROM inbound_messages WHERE status = 'quarantined'`);
       return r.rows[0];

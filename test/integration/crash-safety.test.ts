@@ -3,8 +3,8 @@
 // message), while questions arrive in a real Dovecot mailbox and are approved through the API.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ImapFlow } from 'imapflow';
-import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import type { ImapFlow } from 'imapflow';
+import { startDovecot, type Dovecot, imapClient } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink, type Received } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
 import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
@@ -43,8 +43,7 @@ describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
     dovecot = await startDovecot();
     // The test SMTP server files every accepted message in Sent, as hosted providers do; the send
     // worker reconciles against that folder.
-    sentFiler = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: MAILBOX, pass: dovecot.users[MAILBOX] }, logger: false });
-    sentFiler.on('error', () => {});
+    sentFiler = imapClient(dovecot, MAILBOX);
     await sentFiler.connect();
     let filing = Promise.resolve();
     smtp = await startSmtpSink({
@@ -104,8 +103,7 @@ describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
       if (!group.alive(faulty)) group.start(faulty);
     }, 200);
 
-    const feeder = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: MAILBOX, pass: dovecot.users[MAILBOX] }, logger: false });
-    feeder.on('error', () => {});
+    const feeder = imapClient(dovecot, MAILBOX);
     await feeder.connect();
     const feeding = (async () => {
       for (let i = 0; i < QUESTIONS; i++) {

@@ -2,8 +2,7 @@
 // reply at a real SMTP server, with the acknowledgement before it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ImapFlow } from 'imapflow';
-import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { startDovecot, type Dovecot, appendMessage } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
 import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
@@ -26,17 +25,6 @@ function question(opts: { messageId: string; subject: string; body: string; from
     opts.body,
     '',
   ].join('\r\n');
-}
-
-async function append(dovecot: Dovecot, raw: string): Promise<void> {
-  const c = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: MAILBOX, pass: dovecot.users[MAILBOX] }, logger: false });
-  c.on('error', () => {});
-  await c.connect();
-  try {
-    await c.append('INBOX', raw);
-  } finally {
-    await c.logout();
-  }
 }
 
 describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
@@ -72,7 +60,7 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
 
   it('drafts, routes, approves and replies in the same thread', async () => {
     const messageId = '<q1.2026@clinic.example>';
-    await append(dovecot, question({ messageId, subject: 'Can I bill 20610 with 99213?', body: 'Hello,\n\nCan we bill CPT 20610 together with 99213 on the same day? DOS 02/10/2026.\n\nThanks, Dana' }));
+    await appendMessage(dovecot, MAILBOX, question({ messageId, subject: 'Can I bill 20610 with 99213?', body: 'Hello,\n\nCan we bill CPT 20610 together with 99213 on the same day? DOS 02/10/2026.\n\nThanks, Dana' }));
 
     const listed = await waitFor('awaiting_review', async () => {
       const r = await app.api('/api/consultations?status=awaiting_review', { token: reviewerToken });
@@ -144,8 +132,8 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
 
   it('keeps an unanswerable message, marks it and goes on with the next one', async () => {
     const before = smtp.messages.length;
-    await append(dovecot, ['To: consult@example.test', 'Subject: no sender here', 'Message-ID: <nosender@x.example>', '', 'body', ''].join('\r\n'));
-    await append(dovecot, question({ messageId: '<q2@clinic.example>', subject: 'Units for J1885', body: 'How many units of J1885 can we bill per day?' }));
+    await appendMessage(dovecot, MAILBOX, ['To: consult@example.test', 'Subject: no sender here', 'Message-ID: <nosender@x.example>', '', 'body', ''].join('\r\n'));
+    await appendMessage(dovecot, MAILBOX, question({ messageId: '<q2@clinic.example>', subject: 'Units for J1885', body: 'How many units of J1885 can we bill per day?' }));
     const row = await waitFor('quarantined', async () => {
       const r = await app.ctx.db.query<{ status: string; kind: string }>(`SELECT status, kind FROM inbound_messages WHERE message_id = '<nosender@x.example>' OR message_id = 'nosender@x.example'`);
       return r.rows[0];

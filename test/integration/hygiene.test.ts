@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
-import { startDovecot, type Dovecot } from '../support/dovecot.ts';
+import { startDovecot, type Dovecot, imapClient } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
 import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
@@ -114,8 +114,7 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
       UPGRADE_URL: 'https://caseconsultant.example/plans',
     });
     token = (await app.addUser({ email: 'rita@reviewers.example', name: 'Rita Reviewer', role: 'reviewer', specialties: ['surgery', 'radiology', 'general'] })).token;
-    imap = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: MAILBOX, pass: dovecot.users[MAILBOX] }, logger: false });
-    imap.on('error', () => {});
+    imap = imapClient(dovecot, MAILBOX);
     await imap.connect();
   });
 

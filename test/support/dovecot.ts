@@ -5,6 +5,7 @@ import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ImapFlow } from 'imapflow';
 import { freePort, waitForPort } from './net.ts';
 
 export interface Dovecot {
@@ -108,4 +109,22 @@ export async function startDovecot(users: Record<string, string> = { 'consult@ex
       await launch();
     },
   };
+}
+
+/** A client for one of this server's users, not yet connected; errors are the caller's to see through its calls. */
+export function imapClient(d: Pick<Dovecot, 'port' | 'users'>, user: string): ImapFlow {
+  const c = new ImapFlow({ host: '127.0.0.1', port: d.port, secure: false, auth: { user, pass: d.users[user] }, logger: false });
+  c.on('error', () => {});
+  return c;
+}
+
+/** APPENDs one raw message on a short session of its own. */
+export async function appendMessage(d: Pick<Dovecot, 'port' | 'users'>, user: string, raw: string | Buffer, mailbox = 'INBOX'): Promise<void> {
+  const c = imapClient(d, user);
+  await c.connect();
+  try {
+    await c.append(mailbox, raw);
+  } finally {
+    await c.logout();
+  }
 }

@@ -1,8 +1,8 @@
 // Helpers for the operations tests: feeding a Dovecot mailbox through outages, an SMTP sink that files
 // what it accepts in Sent (as hosted providers do, and as reconciliation expects), and a log spy.
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../src/context.ts';
-import type { Dovecot } from './dovecot.ts';
+import { imapClient, type Dovecot } from './dovecot.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
 export const MAILBOX = 'consult@example.test';
@@ -29,8 +29,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function imapDo<T>(dovecot: Dovecot, fn: (c: ImapFlow) => Promise<T>, tries = 60, user = MAILBOX): Promise<T> {
   let last: unknown;
   for (let i = 0; i < tries; i++) {
-    const c = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user, pass: dovecot.users[user] }, logger: false });
-    c.on('error', () => {});
+    const c = imapClient(dovecot, user);
     try {
       await c.connect();
       const out = await fn(c);
