@@ -8,7 +8,8 @@ import type { QueueName } from './queue/contracts.ts';
 import { startWorker } from './queue/worker.ts';
 import { buildServer } from './review/server.ts';
 import { handleDraft } from '../workers/draft.ts';
-import { handleIngest } from '../workers/ingest.ts';
+import { handleIngestBatch } from '../workers/ingest.ts';
+import { MicroBatcher } from './queue/batcher.ts';
 import { handleNotify } from '../workers/notify.ts';
 import { handleSend } from '../workers/send.ts';
 import { handleSweep, scheduleSweep } from '../workers/sweep.ts';
@@ -28,10 +29,10 @@ export interface Running {
  * A message that keeps failing is quarantined with its error on its last attempt, where an admin can
  * reprocess or discard it; it never blocks the ones behind it.
  */
-async function ingestOrQuarantine(ctx: AppContext, data: IngestJob, job: Job): Promise<unknown> {
+async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number, string>, data: IngestJob, job: Job): Promise<unknown> {
   let outcome: string;
   try {
-    outcome = await handleIngest(ctx, data);
+    outcome = await batcher.submit(data.inboundId);
   } catch (err) {
     if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
       // Only a message still waiting is quarantined: one whose ingest committed and then failed on a
@@ -46,7 +47,8 @@ async function ingestOrQuarantine(ctx: AppContext, data: IngestJob, job: Job): P
   }
   if (!outcome.startsWith('already-')) {
     inboundClassified.inc({ kind: outcome });
-    if (outcome === 'question' || outcome === 'follow_up') {
+    // A new question's lag is observed by handleIngest from its own transaction; a follow-up's here.
+    if (outcome === 'follow_up') {
       // Measured on the database's clock, from the raw commit to the consultation's commit.
       const r = await ctx.db
         .query<{ s: number }>('SELECT EXTRACT(EPOCH FROM (processed_at - received_at))::float8 AS s FROM inbound_messages WHERE id = $1', [data.inboundId])
@@ -64,7 +66,10 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
   const workers: Worker[] = [];
   const reconcile = createReconciler(ctx.config);
   for (const q of queues) {
-    if (q === 'ingest') workers.push(startWorker(ctx, 'ingest', (c, d, job) => ingestOrQuarantine(c, d, job)));
+    if (q === 'ingest') {
+      const batcher = new MicroBatcher<number, string>((ids) => handleIngestBatch(ctx, ids), ctx.config.INGEST_CONCURRENCY);
+      workers.push(startWorker(ctx, 'ingest', (c, d, job) => ingestOrQuarantine(c, batcher, d, job), ctx.config.INGEST_CONCURRENCY));
+    }
     if (q === 'draft') workers.push(startWorker(ctx, 'draft', (c, d) => handleDraft(c, d)));
     if (q === 'notify') workers.push(startWorker(ctx, 'notify', (c, d) => handleNotify(c, d)));
     // A few SMTP connections at a time per process keeps the receiving server's rate limits happy.

@@ -69,6 +69,8 @@ export const envSchema = z.object({
   /** Domain of the Message-IDs we create; defaults to MAIL_FROM's domain. */
   MESSAGE_ID_DOMAIN: z.string().trim().default(''),
   WORKER_CONCURRENCY: intInRange(1, 256, 8),
+  // Ingest jobs held at once per process; those that arrive together share one transaction.
+  INGEST_CONCURRENCY: intInRange(1, 512, 32),
   MAX_MESSAGE_BYTES: intInRange(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
   MAX_RECIPIENTS: intInRange(1, 1000, 20),
   AUTHSERV_ID: z.string().trim().default(''),

@@ -35,26 +35,8 @@ export interface ThreadMessage {
   created_at: Date;
 }
 
-export async function createConsultation(
-  q: Queryable,
-  c: {
-    subject: string;
-    fromAddress: string;
-    fromName: string | null;
-    contactId: number | null;
-    accountId: number | null;
-    rootMessageId: string | null;
-    rootReferences: string | null;
-    dueAt: Date | null;
-  },
-): Promise<ConsultationRow> {
-  const r = await q.query<ConsultationRow>(
-    `INSERT INTO consultations (status, subject, from_address, from_name, contact_id, account_id, reply_token, root_message_id, root_references, due_at)
-     VALUES ('received', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-    [c.subject, c.fromAddress, c.fromName, c.contactId, c.accountId, crypto.randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x'), c.rootMessageId, c.rootReferences, c.dueAt],
-  );
-  return r.rows[0];
-}
+/** The secret in a consultation's reply address (consult+TOKEN@…): lower-case, so address case-folding keeps it. */
+export const newReplyToken = () => crypto.randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
 
 export async function getConsultation(q: Queryable, id: number, forUpdate = false): Promise<ConsultationRow | null> {
   const r = await q.query<ConsultationRow>(`SELECT * FROM consultations WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
@@ -113,22 +95,6 @@ export async function consultationsByMessageIds(q: Queryable, ids: string[]): Pr
     [ids],
   );
   return r.rows;
-}
-
-export async function consultationByToken(q: Queryable, token: string) {
-  const r = await q.query<Pick<ConsultationRow, 'id' | 'account_id' | 'status' | 'from_address'>>(
-    'SELECT id, account_id, status, from_address FROM consultations WHERE reply_token = $1',
-    [token],
-  );
-  return r.rows[0] ?? null;
-}
-
-export async function consultationByTicket(q: Queryable, ticketNo: number) {
-  const r = await q.query<Pick<ConsultationRow, 'id' | 'account_id' | 'status' | 'from_address'>>(
-    'SELECT id, account_id, status, from_address FROM consultations WHERE ticket_no = $1',
-    [ticketNo],
-  );
-  return r.rows[0] ?? null;
 }
 
 export interface ConsultationListItem {

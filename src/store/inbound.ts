@@ -52,9 +52,44 @@ export async function storeInbound(q: Queryable, m: NewInbound): Promise<{ id: n
   return { ...existing.rows[0], created: false };
 }
 
+// Named columns, not *: a prepared statement whose result shape changes under it (a migration adding
+// a column while workers run) would fail until the connection is replaced.
+const INBOUND_COLUMNS = 'id, mailbox, uidvalidity, uid, sha256, raw, size, status, kind, reason, error, message_id, attempts, consultation_id, received_at';
+
+/**
+ * storeInbound for a batch: new rows in one statement; the few that collide with a stored copy (or
+ * with each other) are then resolved one by one. Results are in the order given.
+ */
+export async function storeInbounds(q: Queryable, items: NewInbound[]): Promise<{ id: number; created: boolean; status: string }[]> {
+  if (!items.length) return [];
+  const input = items.map((m, i) => ({ i, mailbox: m.mailbox, uidvalidity: m.uidvalidity, uid: m.uid, source_key: m.sourceKey ?? null, sha256: m.sha256, raw: m.raw.toString('base64'), size: m.size }));
+  const r = await q.query<{ id: number; status: string; mailbox: string; uidvalidity: number; uid: number }>(
+    `INSERT INTO inbound_messages (mailbox, uidvalidity, uid, source_key, sha256, raw, size)
+     SELECT mailbox, uidvalidity, uid, source_key, sha256, decode(raw, 'base64'), size
+     FROM jsonb_to_recordset($1::jsonb) AS x(i int, mailbox text, uidvalidity bigint, uid bigint, source_key text, sha256 text, raw text, size int)
+     ORDER BY i
+     ON CONFLICT DO NOTHING RETURNING id, status, mailbox, uidvalidity, uid`,
+    [JSON.stringify(input)],
+  );
+  const key = (m: { mailbox: string; uidvalidity: number; uid: number }) => `${m.mailbox}\n${Number(m.uidvalidity)}\n${Number(m.uid)}`;
+  const inserted = new Map(r.rows.map((row) => [key(row), row]));
+  const out: { id: number; created: boolean; status: string }[] = [];
+  for (const m of items) {
+    const row = inserted.get(key(m));
+    // Only an insert from this statement counts as created; anything else is the stored copy.
+    out.push(row ? { id: row.id, status: row.status, created: true } : await storeInbound(q, m));
+  }
+  return out;
+}
+
 export async function getInbound(q: Queryable, id: number): Promise<InboundRow | null> {
-  const r = await q.query<InboundRow>('SELECT * FROM inbound_messages WHERE id = $1', [id]);
-  return r.rows[0] ?? null;
+  return (await getInbounds(q, [id])).get(id) ?? null;
+}
+
+/** Several rows in one round trip, by id. */
+export async function getInbounds(q: Queryable, ids: number[]): Promise<Map<number, InboundRow>> {
+  const r = await q.query<InboundRow>(`SELECT ${INBOUND_COLUMNS} FROM inbound_messages WHERE id = ANY($1::int[])`, [ids], { prepare: true });
+  return new Map(r.rows.map((row) => [row.id, row]));
 }
 
 /**

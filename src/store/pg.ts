@@ -1,5 +1,6 @@
+import crypto from 'node:crypto';
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from './db.ts';
+import type { Db, Queryable, QueryOptions, QueryResult } from './db.ts';
 
 // int8 (bigint counts) as numbers: our counts and ids stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -12,18 +13,25 @@ export function openPg(url: string): Db {
   // between two statements of a transaction, pg emits 'error' on it, which would crash the process.
   // The failing query still rejects, and the pool drops the broken client on release.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const run = async <T>(c: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
-    const r = await c.query(sql, params as unknown[]);
+  // A prepared statement's name is derived from its text, so the same text always maps to the same name.
+  const names = new Map<string, string>();
+  const nameOf = (sql: string) => {
+    let n = names.get(sql);
+    if (!n) names.set(sql, (n = `cc_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 24)}`));
+    return n;
+  };
+  const run = async <T>(c: pg.Pool | pg.PoolClient, sql: string, params?: unknown[], opts?: QueryOptions): Promise<QueryResult<T>> => {
+    const r = opts?.prepare ? await c.query({ name: nameOf(sql), text: sql, values: params as unknown[] }) : await c.query(sql, params as unknown[]);
     return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
   };
   return {
     kind: 'pg',
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, opts) => run(pool, sql, params, opts),
     async tx(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const q: Queryable = { query: (sql, params) => run(client, sql, params) };
+        const q: Queryable = { query: (sql, params, opts) => run(client, sql, params, opts) };
         const out = await fn(q);
         await client.query('COMMIT');
         return out;

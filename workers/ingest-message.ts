@@ -1,0 +1,345 @@
+// One inbound message through ingest: prepared (decrypted, verified, parsed, classified, masked)
+// without the database, then, when it needs more than a new consultation, its own transaction:
+// follow-ups, duplicates, quota refusals. Machines are never answered; a bounce is recorded against
+// what it bounced.
+import { UnrecoverableError } from 'bullmq';
+import type { AppContext } from '../src/context.ts';
+import { parseDateOfService } from '../src/drafting/dos.ts';
+import { classify } from '../src/mail/classify.ts';
+import { parseRawEmail } from '../src/mail/parse.ts';
+import { detectPhi } from '../src/mail/phi.ts';
+import { effectivePlan, monthStart, quotaDecision, type PlanLimits } from '../src/mail/quota.ts';
+import { extractNewText } from '../src/mail/reply-text.ts';
+import { parseTicketTag, replyTokenFromAddresses, resolveThread } from '../src/mail/threading.ts';
+import type { Classification, ClassifyContext, InboundMessage, PhiResult } from '../src/mail/types.ts';
+import { ingestLag } from '../src/metrics.ts';
+import { rawEncryptionKey } from '../src/raw-key.ts';
+import { secretKey } from '../src/secrets.ts';
+import { renderEmail } from '../src/send/render.ts';
+import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../src/send/threading-headers.ts';
+import { audit } from '../src/store/audit.ts';
+import { enqueueAutoReply } from '../src/store/auto-replies.ts';
+import { recordDeliveryReport } from '../src/store/bounces.ts';
+import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, setConsultation } from '../src/store/consultations.ts';
+import type { Queryable } from '../src/store/db.ts';
+import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
+import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion } from '../src/store/intake.ts';
+
+export function classifyContext(config: AppContext['config']): ClassifyContext {
+  return {
+    ownAddresses: [config.mailFromAddress],
+    ownMessageIdDomain: config.MESSAGE_ID_DOMAIN,
+    maxRecipients: config.MAX_RECIPIENTS,
+    maxBytes: config.MAX_MESSAGE_BYTES,
+    authservId: config.AUTHSERV_ID || null,
+  };
+}
+
+/** Statuses in which a follow-up starts a new round of drafting and review. */
+const REDRAFT_ON_FOLLOW_UP = new Set(['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'sent', 'closed', 'rejected']);
+
+/** A human's message, read and masked, ready for the database. Holds text: never logged or enqueued. */
+export interface Prepared {
+  row: InboundRow;
+  msg: InboundMessage;
+  from: { address: string; name: string | null };
+  bodyPhi: PhiResult;
+  subjectPhi: PhiResult;
+  phiKinds: string[];
+  dateOfService: string | null;
+  /** In-Reply-To and References, in our angle form: the thread hints by Message-ID. */
+  threadIds: string[];
+  replyToken: string | null;
+  ticketTag: string | null;
+  /** This message's Message-ID in angle form, or null. */
+  messageId: string | null;
+  /** References for a reply to this message. */
+  replyReferences: string | null;
+}
+
+/** No thread hint of any kind: it can only be a new question (or a duplicate of one). */
+export const isFresh = (p: Prepared) => p.threadIds.length === 0 && !p.replyToken && !p.ticketTag;
+
+export function intakeRequest(p: Prepared): IntakeRequest {
+  return {
+    address: p.from.address,
+    name: p.from.name,
+    messageId: p.messageId,
+    threadIds: p.threadIds,
+    replyToken: p.replyToken,
+    ticketNo: p.ticketTag ? Number(p.ticketTag.replace(/\D/g, '')) : null,
+  };
+}
+
+/**
+ * The row read without the database: a final outcome for what needs no consultation (already done,
+ * broken, or from a machine: those are recorded here), else the prepared message.
+ */
+export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<string | Prepared> {
+  if (row.status === 'processed' && row.consultation_id) {
+    // Processed before, but a crash may have come between the commit and the enqueues.
+    await enqueueDownstream(ctx, row.consultation_id);
+    return 'already-processed';
+  }
+  if (row.status !== 'received') return `already-${row.status}`;
+
+  let plain: Buffer;
+  try {
+    plain = inboundPlaintext(row, rawEncryptionKey(ctx.config));
+  } catch (err) {
+    // Bytes that fail their hash (or a wrong key) cannot be repaired by retrying: held for an admin,
+    // who can reprocess once the key is right.
+    await finishInbound(ctx.db, row.id, { status: 'quarantined', reason: 'integrity', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) });
+    ctx.log.error({ inboundId: row.id }, 'raw message failed its integrity check');
+    return 'integrity';
+  }
+
+  let msg: InboundMessage;
+  try {
+    msg = await parseRawEmail(plain, { maxBytes: ctx.config.MAX_MESSAGE_BYTES });
+  } catch (err) {
+    // Kept, marked and visible; retrying cannot make a broken message parse.
+    await finishInbound(ctx.db, row.id, { status: 'failed', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) });
+    return 'failed';
+  }
+
+  const cls = classify(msg, classifyContext(ctx.config));
+  if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
+
+  const newText = extractNewText(msg);
+  const bodyPhi = detectPhi(newText);
+  const subjectPhi = detectPhi(msg.subject);
+  return {
+    row,
+    msg,
+    from: { address: msg.from!.address, name: msg.from!.name || null },
+    bodyPhi,
+    subjectPhi,
+    phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
+    // Read before masking, which may remove dates; kept in the database only, never echoed back.
+    dateOfService: parseDateOfService(`${msg.subject}\n${newText}`),
+    threadIds: [msg.inReplyTo, ...msg.references].filter((x): x is string => !!x).map(angle),
+    replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), ctx.config.mailFromAddress.split('@')[0]),
+    ticketTag: parseTicketTag(msg.subject),
+    messageId: msg.messageId ? angle(msg.messageId) : null,
+    replyReferences: replyReferences(msg.references, msg.messageId).join(' ') || null,
+  };
+}
+
+/** The new consultation's rows, its acknowledgement rendered. */
+export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: PlanLimits, ticketNo: number): NewQuestion {
+  const dueAt = new Date(Date.now() + plan.dueHours * 3600_000);
+  const ticket = formatTicketNo(ticketNo);
+  const replyToken = newReplyToken();
+  const maskedSubject = p.subjectPhi.masked;
+  const ack = renderEmail('ack', { name: p.from.name, ticket, phiDetected: p.phiKinds.length > 0, dueText: `by ${dueAt.toUTCString()}` });
+  return {
+    inboundId: p.row.id,
+    ticketNo,
+    replyToken,
+    subject: maskedSubject || '(no subject)',
+    fromAddress: p.from.address,
+    fromName: p.from.name,
+    contactId: intake.contactId,
+    accountId: intake.accountId,
+    messageId: p.messageId,
+    references: p.msg.references.map(angle).join(' ') || null,
+    bodyText: p.bodyPhi.masked,
+    phiKinds: p.phiKinds,
+    dateOfService: p.dateOfService,
+    dueAt,
+    rawMessageId: p.msg.messageId,
+    audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name },
+    ack: {
+      messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'ack'),
+      to: p.from.address,
+      subject: replySubject(ticket, maskedSubject),
+      inReplyTo: p.messageId,
+      references: p.replyReferences,
+      headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, replyToken) },
+      text: ack.text,
+      html: ack.html,
+    },
+  };
+}
+
+type Result =
+  | { kind: 'duplicate' | 'follow_up'; consultationId: number }
+  | { kind: 'question'; consultationId: number; ackId: number | null; lagSeconds: number | null }
+  | { kind: 'over_quota'; consultationId: null; outboundId: number | null };
+
+/** One prepared message in its own transaction: every case, the rare ones included. */
+export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<string> {
+  const { row, msg, from } = p;
+  const interval = ctx.config.AUTO_REPLY_MIN_INTERVAL_MINUTES;
+  const maskedSubject = p.subjectPhi.masked;
+
+  const result = await ctx.db.tx(async (q): Promise<Result> => {
+    const [intake] = await beginIntake(q, [intakeRequest(p)]);
+    if (intake.duplicateOf) {
+      await finishInbound(q, row.id, { status: 'duplicate', kind: 'question', messageId: msg.messageId, consultationId: intake.duplicateOf });
+      return { consultationId: intake.duplicateOf, kind: 'duplicate' };
+    }
+    const decision = resolveThread({
+      messageIds: p.threadIds,
+      replyToken: p.replyToken,
+      ticketTag: p.ticketTag,
+      senderAddress: from.address,
+      senderAccountId: intake.accountId,
+      byMessageId: intake.byMessageId,
+      byToken: intake.byToken,
+      byTicket: intake.byTicket,
+    });
+
+    // A follow-up continues its consultation and never counts against the quota.
+    if (decision.consultationId) {
+      const c = (await getConsultation(q, decision.consultationId, true))!;
+      await addThreadMessage(q, {
+        consultationId: c.id,
+        direction: 'in',
+        inboundId: row.id,
+        messageId: p.messageId,
+        references: msg.references.map(angle).join(' ') || null,
+        subject: maskedSubject,
+        bodyText: p.bodyPhi.masked,
+        phiKinds: p.phiKinds,
+        dateOfService: p.dateOfService,
+      });
+      if (REDRAFT_ON_FOLLOW_UP.has(c.status)) await setConsultation(q, c.id, { status: 'received', round: c.round + 1 });
+      await finishInbound(q, row.id, { status: 'processed', kind: 'follow_up', reason: decision.via, messageId: msg.messageId, consultationId: c.id });
+      await audit(q, { action: decision.reopen ? 'consultation.reopened' : 'consultation.follow_up', consultationId: c.id, detail: { inboundId: row.id, via: decision.via, phiKinds: p.phiKinds } });
+      if (p.phiKinds.length) {
+        const ticket = formatTicketNo(c.ticket_no);
+        const note = renderEmail('deidentify', { name: from.name, ticket });
+        await enqueueAutoReply(
+          q,
+          {
+            consultationId: c.id,
+            kind: 'deidentify',
+            dedupKey: `deidentify:in:${row.id}`,
+            messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'deidentify'),
+            to: from.address,
+            subject: replySubject(ticket, c.subject),
+            inReplyTo: p.messageId,
+            references: p.replyReferences,
+            headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, c.reply_token) },
+            text: note.text,
+            html: note.html,
+          },
+          interval,
+        );
+      }
+      return { consultationId: c.id, kind: 'follow_up' };
+    }
+
+    const plan = effectivePlan(intake.planRow, ctx.config.PLANS[intake.plan]);
+    const [usage] = await quotaUsageAndTickets(q, [{ accountId: intake.accountId, address: from.address }], monthStart(new Date()));
+    const verdict = quotaDecision(plan, usage);
+    if (!verdict.allowed) {
+      const notice = renderEmail('quota', quotaView(plan, verdict, intake.accountId === null, from.name, ctx.config.UPGRADE_URL));
+      const { row: out, suppressed } = await enqueueAutoReply(
+        q,
+        {
+          consultationId: null,
+          kind: 'quota',
+          dedupKey: `quota:in:${row.id}`,
+          messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'quota'),
+          to: from.address,
+          subject: `Re: ${maskedSubject.replace(/^\s*(re|fwd?|aw)\s*:\s*/i, '').trim() || 'your coding question'}`,
+          inReplyTo: p.messageId,
+          references: p.replyReferences,
+          text: notice.text,
+          html: notice.html,
+        },
+        interval,
+      );
+      await finishInbound(q, row.id, { status: 'ignored', kind: 'over_quota', reason: `${plan.name}-${verdict.reason}`, messageId: msg.messageId });
+      await audit(q, { action: 'inbound.over_quota', detail: { inboundId: row.id, plan: plan.name, quota: verdict.reason, limit: verdict.limit, outboundId: out.id, suppressed } });
+      return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };
+    }
+
+    const [opened] = await openConsultations(q, [newQuestion(ctx, p, intake, plan, usage.ticketNo)], interval);
+    return { consultationId: opened.consultationId, kind: 'question', ackId: opened.ackStatus === 'queued' ? opened.ackId : null, lagSeconds: opened.lagSeconds };
+  });
+
+  if (result.kind === 'over_quota') {
+    if (result.outboundId) await ctx.producers.add('send', { outboundId: result.outboundId });
+  } else if (result.kind === 'question') {
+    // Known from the transaction: nothing is read back.
+    await enqueueDownstream(ctx, result.consultationId, { round: 1, outboundIds: result.ackId ? [result.ackId] : [] });
+    if (result.lagSeconds !== null && result.lagSeconds >= 0) ingestLag.observe(result.lagSeconds);
+  } else if (result.kind !== 'duplicate') {
+    await enqueueDownstream(ctx, result.consultationId);
+  }
+  ctx.log.info({ inboundId: row.id, consultationId: result.consultationId, kind: result.kind }, 'inbound ingested');
+  return result.kind;
+}
+
+function quotaView(plan: PlanLimits, verdict: { reason: 'total' | 'monthly'; limit: number }, isGuest: boolean, name: string | null, upgradeUrl: string) {
+  const noun = isGuest ? 'question' : 'consultation';
+  return {
+    name,
+    isGuest,
+    plan: plan.name,
+    monthly: verdict.reason === 'monthly',
+    limitText: `${verdict.limit === 1 && isGuest ? 'one' : verdict.limit} ${noun}${verdict.limit === 1 ? '' : 's'}`,
+    upgradeUrl,
+  };
+}
+
+/**
+ * Mail nobody answers: machines, and rejected mail held for an admin. A bounce is recorded against
+ * the outbound row it reports on; an auto-reply that references a case is attached to it for the
+ * record. Neither changes the consultation's status or round.
+ */
+async function recordUnanswered(ctx: AppContext, row: InboundRow, msg: InboundMessage, cls: Classification): Promise<string> {
+  await ctx.db.tx(async (q) => {
+    let consultationId: number | null = null;
+    if (cls.kind === 'bounce' && cls.bounce) {
+      consultationId = (await recordDeliveryReport(q, row.id, cls.bounce, secretKey(ctx.config)))?.consultationId ?? null;
+    } else if (cls.kind === 'auto_reply') {
+      consultationId = await attachAutoReply(q, row.id, msg, cls.reason);
+    }
+    await finishInbound(q, row.id, {
+      status: cls.kind === 'rejected' ? 'quarantined' : 'ignored',
+      kind: cls.kind,
+      reason: cls.reason,
+      messageId: msg.messageId,
+      consultationId,
+    });
+  });
+  ctx.log.info({ inboundId: row.id, kind: cls.kind, reason: cls.reason }, 'inbound not answered');
+  return cls.kind;
+}
+
+async function attachAutoReply(q: Queryable, inboundId: number, msg: InboundMessage, reason: string): Promise<number | null> {
+  const ids = [msg.inReplyTo, ...msg.references].filter((x): x is string => !!x).map(angle);
+  const [c] = await consultationsByMessageIds(q, ids);
+  if (!c) return null;
+  await audit(q, { action: 'consultation.auto_reply', consultationId: c.id, detail: { inboundId, reason } });
+  return c.id;
+}
+
+/**
+ * Enqueues whatever the consultation's rows say is due: its draft and its unsent messages. A caller
+ * that has just written those rows passes what it wrote, and nothing is read back.
+ */
+export async function enqueueDownstream(ctx: AppContext, consultationId: number, known?: { round: number; outboundIds: number[] }): Promise<void> {
+  let round: number | null = known?.round ?? null;
+  let outboundIds = known?.outboundIds ?? [];
+  if (!known) {
+    const c = await getConsultation(ctx.db, consultationId);
+    if (!c) return;
+    round = c.status === 'received' || c.status === 'drafting' ? c.round : null;
+    const pending = await ctx.db.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status IN ('queued', 'sending')`, [consultationId]);
+    outboundIds = pending.rows.map((o) => o.id);
+  }
+  // Different queues, so the two adds go out side by side.
+  await Promise.all([
+    round !== null ? ctx.producers.add('draft', { consultationId, round }) : null,
+    outboundIds.length ? ctx.producers.addBulk('send', outboundIds.map((outboundId) => ({ outboundId }))) : null,
+  ]);
+}
+
+/** Stops a job for a row that does not exist: retrying cannot make it appear. */
+export const missingInbound = (id: number) => new UnrecoverableError(`inbound ${id} not found`);
