@@ -1,7 +1,7 @@
 // The one door into the system: raw bytes become durable before anything else happens to them.
 import type { AppContext } from '../context.ts';
 import { rawEncryptionKey } from '../raw-key.ts';
-import { storeInbound } from '../store/inbound.ts';
+import { storeInbounds } from '../store/inbound.ts';
 import { encryptRaw, sha256Hex } from './raw-crypto.ts';
 
 export interface RawArrival {
@@ -47,13 +47,12 @@ export async function acceptRawBatch(
     const sha256 = sha256Hex(a.raw);
     return { a, sha256, raw: encryptRaw(a.raw, key, sha256) };
   });
-  const stored = await ctx.db.tx(async (q) => {
-    const out: { id: number; created: boolean; status: string }[] = [];
-    for (const m of sealed) {
-      out.push(await storeInbound(q, { mailbox: m.a.mailbox, uidvalidity: m.a.uidvalidity, uid: m.a.uid, sourceKey: m.a.sourceKey, sha256: m.sha256, raw: m.raw, size: m.a.raw.length }));
-    }
-    return out;
-  });
+  const stored = await ctx.db.tx((q) =>
+    storeInbounds(
+      q,
+      sealed.map((m) => ({ mailbox: m.a.mailbox, uidvalidity: m.a.uidvalidity, uid: m.a.uid, sourceKey: m.a.sourceKey, sha256: m.sha256, raw: m.raw, size: m.a.raw.length })),
+    ),
+  );
   await ctx.producers.addBulk(
     'ingest',
     stored.filter((s) => s.created || s.status === 'received').map((s) => ({ inboundId: s.id })),
