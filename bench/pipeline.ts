@@ -1,6 +1,7 @@
 // End-to-end pipeline figures on real servers, each against a baseline measured in the same run:
-//  1. ingest throughput: a Dovecot mailbox of N questions to persisted consultations (poller + 2
-//     worker processes), against the same messages through mailparser alone;
+//  1. ingest throughput: N questions arriving in a Dovecot mailbox to persisted consultations
+//     (poller + 2 worker processes, started and warmed first), against the same messages through
+//     mailparser alone;
 //  2. latency from APPEND to awaiting_review with IDLE, p50/p95 over M questions;
 //  3. memory (peak RSS) per poller and worker process.
 import { execFileSync } from 'node:child_process';
@@ -92,36 +93,49 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     WORKER_CONCURRENCY: '16',
   };
   try {
-    // Seed the mailbox by writing Maildir files directly (APPEND would take ~15 s for 5,000).
+    // Staged as Maildir files beside the mailbox (APPEND would take ~15 s for 5,000), moved in once the
+    // processes are up: process start-up (~2 s of TypeScript loading) is not ingest.
     const maildir = dovecot.maildir(MAILBOX);
     for (const d of ['new', 'cur', 'tmp']) fs.mkdirSync(path.join(maildir, d), { recursive: true });
+    const staging = path.join(dovecot.root, 'staging');
+    fs.mkdirSync(staging, { recursive: true });
     const raws: Buffer[] = [];
     for (let i = 0; i < N; i++) {
       const raw = Buffer.from(benchQuestion(i));
       raws.push(raw);
-      fs.writeFileSync(path.join(maildir, 'new', `${1700000000 + i}.M${i}P1.bench`), raw);
+      fs.writeFileSync(path.join(staging, `${1700000000 + i}.M${i}P1.bench`), raw);
     }
-    if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'nobody:nogroup', path.join(dovecot.root, 'mail')]);
+    if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'nobody:nogroup', path.join(dovecot.root, 'mail'), staging]);
 
     // Baseline: the same messages through mailparser alone, one after another.
     const p0 = performance.now();
     for (const raw of raws) await simpleParser(raw);
     const parseOnlyPerSecond = N / ((performance.now() - p0) / 1000);
 
-    // Ingest: poller + two worker processes (this machine has two cores) against a fresh database.
+    // Ingest: poller + two worker processes (this machine has two cores) against a fresh database,
+    // warmed with one question so every connection is open before the clock starts.
     const ingestEnv = { ...baseEnv, DATABASE_URL: dbIngest.url, QUEUE_PREFIX: `${prefix}i` };
     const web = await startTestApp(ingestEnv, { poller: false, workers: false });
     const group = new ProcessGroup(ingestEnv);
-    const t0 = performance.now();
     const poller = group.add('poller', ['poller']);
     const w1 = group.add('worker-1', ['worker', '--queues', 'ingest']);
     const w2 = group.add('worker-2', ['worker', '--queues', 'ingest']);
+    const count = async () =>
+      (await web.ctx.db.query<{ n: number; stored: number }>('SELECT (SELECT count(*)::int FROM consultations) AS n, (SELECT count(*)::int FROM inbound_messages) AS stored')).rows[0];
+    const warm = imapClient(dovecot, MAILBOX);
+    await warm.connect();
+    await warm.append('INBOX', benchQuestion(N, 'warm'));
+    await warm.logout();
+    await waitFor('warm-up question persisted', async () => (await count()).n >= 1, 60_000, 50);
+
+    const t0 = performance.now();
+    for (const f of fs.readdirSync(staging)) fs.renameSync(path.join(staging, f), path.join(maildir, 'new', f));
     let storedSeconds = 0;
     await waitFor('all consultations persisted', async () => {
-      const r = await web.ctx.db.query<{ n: number; stored: number }>('SELECT (SELECT count(*)::int FROM consultations) AS n, (SELECT count(*)::int FROM inbound_messages) AS stored');
-      if (!storedSeconds && r.rows[0].stored >= N) storedSeconds = (performance.now() - t0) / 1000;
-      return r.rows[0].n >= N;
-    }, 600_000, 100);
+      const r = await count();
+      if (!storedSeconds && r.stored >= N + 1) storedSeconds = (performance.now() - t0) / 1000;
+      return r.n >= N + 1;
+    }, 600_000, 20);
     const seconds = (performance.now() - t0) / 1000;
     const memory = { pollerPeakRssMb: peakRssMb(poller.child?.pid), workerPeakRssMb: [peakRssMb(w1.child?.pid), peakRssMb(w2.child?.pid)] };
     await group.stopAll();
