@@ -46,6 +46,29 @@ export function newImapClient(t: ImapTarget): ImapFlow {
 }
 
 const BATCH = 200;
+/** Mail bytes held in memory per batch: 200 messages of the 10 MB maximum would be 2 GB. */
+const BATCH_BYTES = 32 * 1024 * 1024;
+
+/**
+ * UIDs in order, cut into batches of at most maxCount messages and maxBytes of mail; a message larger
+ * than maxBytes goes alone. Pure.
+ */
+export function batchesBySize(messages: { uid: number; size: number }[], maxCount = BATCH, maxBytes = BATCH_BYTES): number[][] {
+  const out: number[][] = [];
+  let cur: number[] = [];
+  let bytes = 0;
+  for (const m of [...messages].sort((a, b) => a.uid - b.uid)) {
+    if (cur.length && (cur.length >= maxCount || bytes + m.size > maxBytes)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(m.uid);
+    bytes += m.size;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
 
 export interface ImapSourceOptions {
   archiveMailbox?: string;
@@ -65,11 +88,14 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
       // A new UIDVALIDITY renumbers the mailbox; dedup by content hash and Message-ID keeps this safe.
       ctx.log.warn({ mailbox: key, old: cursor.uidvalidity, new: uidvalidity }, 'UIDVALIDITY changed, cursor reset');
     }
-    const found = await c.search({ uid: `${last + 1}:*` }, { uid: true });
-    const uids = (found || []).filter((u) => u > last).sort((a, b) => a - b);
+    // Sizes first (cheap), so no batch holds more than BATCH_BYTES of mail in memory.
+    const pending: { uid: number; size: number }[] = [];
+    for await (const m of c.fetch(`${last + 1}:*`, { uid: true, size: true }, { uid: true })) {
+      // `N:*` past the last UID still names the last message: keep only what is new.
+      if (m.uid > last) pending.push({ uid: m.uid, size: m.size ?? 0 });
+    }
     let stored = 0;
-    for (let i = 0; i < uids.length; i += BATCH) {
-      const batch = uids.slice(i, i + BATCH);
+    for (const batch of batchesBySize(pending)) {
       const messages: { uid: number; source: Buffer }[] = [];
       // No IMAP command may run inside the fetch iterator, so collect first, then store.
       for await (const m of c.fetch(batch.join(','), { uid: true, source: true }, { uid: true })) {
