@@ -6,11 +6,14 @@ import type { AppContext } from '../src/context.ts';
 import { effectivePlan, monthStart, quotaDecision } from '../src/mail/quota.ts';
 import { ingestLag } from '../src/metrics.ts';
 import type { IngestJob } from '../src/queue/contracts.ts';
-import { getInbounds } from '../src/store/inbound.ts';
+import { getInbound, getInbounds } from '../src/store/inbound.ts';
 import { beginIntake, openConsultations, quotaScopeKey, quotaUsageAndTickets, type NewQuestion } from '../src/store/intake.ts';
 import { enqueueDownstream, ingestPrepared, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
 
 export { classifyContext, enqueueDownstream } from './ingest-message.ts';
+
+/** A message larger than this is not read with its batch but on its own, after it. */
+const BATCH_RAW_BYTES = 1024 * 1024;
 
 /** One message: a batch of one. */
 export async function handleIngest(ctx: AppContext, data: IngestJob): Promise<string> {
@@ -23,15 +26,17 @@ export async function handleIngest(ctx: AppContext, data: IngestJob): Promise<st
 export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): Promise<Map<number, string | Error>> {
   const ids = [...new Set(inboundIds)];
   const out = new Map<number, string | Error>();
-  const rows = await getInbounds(ctx.db, ids);
+  const rows = await getInbounds(ctx.db, ids, { rawUpTo: BATCH_RAW_BYTES });
   const fresh: Prepared[] = [];
   const single: Prepared[] = [];
+  const large: number[] = [];
   await Promise.all(
     ids.map(async (id) => {
       try {
         const row = rows.get(id);
         if (!row) throw missingInbound(id);
-        const p = await prepareMessage(ctx, row);
+        if (row.raw === null) return void large.push(id);
+        const p = await prepareMessage(ctx, { ...row, raw: row.raw });
         if (typeof p === 'string') out.set(id, p);
         else (isFresh(p) ? fresh : single).push(p);
       } catch (err) {
@@ -71,6 +76,17 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
       out.set(p.row.id, await ingestPrepared(ctx, p));
     } catch (err) {
       out.set(p.row.id, err as Error);
+    }
+  }
+  // Large messages last, read and taken one at a time.
+  for (const id of large.sort((a, b) => a - b)) {
+    try {
+      const row = await getInbound(ctx.db, id);
+      if (!row) throw missingInbound(id);
+      const p = await prepareMessage(ctx, row);
+      out.set(id, typeof p === 'string' ? p : await ingestPrepared(ctx, p));
+    } catch (err) {
+      out.set(id, err as Error);
     }
   }
   return out;

@@ -83,12 +83,22 @@ export async function storeInbounds(q: Queryable, items: NewInbound[]): Promise<
 }
 
 export async function getInbound(q: Queryable, id: number): Promise<InboundRow | null> {
-  return (await getInbounds(q, [id])).get(id) ?? null;
+  return ((await getInbounds(q, [id])).get(id) as InboundRow | undefined) ?? null;
 }
 
-/** Several rows in one round trip, by id. */
-export async function getInbounds(q: Queryable, ids: number[]): Promise<Map<number, InboundRow>> {
-  const r = await q.query<InboundRow>(`SELECT ${INBOUND_COLUMNS} FROM inbound_messages WHERE id = ANY($1::int[])`, [ids], { prepare: true });
+/**
+ * Several rows in one round trip, by id. With rawUpTo, a message larger than that comes without its
+ * bytes (raw null), so a batch never holds many large messages in memory at once.
+ */
+export async function getInbounds(q: Queryable, ids: number[], opts: { rawUpTo?: number } = {}): Promise<Map<number, Omit<InboundRow, 'raw'> & { raw: Buffer | null }>> {
+  const r =
+    opts.rawUpTo === undefined
+      ? await q.query<InboundRow>(`SELECT ${INBOUND_COLUMNS} FROM inbound_messages WHERE id = ANY($1::int[])`, [ids], { prepare: true })
+      : await q.query<InboundRow>(
+          `SELECT ${INBOUND_COLUMNS.replace('raw,', 'CASE WHEN size <= $2 THEN raw END AS raw,')} FROM inbound_messages WHERE id = ANY($1::int[])`,
+          [ids, opts.rawUpTo],
+          { prepare: true },
+        );
   return new Map(r.rows.map((row) => [row.id, row]));
 }
 

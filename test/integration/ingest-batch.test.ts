@@ -149,6 +149,20 @@ describe('batched ingest on PostgreSQL and Redis', () => {
     assert.deepEqual(acks.map((a) => a.status), ['queued', 'suppressed', 'suppressed']);
   });
 
+  it('reads a message over 1 MB on its own, after its batch, with the same outcome', async () => {
+    const big = 'Our documentation for this encounter follows. '.repeat(30_000);
+    const [g1, h1] = await store(
+      mail({ from: 'Gil <gil@g.example>', subject: 'Long note: is 20610 bundled?', body: big, messageId: '<gil1@g.example>' }),
+      mail({ from: 'Hal <hal@h.example>', subject: 'Is 99213 separate?', body: 'Modifier 25?', messageId: '<hal1@h.example>' }),
+    );
+    const [{ size }] = await q<{ size: number }>('SELECT size FROM inbound_messages WHERE id = $1', [g1]);
+    assert.ok(size > 1024 * 1024, 'the test message is over the batch read limit');
+    const out = await handleIngestBatch(app.ctx, [g1, h1]);
+    assert.deepEqual([out.get(g1), out.get(h1)], ['question', 'question']);
+    const [c] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM consultations WHERE from_address IN ('gil@g.example', 'hal@h.example')`);
+    assert.equal(c.n, 2);
+  });
+
   it('is a no-op for messages already ingested', async () => {
     const [f1] = await store(mail({ from: 'Fay <fay@f.example>', subject: 'Is 99213 bundled?', body: 'With 20610.', messageId: '<fay1@f.example>' }));
     assert.equal((await handleIngestBatch(app.ctx, [f1])).get(f1), 'question');
