@@ -15,7 +15,7 @@ import { handleSend } from '../workers/send.ts';
 import { handleSweep, scheduleSweep } from '../workers/sweep.ts';
 import { createReconciler } from './send/reconcile.ts';
 import { finishInbound, getInbound } from './store/inbound.ts';
-import { inboundClassified, ingestLag } from './metrics.ts';
+import { inboundClassified } from './metrics.ts';
 import type { IngestJob } from './queue/contracts.ts';
 import type { Job } from 'bullmq';
 
@@ -45,18 +45,8 @@ async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number,
     }
     throw err;
   }
-  if (!outcome.startsWith('already-')) {
-    inboundClassified.inc({ kind: outcome });
-    // A new question's lag is observed by handleIngest from its own transaction; a follow-up's here.
-    if (outcome === 'follow_up') {
-      // Measured on the database's clock, from the raw commit to the consultation's commit.
-      const r = await ctx.db
-        .query<{ s: number }>('SELECT EXTRACT(EPOCH FROM (processed_at - received_at))::float8 AS s FROM inbound_messages WHERE id = $1', [data.inboundId])
-        .catch(() => null);
-      const s = r?.rows[0]?.s;
-      if (typeof s === 'number' && s >= 0) ingestLag.observe(s);
-    }
-  }
+  // Ingest lag is observed where the consultation is committed (workers/ingest-message.ts).
+  if (!outcome.startsWith('already-')) inboundClassified.inc({ kind: outcome });
   return outcome;
 }
 

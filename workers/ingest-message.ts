@@ -23,7 +23,7 @@ import { recordDeliveryReport } from '../src/store/bounces.ts';
 import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, setConsultation } from '../src/store/consultations.ts';
 import type { Queryable } from '../src/store/db.ts';
 import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
-import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion } from '../src/store/intake.ts';
+import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion, type OpenedConsultation } from '../src/store/intake.ts';
 
 export function classifyContext(config: AppContext['config']): ClassifyContext {
   return {
@@ -53,6 +53,8 @@ export interface Prepared {
   ticketTag: string | null;
   /** This message's Message-ID in angle form, or null. */
   messageId: string | null;
+  /** This message's own References, in angle form, as kept on its thread message. */
+  references: string | null;
   /** References for a reply to this message. */
   replyReferences: string | null;
 }
@@ -122,6 +124,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), ctx.config.mailFromAddress.split('@')[0]),
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
+    references: msg.references.map(angle).join(' ') || null,
     replyReferences: replyReferences(msg.references, msg.messageId).join(' ') || null,
   };
 }
@@ -143,7 +146,7 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
     contactId: intake.contactId,
     accountId: intake.accountId,
     messageId: p.messageId,
-    references: p.msg.references.map(angle).join(' ') || null,
+    references: p.references,
     bodyText: p.bodyPhi.masked,
     phiKinds: p.phiKinds,
     dateOfService: p.dateOfService,
@@ -164,9 +167,29 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
 }
 
 type Result =
-  | { kind: 'duplicate' | 'follow_up'; consultationId: number }
-  | { kind: 'question'; consultationId: number; ackId: number | null; lagSeconds: number | null }
+  | { kind: 'duplicate'; consultationId: number }
+  | { kind: 'follow_up'; consultationId: number; lagSeconds: number | null }
+  | { kind: 'question'; consultationId: number; opened: OpenedQuestion }
   | { kind: 'over_quota'; consultationId: null; outboundId: number | null };
+
+export type OpenedQuestion = OpenedConsultation & { inboundId: number };
+
+/** Seconds from the raw commit to the consultation's commit, on the database's clock. */
+function observeLag(seconds: number | null): void {
+  if (seconds !== null && seconds >= 0) ingestLag.observe(seconds);
+}
+
+/**
+ * After the commit that opened them: each new consultation's draft and queued acknowledgement, in one
+ * bulk add per queue, from what the transaction returned (nothing is read back); then their lag.
+ */
+export async function enqueueOpened(ctx: AppContext, opened: OpenedQuestion[]): Promise<void> {
+  await Promise.all([
+    ctx.producers.addBulk('draft', opened.map((o) => ({ consultationId: o.consultationId, round: 1 }))),
+    ctx.producers.addBulk('send', opened.filter((o) => o.ackStatus === 'queued').map((o) => ({ outboundId: o.ackId }))),
+  ]);
+  for (const o of opened) observeLag(o.lagSeconds);
+}
 
 /** One prepared message in its own transaction: every case, the rare ones included. */
 export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<string> {
@@ -199,14 +222,14 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         direction: 'in',
         inboundId: row.id,
         messageId: p.messageId,
-        references: msg.references.map(angle).join(' ') || null,
+        references: p.references,
         subject: maskedSubject,
         bodyText: p.bodyPhi.masked,
         phiKinds: p.phiKinds,
         dateOfService: p.dateOfService,
       });
       if (REDRAFT_ON_FOLLOW_UP.has(c.status)) await setConsultation(q, c.id, { status: 'received', round: c.round + 1 });
-      await finishInbound(q, row.id, { status: 'processed', kind: 'follow_up', reason: decision.via, messageId: msg.messageId, consultationId: c.id });
+      const lagSeconds = await finishInbound(q, row.id, { status: 'processed', kind: 'follow_up', reason: decision.via, messageId: msg.messageId, consultationId: c.id });
       await audit(q, { action: decision.reopen ? 'consultation.reopened' : 'consultation.follow_up', consultationId: c.id, detail: { inboundId: row.id, via: decision.via, phiKinds: p.phiKinds } });
       if (p.phiKinds.length) {
         const ticket = formatTicketNo(c.ticket_no);
@@ -229,7 +252,7 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
           interval,
         );
       }
-      return { consultationId: c.id, kind: 'follow_up' };
+      return { consultationId: c.id, kind: 'follow_up', lagSeconds };
     }
 
     const plan = effectivePlan(intake.planRow, ctx.config.PLANS[intake.plan]);
@@ -259,17 +282,16 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
     }
 
     const [opened] = await openConsultations(q, [newQuestion(ctx, p, intake, plan, usage.ticketNo)], interval);
-    return { consultationId: opened.consultationId, kind: 'question', ackId: opened.ackStatus === 'queued' ? opened.ackId : null, lagSeconds: opened.lagSeconds };
+    return { consultationId: opened.consultationId, kind: 'question', opened: { ...opened, inboundId: row.id } };
   });
 
   if (result.kind === 'over_quota') {
     if (result.outboundId) await ctx.producers.add('send', { outboundId: result.outboundId });
   } else if (result.kind === 'question') {
-    // Known from the transaction: nothing is read back.
-    await enqueueDownstream(ctx, result.consultationId, { round: 1, outboundIds: result.ackId ? [result.ackId] : [] });
-    if (result.lagSeconds !== null && result.lagSeconds >= 0) ingestLag.observe(result.lagSeconds);
-  } else if (result.kind !== 'duplicate') {
+    await enqueueOpened(ctx, [result.opened]);
+  } else if (result.kind === 'follow_up') {
     await enqueueDownstream(ctx, result.consultationId);
+    observeLag(result.lagSeconds);
   }
   ctx.log.info({ inboundId: row.id, consultationId: result.consultationId, kind: result.kind }, 'inbound ingested');
   return result.kind;
@@ -320,24 +342,15 @@ async function attachAutoReply(q: Queryable, inboundId: number, msg: InboundMess
   return c.id;
 }
 
-/**
- * Enqueues whatever the consultation's rows say is due: its draft and its unsent messages. A caller
- * that has just written those rows passes what it wrote, and nothing is read back.
- */
-export async function enqueueDownstream(ctx: AppContext, consultationId: number, known?: { round: number; outboundIds: number[] }): Promise<void> {
-  let round: number | null = known?.round ?? null;
-  let outboundIds = known?.outboundIds ?? [];
-  if (!known) {
-    const c = await getConsultation(ctx.db, consultationId);
-    if (!c) return;
-    round = c.status === 'received' || c.status === 'drafting' ? c.round : null;
-    const pending = await ctx.db.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status IN ('queued', 'sending')`, [consultationId]);
-    outboundIds = pending.rows.map((o) => o.id);
-  }
+/** Enqueues whatever the consultation's rows say is due: its draft and its unsent messages. */
+export async function enqueueDownstream(ctx: AppContext, consultationId: number): Promise<void> {
+  const c = await getConsultation(ctx.db, consultationId);
+  if (!c) return;
+  const pending = await ctx.db.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status IN ('queued', 'sending')`, [consultationId]);
   // Different queues, so the two adds go out side by side.
   await Promise.all([
-    round !== null ? ctx.producers.add('draft', { consultationId, round }) : null,
-    outboundIds.length ? ctx.producers.addBulk('send', outboundIds.map((outboundId) => ({ outboundId }))) : null,
+    c.status === 'received' || c.status === 'drafting' ? ctx.producers.add('draft', { consultationId, round: c.round }) : null,
+    ctx.producers.addBulk('send', pending.rows.map((o) => ({ outboundId: o.id }))),
   ]);
 }
 

@@ -4,13 +4,10 @@
 // through its own transaction (ingest-message.ts), so one bad message never holds up the others.
 import type { AppContext } from '../src/context.ts';
 import { effectivePlan, monthStart, quotaDecision } from '../src/mail/quota.ts';
-import { ingestLag } from '../src/metrics.ts';
 import type { IngestJob } from '../src/queue/contracts.ts';
 import { getInbound, getInbounds } from '../src/store/inbound.ts';
 import { beginIntake, openConsultations, quotaScopeKey, quotaUsageAndTickets, type NewQuestion } from '../src/store/intake.ts';
-import { enqueueDownstream, ingestPrepared, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
-
-export { classifyContext, enqueueDownstream } from './ingest-message.ts';
+import { enqueueOpened, ingestPrepared, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
 
 /** A message larger than this is not read with its batch but on its own, after it. */
 const BATCH_RAW_BYTES = 1024 * 1024;
@@ -50,13 +47,9 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
       const { opened, deferred } = await openFreshQuestions(ctx, fresh);
       single.push(...deferred);
       try {
-        await Promise.all([
-          ctx.producers.addBulk('draft', opened.map((o) => ({ consultationId: o.consultationId, round: 1 }))),
-          ctx.producers.addBulk('send', opened.filter((o) => o.ackStatus === 'queued').map((o) => ({ outboundId: o.ackId }))),
-        ]);
+        await enqueueOpened(ctx, opened);
         for (const o of opened) {
           out.set(o.inboundId, 'question');
-          if (o.lagSeconds !== null && o.lagSeconds >= 0) ingestLag.observe(o.lagSeconds);
           ctx.log.info({ inboundId: o.inboundId, consultationId: o.consultationId, kind: 'question' }, 'inbound ingested');
         }
       } catch (err) {

@@ -23,9 +23,6 @@ export async function acceptRaw(
   ctx: Pick<AppContext, 'db' | 'producers'> & Partial<Pick<AppContext, 'config'>>,
   a: RawArrival,
 ): Promise<{ inboundId: number; created: boolean }> {
-  if (!ctx.config) throw new Error('acceptRaw needs the configuration to encrypt the message');
-  // The hash is of the plaintext (dedup must see identical mail as identical); the bytes kept are
-  // encrypted, so the database never holds readable mail.
   const [result] = await acceptRawBatch(ctx, [a]);
   return result;
 }

@@ -117,16 +117,19 @@ export async function countInboundAttempt(q: Queryable, id: number): Promise<num
   return r.rows[0]?.attempts ?? 0;
 }
 
+/** Marks the row done; returns its ingest lag in seconds, on the database's clock (null if no row). */
 export async function finishInbound(
   q: Queryable,
   id: number,
   f: { status: string; kind?: string | null; reason?: string | null; error?: string | null; messageId?: string | null; consultationId?: number | null },
-): Promise<void> {
-  await q.query(
+): Promise<number | null> {
+  const r = await q.query<{ lag: number }>(
     `UPDATE inbound_messages SET status = $2, kind = $3, reason = $4, error = $5, message_id = COALESCE($6, message_id),
-       consultation_id = COALESCE($7, consultation_id), processed_at = now() WHERE id = $1`,
+       consultation_id = COALESCE($7, consultation_id), processed_at = now() WHERE id = $1
+     RETURNING EXTRACT(EPOCH FROM (processed_at - received_at))::float8 AS lag`,
     [id, f.status, f.kind ?? null, f.reason ?? null, f.error ?? null, f.messageId ?? null, f.consultationId ?? null],
   );
+  return r.rows[0]?.lag ?? null;
 }
 
 export async function listInboundByStatus(q: Queryable, status: string, limit = 100): Promise<InboundRow[]> {

@@ -122,7 +122,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
   }));
 }
 
-/** The quota lock key: per account, or per address for a guest (as beginIntake takes it). */
+/** Names a quota scope: an account, or a guest's address (the scope whose lock beginIntake takes). */
 export const quotaScopeKey = (s: { accountId: number | null; address: string }) =>
   s.accountId !== null ? `account:${s.accountId}` : `address:${s.address.toLowerCase()}`;
 
