@@ -13,6 +13,7 @@ import { startDovecot, type Dovecot, imapClient } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
 import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { mail } from '../support/mail.ts';
 import { waitFor } from '../support/net.ts';
 import { acceptRaw } from '../../src/mail/accept.ts';
 import { encryptRaw, sha256Hex } from '../../src/mail/raw-crypto.ts';
@@ -24,22 +25,6 @@ import { handleIngest } from '../../workers/ingest.ts';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const MAILBOX = 'consult@example.test';
 const AUTHSERV = 'mx.example.test';
-
-function mail(o: { from: string; subject: string; body: string; messageId: string; to?: string; headers?: string[]; contentType?: string }): string {
-  return [
-    `From: ${o.from}`,
-    `To: ${o.to ?? MAILBOX}`,
-    `Subject: ${o.subject}`,
-    `Message-ID: ${o.messageId}`,
-    `Date: ${new Date().toUTCString()}`,
-    ...(o.headers ?? []),
-    'MIME-Version: 1.0',
-    `Content-Type: ${o.contentType ?? 'text/plain; charset=utf-8'}`,
-    '',
-    o.body,
-    '',
-  ].join('\r\n');
-}
 
 function dsn(o: { messageId: string; to?: string; action: 'failed' | 'delayed'; status: string; recipient: string; enclosedMessageId?: string }): string {
   const b = 'dsn-boundary-1';

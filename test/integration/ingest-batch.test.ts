@@ -9,27 +9,10 @@ import { createAccount } from '../../src/store/accounts.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
 import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
 import { handleIngestBatch } from '../../workers/ingest.ts';
+import { mail } from '../support/mail.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const MAILBOX = 'consult@example.test';
-
-function mail(o: { from: string; subject: string; body: string; messageId: string; headers?: string[] }): Buffer {
-  return Buffer.from(
-    [
-      `From: ${o.from}`,
-      `To: ${MAILBOX}`,
-      `Subject: ${o.subject}`,
-      `Message-ID: ${o.messageId}`,
-      `Date: ${new Date().toUTCString()}`,
-      ...(o.headers ?? []),
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      o.body,
-      '',
-    ].join('\r\n'),
-  );
-}
 
 describe('batched ingest on PostgreSQL and Redis', () => {
   let db: TestDatabase;
@@ -37,8 +20,8 @@ describe('batched ingest on PostgreSQL and Redis', () => {
   const prefix = uniquePrefix();
   let uid = 0;
   const q = <T = any>(sql: string, params: unknown[] = []) => app.ctx.db.query<T>(sql, params).then((r) => r.rows);
-  const store = async (...raws: Buffer[]) =>
-    (await acceptRawBatch(app.ctx, raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw })))).map((r) => r.inboundId);
+  const store = async (...raws: string[]) =>
+    (await acceptRawBatch(app.ctx, raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw: Buffer.from(raw) })))).map((r) => r.inboundId);
 
   before(async () => {
     db = await createTestDatabase();
