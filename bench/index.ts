@@ -44,6 +44,17 @@ const md = [
   `| APPEND to awaiting_review, p95 / max | ${pipeline.latency.p95ms} / ${pipeline.latency.maxms} ms (${pipeline.latency.messages} messages) | | | |`,
   `| peak RSS, poller / workers | ${pipeline.memory.pollerPeakRssMb} MB / ${pipeline.memory.workerPeakRssMb.join(', ')} MB | | | |`,
   '',
+  '### Where ingest CPU goes (ms per message, from /proc, same run)',
+  '',
+  '| process | ms/message |',
+  '|---|---|',
+  ...Object.entries(pipeline.ingest.cpuMsPerMessage).map(([g, ms]) => `| ${g} | ${ms} |`),
+  `| **all** | **${pipeline.cpuBudget.usedMsPerMessage}** |`,
+  '',
+  `At the goal (${pipeline.ingest.goal} of parse-only, ${pipeline.cpuBudget.cores} cores all busy) each message may use ${pipeline.cpuBudget.budgetMsPerMessageAtGoal} ms of CPU in all processes together. ` +
+    `Reading it from Dovecot (a bare IMAP fetch: ${pipeline.fetchOnly.perSecond} msg/s, client ${pipeline.fetchOnly.cpuMsPerMessage.client} ms + Dovecot ${pipeline.fetchOnly.cpuMsPerMessage.dovecot} ms) and parsing it take ${pipeline.cpuBudget.fetchParseFloorMs} ms, ` +
+    `leaving ${pipeline.cpuBudget.leftForStorageMs} ms for storing, queueing and acknowledging it.`,
+  '',
   '## Knowledge base',
   '',
   '```',

@@ -6,6 +6,7 @@
 //  3. memory (peak RSS) per poller and worker process.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { startDovecot, imapClient } from '../test/support/dovecot.ts';
@@ -14,6 +15,7 @@ import { startSmtpSink } from '../test/support/smtp-sink.ts';
 import { obliterateQueues, startTestApp } from '../test/support/app.ts';
 import { ProcessGroup } from '../test/support/processes.ts';
 import { waitFor } from '../test/support/net.ts';
+import { cpuBetween, cpuSnapshot } from './cpu.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const MAILBOX = 'consult@example.test';
@@ -71,8 +73,13 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
+const round3 = (x: number) => Number(x.toFixed(3));
+
 export interface PipelineFigures {
-  ingest: { messages: number; seconds: number; perSecond: number; parseOnlyPerSecond: number; ratio: number; goal: number; pollerStoredAllSeconds: number };
+  /** Per message, in ms of CPU over all processes: what the goal allows, what fetch and parse alone take, what ingest used. */
+  cpuBudget: { cores: number; budgetMsPerMessageAtGoal: number; fetchParseFloorMs: number; leftForStorageMs: number; usedMsPerMessage: number };
+  fetchOnly: { messages: number; perSecond: number; cpuMsPerMessage: { client: number; dovecot: number } };
+  ingest: { messages: number; seconds: number; perSecond: number; parseOnlyPerSecond: number; ratio: number; goal: number; pollerStoredAllSeconds: number; cpuMsPerMessage: Record<string, number> };
   latency: { messages: number; p50ms: number; p95ms: number; maxms: number; goalP50ms: number };
   memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[] };
 }
@@ -128,6 +135,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     await warm.logout();
     await waitFor('warm-up question persisted', async () => (await count()).n >= 1, 60_000, 50);
 
+    const cpu0 = cpuSnapshot();
     const t0 = performance.now();
     for (const f of fs.readdirSync(staging)) fs.renameSync(path.join(staging, f), path.join(maildir, 'new', f));
     let storedSeconds = 0;
@@ -137,10 +145,35 @@ export async function benchPipeline(): Promise<PipelineFigures> {
       return r.n >= N + 1;
     }, 600_000, 20);
     const seconds = (performance.now() - t0) / 1000;
+    const cpuMsPerMessage = Object.fromEntries(Object.entries(cpuBetween(cpu0, cpuSnapshot())).map(([g, ms]) => [g, Number((ms / N).toFixed(3))]));
     const memory = { pollerPeakRssMb: peakRssMb(poller.child?.pid), workerPeakRssMb: [peakRssMb(w1.child?.pid), peakRssMb(w2.child?.pid)] };
     await group.stopAll();
     await web.stop();
     await obliterateQueues(REDIS_URL, `${prefix}i`);
+
+    // The floor under ingest: the same mailbox read once more by a bare IMAP client (no parse, no
+    // storage). Fetch plus parse is work any ingest must do; what is left of the CPU budget is all
+    // that storing, queueing and answering may take.
+    const cpuF = cpuSnapshot();
+    const f0 = performance.now();
+    const reader = imapClient(dovecot, MAILBOX);
+    await reader.connect();
+    const lock = await reader.getMailboxLock('INBOX');
+    let fetched = 0;
+    try {
+      for await (const m of reader.fetch('1:*', { uid: true, source: true })) if (m.source?.length) fetched++;
+    } finally {
+      lock.release();
+    }
+    const fetchSeconds = (performance.now() - f0) / 1000;
+    // Read before logout: Dovecot's imap process exits with the session.
+    const fetchCpu = cpuBetween(cpuF, cpuSnapshot());
+    await reader.logout();
+    const fetchOnly = {
+      messages: fetched,
+      perSecond: Math.round(fetched / fetchSeconds),
+      cpuMsPerMessage: { client: Number(((fetchCpu.bench ?? 0) / fetched).toFixed(3)), dovecot: Number(((fetchCpu.dovecot ?? 0) / fetched).toFixed(3)) },
+    };
 
     // Latency: a fresh database and queue prefix; the mailbox is emptied of the seeded messages.
     fs.rmSync(path.join(maildir, 'cur'), { recursive: true, force: true });
@@ -174,8 +207,16 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     await obliterateQueues(REDIS_URL, `${prefix}l`);
 
     const perSecond = N / seconds;
+    const cores = os.cpus().length;
+    const parseMs = 1000 / parseOnlyPerSecond;
+    // At the goal's rate, every core busy: the CPU each message may use in all processes together.
+    const budgetMs = (cores * 1000) / (0.6 * parseOnlyPerSecond);
+    const floorMs = parseMs + fetchOnly.cpuMsPerMessage.client + fetchOnly.cpuMsPerMessage.dovecot;
+    const usedMs = Object.values(cpuMsPerMessage).reduce((a, b) => a + b, 0);
     return {
-      ingest: { messages: N, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(perSecond), parseOnlyPerSecond: Math.round(parseOnlyPerSecond), ratio: Number((perSecond / parseOnlyPerSecond).toFixed(3)), goal: 0.6, pollerStoredAllSeconds: Number(storedSeconds.toFixed(2)) },
+      ingest: { messages: N, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(perSecond), parseOnlyPerSecond: Math.round(parseOnlyPerSecond), ratio: Number((perSecond / parseOnlyPerSecond).toFixed(3)), goal: 0.6, pollerStoredAllSeconds: Number(storedSeconds.toFixed(2)), cpuMsPerMessage },
+      cpuBudget: { cores, budgetMsPerMessageAtGoal: round3(budgetMs), fetchParseFloorMs: round3(floorMs), leftForStorageMs: round3(budgetMs - floorMs), usedMsPerMessage: round3(usedMs) },
+      fetchOnly,
       latency: { messages: M, p50ms: pct(latencies, 50), p95ms: pct(latencies, 95), maxms: Math.max(...latencies), goalP50ms: 600 },
       memory,
     };

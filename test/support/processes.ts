@@ -29,7 +29,8 @@ export class ProcessGroup {
   }
 
   start(p: Part): void {
-    p.child = spawn(process.execPath, [bin, ...p.args], { env: { ...process.env, ...this.env, ...p.env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    // CHILD_EXEC_ARGV passes Node flags (e.g. --cpu-prof) that NODE_OPTIONS does not allow.
+    p.child = spawn(process.execPath, [...(process.env.CHILD_EXEC_ARGV?.split(' ') ?? []), bin, ...p.args], { env: { ...process.env, ...this.env, ...p.env }, stdio: ['ignore', 'ignore', 'inherit'] });
     p.starts++;
   }
 
