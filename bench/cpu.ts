@@ -26,7 +26,8 @@ function groupOf(pid: number, cmdline: string): string | null {
   return null;
 }
 
-export function cpuSnapshot(): CpuSnapshot {
+/** labels: a group for given pids, e.g. a PostgreSQL backend by the application it serves. */
+export function cpuSnapshot(labels: Map<number, string> = new Map()): CpuSnapshot {
   const snap: CpuSnapshot = new Map();
   if (!fs.existsSync('/proc/self/stat')) return snap;
   for (const name of fs.readdirSync('/proc')) {
@@ -34,7 +35,7 @@ export function cpuSnapshot(): CpuSnapshot {
     if (!Number.isInteger(pid)) continue;
     try {
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const group = groupOf(pid, cmdline);
+      const group = labels.get(pid) ?? groupOf(pid, cmdline);
       if (!group) continue;
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       // Fields after the parenthesised command: utime and stime are the 12th and 13th.
@@ -52,7 +53,7 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Record<stri
   const out: Record<string, number> = {};
   for (const [pid, a] of after) {
     const b = before.get(pid);
-    const ticks = a.ticks - (b && b.group === a.group ? b.ticks : 0);
+    const ticks = a.ticks - (b ? b.ticks : 0);
     out[a.group] = (out[a.group] ?? 0) + (ticks * 1000) / ticksPerSecond;
   }
   return out;

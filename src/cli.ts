@@ -18,7 +18,7 @@ const program = new Command('caseconsultant').description('Email coding consulta
 
 async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[]): Promise<void> {
   const config = getConfig();
-  const ctx = await createContext(config, { migrate: true });
+  const ctx = await createContext(config, { migrate: true, name: parts.length === 3 ? 'start' : parts[0] });
   if (!config.IMAP_URL) ensureMaildir(config.paths.maildir);
   const running: Running[] = [];
   if (parts.includes('worker')) running.push(startWorkers(ctx, queues));

@@ -15,8 +15,9 @@ export interface AppContext {
   log: Logger;
 }
 
-export async function createContext(config: Readonly<Config>, opts: { migrate?: boolean } = {}): Promise<AppContext> {
-  const db = await openDb(config);
+/** name: which parts this process runs ("poller", "worker"), shown to the database as caseconsultant-<name>. */
+export async function createContext(config: Readonly<Config>, opts: { migrate?: boolean; name?: string } = {}): Promise<AppContext> {
+  const db = await openDb(config, opts.name ? `caseconsultant-${opts.name}` : undefined);
   if (opts.migrate) await migrate(db);
   return { config, db, producers: new Producers(config), transport: createTransport(config), log };
 }

@@ -6,8 +6,10 @@ export interface QueryResult<T> {
 
 export interface QueryOptions {
   /**
-   * Keep the statement prepared on each connection, so the server parses and plans it once. For the
-   * few large statements on the ingest path, where planning cost more than running; PGlite ignores it.
+   * Keep the statement prepared on each connection, so the server parses and plans it once. Only for
+   * statements whose best plan cannot depend on table sizes (lookups by primary key): a generic plan
+   * chosen while a table was nearly empty (a sequential scan) is kept as the table grows, which made
+   * the batched quota count read every consultation. PGlite ignores it.
    */
   prepare?: boolean;
 }

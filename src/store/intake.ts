@@ -1,6 +1,8 @@
 // The ingest transaction's statements. Each takes a list of messages, so a batch of new questions
 // costs the same three statements as one: the database was spending more on per-statement overhead
-// (round trips, parsing, planning) than on the work. The order between the three is what makes
+// (round trips, parsing, planning) than on the work. They are planned at each run (not prepared), so
+// the plan follows the tables' sizes, and their lookups are written as per-row probes (LATERAL ...
+// LIMIT 1, id = ANY) that an index serves however large the outbox or the inbound table grows. The order between the three is what makes
 // quotas and rate limits safe: locks first, then reads in a later statement that sees every
 // transaction that held those locks before us.
 import type { PlanRow, QuotaUsage } from '../mail/quota.ts';
@@ -103,7 +105,6 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
          (SELECT ${CANDIDATE} FROM consultations c WHERE s.ticket_no IS NOT NULL AND c.ticket_no = s.ticket_no) AS by_ticket
        FROM s CROSS JOIN locks ORDER BY s.i`,
       [JSON.stringify(input)],
-      { prepare: true },
     );
   let r = await run();
   // A contact created by a concurrent transaction after this statement's snapshot was taken is
@@ -146,7 +147,6 @@ export async function quotaUsageAndTickets(
           OR (input.account_id IS NULL AND c.account_id IS NULL AND c.from_address = input.address)
      ) u ORDER BY input.i`,
     [JSON.stringify(input), monthStart],
-    { prepare: true },
   );
   return r.rows.map((row) => ({ total: row.total, thisMonth: row.month, ticketNo: row.ticket_no }));
 }
@@ -232,23 +232,24 @@ export async function openConsultations(q: Queryable, items: NewQuestion[], ackI
      ), o AS (
        INSERT INTO outbound_messages (consultation_id, kind, dedup_key, message_id, to_address, subject, in_reply_to, references_header, headers, body_text, body_html, status, error)
        SELECT cid, 'ack', 'ack:' || cid, ack_message_id, ack_to, ack_subject, ack_in_reply_to, ack_references, ack_headers, ack_text, ack_html,
-              CASE WHEN recent THEN 'suppressed' ELSE 'queued' END, CASE WHEN recent THEN 'auto-reply rate limit' END
-       FROM (SELECT j.*, $2::int > 0 AND EXISTS (
-               SELECT 1 FROM outbound_messages p WHERE p.to_address = j.ack_to AND p.kind = 'ack' AND p.status <> 'suppressed'
-                  AND p.created_at > now() - make_interval(mins => $2::int)) AS recent
-             FROM j) jr
+              CASE WHEN r.recent THEN 'suppressed' ELSE 'queued' END, CASE WHEN r.recent THEN 'auto-reply rate limit' END
+       FROM j LEFT JOIN LATERAL (
+         SELECT true AS recent FROM outbound_messages p
+         WHERE $2::int > 0 AND p.to_address = j.ack_to AND p.kind = 'ack' AND p.status <> 'suppressed'
+           AND p.created_at > now() - make_interval(mins => $2::int)
+         LIMIT 1
+       ) r ON true
        RETURNING id, consultation_id, status
      ), f AS (
        UPDATE inbound_messages im SET status = 'processed', kind = 'question', reason = NULL, error = NULL,
               message_id = COALESCE(j.raw_message_id, im.message_id), consultation_id = j.cid, processed_at = now()
-       FROM j WHERE im.id = j.inbound_id RETURNING im.id, EXTRACT(EPOCH FROM (now() - im.received_at))::float8 AS lag
+       FROM j WHERE im.id = ANY($3::int[]) AND im.id = j.inbound_id RETURNING im.id, EXTRACT(EPOCH FROM (now() - im.received_at))::float8 AS lag
      ), a AS (
        INSERT INTO audit_log (action, consultation_id, detail) SELECT 'consultation.created', cid, audit FROM j
      )
      SELECT j.cid AS id, o.id AS ack_id, o.status AS ack_status, f.lag
      FROM j JOIN o ON o.consultation_id = j.cid LEFT JOIN f ON f.id = j.inbound_id ORDER BY j.i`,
-    [JSON.stringify(input), ackIntervalMinutes],
-    { prepare: true },
+    [JSON.stringify(input), ackIntervalMinutes, items.map((n) => n.inboundId)],
   );
   if (r.rows.length !== items.length) throw new Error(`intake: ${r.rows.length} of ${items.length} consultations opened`);
   return r.rows.map((row) => ({ consultationId: row.id, ackId: row.ack_id, ackStatus: row.ack_status, lagSeconds: row.lag }));
