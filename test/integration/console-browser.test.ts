@@ -10,7 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startDovecot, type Dovecot, appendMessage } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
-import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { obliterateQueues, serversEnv, startTestApp, type TestApp } from '../support/app.ts';
 import { freePort, waitFor } from '../support/net.ts';
 import { setPassword } from '../../src/review/console/credentials.ts';
 
@@ -69,13 +69,7 @@ describe('reviewer console in a browser', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     app = await startTestApp({
-      IMAP_URL: dovecot.imapUrl(MAILBOX),
-      SMTP_URL: smtp.url,
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
-      DATA_DIR: `${dovecot.root}/var`,
+      ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
       PORT: String(port),
       PUBLIC_URL: base,
     });

@@ -7,7 +7,7 @@ import type { ImapFlow } from 'imapflow';
 import { startDovecot, type Dovecot, imapClient } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink, type Received } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
-import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { obliterateQueues, serversEnv, startTestApp, type TestApp } from '../support/app.ts';
 import { ProcessGroup } from '../support/processes.ts';
 import { waitFor } from '../support/net.ts';
 
@@ -54,13 +54,7 @@ describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
     });
     db = await createTestDatabase();
     const env = {
-      IMAP_URL: dovecot.imapUrl(MAILBOX),
-      SMTP_URL: smtp.url,
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
-      DATA_DIR: `${dovecot.root}/var`,
+      ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
       JOB_ATTEMPTS: '20',
       JOB_LOCK_SECONDS: '4',
       SWEEP_INTERVAL_SECONDS: '5',

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { startDovecot, type Dovecot, appendMessage } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
-import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { obliterateQueues, serversEnv, startTestApp, type TestApp } from '../support/app.ts';
 import { waitFor } from '../support/net.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -38,13 +38,7 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
   before(async () => {
     [dovecot, smtp, db] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase()]);
     app = await startTestApp({
-      IMAP_URL: dovecot.imapUrl(MAILBOX),
-      SMTP_URL: smtp.url,
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
-      DATA_DIR: `${dovecot.root}/var`,
+      ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
       // One guest asks twice here and expects both answered and acknowledged; quotas and the
       // auto-reply rate limit have their own test (hygiene.test.ts).
       PLANS: '{"guest":{"total":null}}',

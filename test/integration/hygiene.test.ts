@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { startDovecot, type Dovecot, imapClient } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
-import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { obliterateQueues, serversEnv, startTestApp, type TestApp } from '../support/app.ts';
 import { mail } from '../support/mail.ts';
 import { waitFor } from '../support/net.ts';
 import { acceptRaw } from '../../src/mail/accept.ts';
@@ -86,13 +86,7 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
   before(async () => {
     [dovecot, smtp, db] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase()]);
     app = await startTestApp({
-      IMAP_URL: dovecot.imapUrl(MAILBOX),
-      SMTP_URL: smtp.url,
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
-      DATA_DIR: `${dovecot.root}/var`,
+      ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
       AUTHSERV_ID: AUTHSERV,
       MAX_RECIPIENTS: '5',
       MAX_MESSAGE_BYTES: '65536',

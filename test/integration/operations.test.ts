@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
-import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { obliterateQueues, serversEnv, startTestApp, type TestApp } from '../support/app.ts';
 import { freePort, waitFor } from '../support/net.ts';
 import { ProcessGroup } from '../support/processes.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis.ts';
@@ -79,13 +79,7 @@ describe('operations on one running app', { timeout: 240_000 }, () => {
     [dovecot, db, redis] = await Promise.all([startDovecot(), createTestDatabase(), startPrivateRedis()]);
     smtp = await startFilingSink(dovecot);
     app = await startTestApp({
-      IMAP_URL: dovecot.imapUrl(MAILBOX),
-      SMTP_URL: smtp.url,
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: prefix,
-      MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
-      DATA_DIR: `${dovecot.root}/var`,
+      ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: redis.url, prefix }),
       JOB_ATTEMPTS: '3',
       JOB_LOCK_SECONDS: '4',
       SWEEP_INTERVAL_SECONDS: '5',
@@ -300,13 +294,7 @@ describe('exactly-once reply when the send worker dies right after the SMTP serv
     [dovecot, db] = await Promise.all([startDovecot(), createTestDatabase()]);
     smtp = await startFilingSink(dovecot);
     const env = {
-      IMAP_URL: dovecot.imapUrl(MAILBOX),
-      SMTP_URL: smtp.url,
-      DATABASE_URL: db.url,
-      REDIS_URL: SHARED_REDIS,
-      QUEUE_PREFIX: prefix,
-      MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
-      DATA_DIR: `${dovecot.root}/var`,
+      ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: SHARED_REDIS, prefix }),
       JOB_LOCK_SECONDS: '2',
       LOG_LEVEL: 'silent',
     };
@@ -363,13 +351,7 @@ describe('graceful shutdown of `caseconsultant start` with jobs active', { timeo
     // A slow SMTP server keeps send jobs active for seconds.
     smtp = await startSmtpSink({ onMessage: async () => { await sleep(SLOW_MS); } });
     const env = {
-      IMAP_URL: dovecot.imapUrl(MAILBOX),
-      SMTP_URL: smtp.url,
-      DATABASE_URL: db.url,
-      REDIS_URL: SHARED_REDIS,
-      QUEUE_PREFIX: prefix,
-      MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
-      DATA_DIR: `${dovecot.root}/var`,
+      ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: SHARED_REDIS, prefix }),
       LOG_LEVEL: 'silent',
     };
     // Only to read the database and the queues; runs no part.

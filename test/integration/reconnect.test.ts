@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import type { SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { serversEnv, startTestApp, type TestApp } from '../support/app.ts';
 import { waitFor } from '../support/net.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis.ts';
 import { ensureMachinePgRunning, machineCluster, restartMachinePg } from '../support/machine-pg.ts';
@@ -30,13 +30,7 @@ describe('reconnects through Dovecot, Redis and PostgreSQL restarts', { timeout:
     smtp = await startFilingSink(dovecot);
     app = await startTestApp(
       {
-        IMAP_URL: dovecot.imapUrl(MAILBOX),
-        SMTP_URL: smtp.url,
-        DATABASE_URL: db.url,
-        REDIS_URL: redis.url,
-        QUEUE_PREFIX: prefix,
-        MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
-        DATA_DIR: `${dovecot.root}/var`,
+        ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: redis.url, prefix }),
         JOB_LOCK_SECONDS: '4',
         SWEEP_INTERVAL_SECONDS: '5',
       },

@@ -6,6 +6,29 @@ import { closeContext, createContext, type AppContext } from '../../src/context.
 import { allQueues, redisConnection } from '../../src/queue/queues.ts';
 import { createUser, issueToken, type Role } from '../../src/store/users.ts';
 
+/**
+ * What every app on the real servers is told: its mailbox on the test's Dovecot, the SMTP server, the
+ * database, Redis and a queue prefix of its own, and a data directory beside the mailbox.
+ */
+export function serversEnv(s: {
+  dovecot: { imapUrl(user: string): string; root: string };
+  mailbox: string;
+  smtpUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+}): Record<string, string> {
+  return {
+    IMAP_URL: s.dovecot.imapUrl(s.mailbox),
+    SMTP_URL: s.smtpUrl,
+    DATABASE_URL: s.databaseUrl,
+    REDIS_URL: s.redisUrl,
+    QUEUE_PREFIX: s.prefix,
+    MAIL_FROM: `CaseConsultant <${s.mailbox}>`,
+    DATA_DIR: `${s.dovecot.root}/var`,
+  };
+}
+
 export interface TestApp {
   ctx: AppContext;
   config: Readonly<Config>;

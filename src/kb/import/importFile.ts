@@ -48,15 +48,8 @@ export interface ImportRequest {
   progress?: Progress;
 }
 
-export interface ImportResult {
-  kind: TableKind;
-  table: string;
-  version: string;
-  rows: number;
-  effectiveFrom: string | null;
-  effectiveTo: string | null;
-  file: string;
-}
+/** The imported table's header fields, and the file it was written to. */
+export type ImportResult = Pick<TableHeader, 'kind' | 'table' | 'version' | 'rows' | 'effectiveFrom' | 'effectiveTo'> & { file: string };
 
 export async function importFile(req: ImportRequest): Promise<ImportResult> {
   if (req.files.length === 0) throw new AppError(ErrorCodes.BAD_REQUEST, 'no file to import');
