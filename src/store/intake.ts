@@ -80,7 +80,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
          ON CONFLICT (email) DO NOTHING RETURNING id, email, account_id
        ), ct AS (
          SELECT id, email, account_id FROM ins
-         UNION ALL SELECT id, email, account_id FROM contacts WHERE email IN (SELECT email FROM input)
+         UNION ALL SELECT id, email, account_id FROM contacts WHERE email = ANY($2::text[])
        ), s AS (
          SELECT input.*, ct.id AS contact_id, a.id AS account_id, COALESCE(a.plan, 'guest') AS plan, p.due_hours, p.monthly_quota, p.total_quota
          FROM input
@@ -99,12 +99,12 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
          (SELECT consultation_id FROM consultation_messages WHERE s.message_id IS NOT NULL AND direction = 'in' AND message_id = s.message_id) AS duplicate_of,
          (SELECT COALESCE(json_agg(${CANDIDATE} ORDER BY c.id), '[]'::json) FROM consultations c
            WHERE cardinality(s.thread_ids) > 0
-             AND c.id IN (SELECT consultation_id FROM consultation_messages WHERE message_id = ANY(s.thread_ids)
-                          UNION SELECT consultation_id FROM outbound_messages WHERE message_id = ANY(s.thread_ids))) AS by_message_id,
+             AND c.id = ANY(ARRAY(SELECT consultation_id FROM consultation_messages WHERE message_id = ANY(s.thread_ids)
+                                  UNION SELECT consultation_id FROM outbound_messages WHERE message_id = ANY(s.thread_ids)))) AS by_message_id,
          (SELECT ${CANDIDATE} FROM consultations c WHERE s.reply_token IS NOT NULL AND c.reply_token = s.reply_token) AS by_token,
          (SELECT ${CANDIDATE} FROM consultations c WHERE s.ticket_no IS NOT NULL AND c.ticket_no = s.ticket_no) AS by_ticket
        FROM s CROSS JOIN locks ORDER BY s.i`,
-      [JSON.stringify(input)],
+      [JSON.stringify(input), [...new Set(input.map((m) => m.email))]],
     );
   let r = await run();
   // A contact created by a concurrent transaction after this statement's snapshot was taken is
