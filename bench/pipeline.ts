@@ -146,11 +146,13 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     const t0 = performance.now();
     for (const f of fs.readdirSync(staging)) fs.renameSync(path.join(staging, f), path.join(maildir, 'new', f));
     let storedSeconds = 0;
+    // Every 100 ms: counting is work on the machine being measured (at 20 ms it cost PostgreSQL ~0.1 ms
+    // of CPU per message); the clock's resolution stays ~1% of the run.
     await waitFor('all consultations persisted', async () => {
       const r = await count();
       if (!storedSeconds && r.stored >= N + 1) storedSeconds = (performance.now() - t0) / 1000;
       return r.n >= N + 1;
-    }, 600_000, 20);
+    }, 600_000, 100);
     const seconds = (performance.now() - t0) / 1000;
     const cpuMsPerMessage = Object.fromEntries(Object.entries(cpuBetween(cpu0, cpuSnapshot(await backends()))).map(([g, ms]) => [g, Number((ms / N).toFixed(3))]));
     const memory = { pollerPeakRssMb: peakRssMb(poller.child?.pid), workerPeakRssMb: [peakRssMb(w1.child?.pid), peakRssMb(w2.child?.pid)] };
