@@ -12,15 +12,19 @@ import { readFirstLine, setPassword } from './review/console/credentials.ts';
 import { registerDraftCommand } from './drafting/cli.ts';
 import { registerKbCommands } from './kb/cli.ts';
 import { ensureMaildir } from './mail/sources/maildir.ts';
+import { startMetricsPublisher } from './metrics-relay.ts';
 import type { QueueName } from './queue/contracts.ts';
 
 const program = new Command('caseconsultant').description('Email coding consultant: grounded, reviewed answers to medical coding questions.');
 
 async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[]): Promise<void> {
   const config = getConfig();
-  const ctx = await createContext(config, { migrate: true, name: parts.length === 3 ? 'start' : parts[0] });
+  const ctx = await createContext(config, { migrate: true, part: parts.length === 3 ? 'start' : parts[0] });
   if (!config.IMAP_URL) ensureMaildir(config.paths.maildir);
   const running: Running[] = [];
+  // Without a web server of its own, the process sends its metrics to the web's /metrics (stopped last,
+  // so the final snapshot holds the last jobs).
+  if (!parts.includes('web')) running.push(startMetricsPublisher(ctx));
   if (parts.includes('worker')) running.push(startWorkers(ctx, queues));
   if (parts.includes('poller')) running.push(startPoller(ctx));
   if (parts.includes('web')) {

@@ -80,6 +80,8 @@ export const envSchema = z.object({
   RAW_RETENTION_DAYS: intInRange(1, 3650, 30),
   ESCALATE_BEFORE_DUE_MINUTES: intInRange(0, 7 * 24 * 60, 60),
   SWEEP_INTERVAL_SECONDS: intInRange(5, 3600, 30),
+  /** How often a worker or poller process (no web server of its own) sends its metrics to the web's /metrics, via Redis. */
+  METRICS_PUBLISH_SECONDS: intInRange(1, 300, 10),
   /** Tests only: probability that a send worker kills itself right after the SMTP server accepted. */
   FAULT_KILL_AFTER_SMTP_ACCEPT: z.preprocess((v) => (v === undefined || v === '' ? 0 : v), z.coerce.number().min(0).max(1)),
   /** Console sessions end after this many minutes without a request. */

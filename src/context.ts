@@ -13,13 +13,15 @@ export interface AppContext {
   producers: Producers;
   transport: MailTransport;
   log: Logger;
+  /** Which parts this process runs (start, web, poller, worker): names its database sessions and metrics. */
+  part: string;
 }
 
-/** name: which parts this process runs ("poller", "worker"), shown to the database as caseconsultant-<name>. */
-export async function createContext(config: Readonly<Config>, opts: { migrate?: boolean; name?: string } = {}): Promise<AppContext> {
-  const db = await openDb(config, opts.name ? `caseconsultant-${opts.name}` : undefined);
+/** part: which parts this process runs ("poller", "worker"), shown to the database as caseconsultant-<part>. */
+export async function createContext(config: Readonly<Config>, opts: { migrate?: boolean; part?: string } = {}): Promise<AppContext> {
+  const db = await openDb(config, opts.part ? `caseconsultant-${opts.part}` : undefined);
   if (opts.migrate) await migrate(db);
-  return { config, db, producers: new Producers(config), transport: createTransport(config), log };
+  return { config, db, producers: new Producers(config), transport: createTransport(config), log, part: opts.part ?? 'app' };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

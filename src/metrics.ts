@@ -5,7 +5,8 @@ import type { AppContext } from './context.ts';
 import { allQueues } from './queue/queues.ts';
 
 export const registry = new client.Registry();
-client.collectDefaultMetrics({ register: registry, prefix: 'cc_process_' });
+// Node's own metrics as cc_process_cpu_seconds_total, cc_nodejs_heap_size_used_bytes, ...
+client.collectDefaultMetrics({ register: registry, prefix: 'cc_' });
 
 export const jobDuration = new client.Histogram({
   name: 'cc_job_duration_seconds',
@@ -35,6 +36,9 @@ export const inboundClassified = new client.Counter({
   labelNames: ['kind'] as const,
   registers: [registry],
 });
+
+/** The gauges below describe the whole deployment, not one process: they carry no process label. */
+export const SYSTEM_GAUGES: ReadonlySet<string> = new Set(['cc_queue_jobs', 'cc_consultations', 'cc_due_breaches', 'cc_outbound_messages', 'cc_inbound_messages']);
 
 /** Gauges read from Redis and the database when scraped; registered once per web process. */
 export function registerSystemGauges(ctx: AppContext): void {

@@ -5,6 +5,7 @@ import { AppError, httpStatusOf } from '../errors.ts';
 import { registerApi } from './api.ts';
 import { registerConsole } from './console/index.ts';
 import { registry, registerSystemGauges } from '../metrics.ts';
+import { mergedMetrics } from '../metrics-relay.ts';
 import { readiness } from '../readiness.ts';
 
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
@@ -39,7 +40,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerSystemGauges(ctx);
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', registry.contentType);
-    return registry.metrics();
+    return mergedMetrics(ctx);
   });
   registerApi(app, ctx);
   return app;

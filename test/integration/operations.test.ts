@@ -15,6 +15,7 @@ import { startPrivateRedis, type PrivateRedis } from '../support/redis.ts';
 import { MAILBOX, appendWithRetry, question, spyLog, startFilingSink, type LogRecord } from '../support/ops.ts';
 import { startWorkers, type Running } from '../../src/app.ts';
 import { handleSweep } from '../../workers/sweep.ts';
+import { parseMetrics, sumOf } from '../support/metrics.ts';
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -261,23 +262,21 @@ describe('operations on one running app', { timeout: 240_000 }, () => {
     await waitFor('bounce recorded', async () => (await q(`SELECT count(*)::int AS n FROM outbound_messages WHERE status = 'bounced'`)) === 1, 30_000, 100);
 
     const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
-    const value = (re: RegExp) => {
-      const m = text.match(re);
-      return m ? Number(m[1]) : NaN;
-    };
-    assert.ok(!Number.isNaN(value(/^cc_queue_jobs\{queue="ingest",state="waiting"\} (\d+)/m)), 'queue depths per queue and state');
-    assert.ok(value(/^cc_job_duration_seconds_count\{queue="ingest",outcome="completed"\} (\d+)/m) > 0, 'ingest job durations');
-    assert.ok(value(/^cc_job_duration_seconds_count\{queue="send",outcome="completed"\} (\d+)/m) > 0, 'send job durations');
-    assert.ok(value(/^cc_job_duration_seconds_count\{queue="ingest",outcome="failed"\} (\d+)/m) >= 6, 'the poison attempts show as failures');
-    const lagCount = value(/^cc_ingest_lag_seconds_count (\d+)/m);
+    const all = parseMetrics(text);
+    const sum = (name: string, labels: Record<string, string> = {}) => sumOf(all, name, labels);
+    assert.ok(!Number.isNaN(sum('cc_queue_jobs', { queue: 'ingest', state: 'waiting' })), 'queue depths per queue and state');
+    assert.ok(sum('cc_job_duration_seconds_count', { queue: 'ingest', outcome: 'completed' }) > 0, 'ingest job durations');
+    assert.ok(sum('cc_job_duration_seconds_count', { queue: 'send', outcome: 'completed' }) > 0, 'send job durations');
+    assert.ok(sum('cc_job_duration_seconds_count', { queue: 'ingest', outcome: 'failed' }) >= 6, 'the poison attempts show as failures');
+    const lagCount = sum('cc_ingest_lag_seconds_count');
     const ingested = await q(`SELECT count(*)::int AS n FROM inbound_messages WHERE status = 'processed' AND kind IN ('question', 'follow_up')`);
     assert.equal(lagCount, ingested, 'ingest lag observed once for each message that became (part of) a consultation');
-    assert.ok(value(/^cc_due_breaches (\d+)/m) >= 1, 'the overdue consultation counts as a breach');
-    assert.ok(value(/^cc_sends_total\{kind="ack",outcome="sent"\} (\d+)/m) >= 10, 'sends by kind and outcome');
-    assert.equal(value(/^cc_outbound_messages\{kind="ack",status="bounced"\} (\d+)/m), 1, 'bounces by kind');
-    assert.ok(value(/^cc_inbound_total\{kind="bounce"\} (\d+)/m) >= 1, `inbound outcomes include the bounce: ${text.split('\n').filter((l) => l.startsWith('cc_inbound_total')).join('; ')}`);
-    assert.equal(value(/^cc_inbound_messages\{status="discarded"\} (\d+)/m), 1, 'held and discarded mail is visible too');
-    console.log(`metrics: ingestLagCount=${lagCount} p50<=${text.match(/cc_ingest_lag_seconds_bucket\{le="0.5"\} (\d+)/)?.[1]}/${lagCount} dueBreaches=${value(/^cc_due_breaches (\d+)/m)}`);
+    assert.ok(sum('cc_due_breaches') >= 1, 'the overdue consultation counts as a breach');
+    assert.ok(sum('cc_sends_total', { kind: 'ack', outcome: 'sent' }) >= 10, 'sends by kind and outcome');
+    assert.equal(sum('cc_outbound_messages', { kind: 'ack', status: 'bounced' }), 1, 'bounces by kind');
+    assert.ok(sum('cc_inbound_total', { kind: 'bounce' }) >= 1, `inbound outcomes include the bounce: ${text.split('\n').filter((l) => l.startsWith('cc_inbound_total')).join('; ')}`);
+    assert.equal(sum('cc_inbound_messages', { status: 'discarded' }), 1, 'held and discarded mail is visible too');
+    console.log(`metrics: ingestLagCount=${lagCount} p50<=${sum('cc_ingest_lag_seconds_bucket', { le: '0.5' })}/${lagCount} dueBreaches=${sum('cc_due_breaches')}`);
   });
 });
 
