@@ -10,6 +10,8 @@ import { audit } from '../src/store/audit.ts';
  */
 const staleSecondsOf = (ctx: AppContext) => Math.max(5, 2 * ctx.config.JOB_LOCK_SECONDS);
 const BATCH = 500;
+/** Raw messages purged per sweep at most: ~5.7 million a day at the default interval. */
+const PURGE_BATCH = 2000;
 
 export interface SweepResult {
   ingest: number;
@@ -55,11 +57,15 @@ export async function handleSweep(ctx: AppContext, opts: { staleSeconds?: number
   for (const r of escalated.rows) await audit(ctx.db, { action: 'consultation.escalated', consultationId: r.id });
   out.escalated = escalated.rows.length;
 
+  // Oldest first and at most PURGE_BATCH a sweep, so the first sweep after a long pause (or after
+  // RAW_RETENTION_DAYS is lowered) is not one huge transaction; later sweeps take the rest.
   const purged = await ctx.db.query<{ id: number }>(
     `UPDATE inbound_messages SET raw = ''::bytea, raw_purged_at = now()
-     WHERE raw_purged_at IS NULL AND status <> 'received' AND received_at < now() - make_interval(days => $1)
+     WHERE id IN (SELECT id FROM inbound_messages
+                  WHERE raw_purged_at IS NULL AND status <> 'received' AND received_at < now() - make_interval(days => $1)
+                  ORDER BY received_at LIMIT $2)
      RETURNING id`,
-    [ctx.config.RAW_RETENTION_DAYS],
+    [ctx.config.RAW_RETENTION_DAYS, PURGE_BATCH],
   );
   out.purged = purged.rows.length;
   if (out.ingest + out.draft + out.send + out.escalated + out.purged > 0) ctx.log.info(out, 'sweep');
