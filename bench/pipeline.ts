@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { startDovecot, imapClient } from '../test/support/dovecot.ts';
-import { createTestDatabase, uniquePrefix } from '../test/support/pg.ts';
+import { createTestDatabase, uniquePrefix, type TestDatabase } from '../test/support/pg.ts';
 import { startSmtpSink } from '../test/support/smtp-sink.ts';
 import { obliterateQueues, startTestApp } from '../test/support/app.ts';
 import { ProcessGroup } from '../test/support/processes.ts';
@@ -20,6 +20,8 @@ import { cpuBetween, cpuSnapshot } from './cpu.ts';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const MAILBOX = 'consult@example.test';
 const N = Number(process.env.BENCH_INGEST_MESSAGES ?? 5000);
+/** The growth run: as many again times four, into an empty database, so every table grows to 4N during it. */
+const GROWTH = Number(process.env.BENCH_GROWTH_MESSAGES ?? 4 * N);
 const M = Number(process.env.BENCH_LATENCY_MESSAGES ?? 200);
 
 const SAMPLES = [
@@ -79,9 +81,18 @@ export interface PipelineFigures {
   /** Per message, in ms of CPU over all processes: what the goal allows, what fetch and parse alone take, what ingest used. */
   cpuBudget: { cores: number; budgetMsPerMessageAtGoal: number; fetchParseFloorMs: number; leftForStorageMs: number; usedMsPerMessage: number };
   fetchOnly: { messages: number; perSecond: number; cpuMsPerMessage: { client: number; dovecot: number } };
+  /** Four times as many messages from an empty database; rateToFirstRun near 1 means no cost grows with the tables. */
+  growth: { messages: number; seconds: number; perSecond: number; rateToFirstRun: number; cpuMsPerMessage: Record<string, number> };
   ingest: { messages: number; seconds: number; perSecond: number; parseOnlyPerSecond: number; ratio: number; goal: number; pollerStoredAllSeconds: number; cpuMsPerMessage: Record<string, number> };
   latency: { messages: number; p50ms: number; p95ms: number; maxms: number; goalP50ms: number };
   memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[] };
+}
+
+interface IngestRun {
+  seconds: number;
+  storedSeconds: number;
+  cpuMsPerMessage: Record<string, number>;
+  memory: PipelineFigures['memory'];
 }
 
 export async function benchPipeline(): Promise<PipelineFigures> {
@@ -89,6 +100,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
   const smtp = await startSmtpSink();
   const prefix = uniquePrefix();
   const dbIngest = await createTestDatabase();
+  const dbGrowth = await createTestDatabase();
   const dbLatency = await createTestDatabase();
   const baseEnv = {
     IMAP_URL: dovecot.imapUrl(MAILBOX),
@@ -99,66 +111,84 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     LOG_LEVEL: 'silent',
     WORKER_CONCURRENCY: '16',
   };
-  try {
-    // Staged as Maildir files beside the mailbox (APPEND would take ~15 s for 5,000), moved in once the
-    // processes are up: process start-up (~2 s of TypeScript loading) is not ingest.
-    const maildir = dovecot.maildir(MAILBOX);
+  const maildir = dovecot.maildir(MAILBOX);
+  const staging = path.join(dovecot.root, 'staging');
+  const emptyMailbox = async () => {
+    fs.rmSync(path.join(maildir, 'cur'), { recursive: true, force: true });
+    fs.rmSync(path.join(maildir, 'new'), { recursive: true, force: true });
+    for (const f of fs.readdirSync(maildir)) if (f.startsWith('dovecot')) fs.rmSync(path.join(maildir, f), { recursive: true, force: true });
+    await dovecot.restart();
+  };
+  // Staged as Maildir files beside the mailbox (APPEND would take ~15 s for 5,000), moved in once the
+  // processes are up: process start-up (~2 s of TypeScript loading) is not ingest.
+  const stage = (tag: string, n: number): Buffer[] => {
     for (const d of ['new', 'cur', 'tmp']) fs.mkdirSync(path.join(maildir, d), { recursive: true });
-    const staging = path.join(dovecot.root, 'staging');
     fs.mkdirSync(staging, { recursive: true });
     const raws: Buffer[] = [];
-    for (let i = 0; i < N; i++) {
-      const raw = Buffer.from(benchQuestion(i));
+    for (let i = 0; i < n; i++) {
+      const raw = Buffer.from(benchQuestion(i, tag));
       raws.push(raw);
-      fs.writeFileSync(path.join(staging, `${1700000000 + i}.M${i}P1.bench`), raw);
+      fs.writeFileSync(path.join(staging, `${1700000000 + i}.M${i}${tag}P1.bench`), raw);
     }
     if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'nobody:nogroup', path.join(dovecot.root, 'mail'), staging]);
+    return raws;
+  };
 
-    // Baseline: the same messages through mailparser alone, one after another.
-    const p0 = performance.now();
-    for (const raw of raws) await simpleParser(raw);
-    const parseOnlyPerSecond = N / ((performance.now() - p0) / 1000);
-
-    // Ingest: poller + two worker processes (this machine has two cores) against a fresh database,
-    // warmed with one question so every connection is open before the clock starts.
-    const ingestEnv = { ...baseEnv, DATABASE_URL: dbIngest.url, QUEUE_PREFIX: `${prefix}i` };
+  // Poller + two worker processes (this machine has two cores), warmed with one question so every
+  // connection is open before the clock starts; then the staged messages arrive at once.
+  const ingestRun = async (db: TestDatabase, queuePrefix: string, n: number): Promise<IngestRun> => {
+    const ingestEnv = { ...baseEnv, DATABASE_URL: db.url, QUEUE_PREFIX: queuePrefix };
     const web = await startTestApp(ingestEnv, { poller: false, workers: false });
     const group = new ProcessGroup(ingestEnv);
     const poller = group.add('poller', ['poller']);
     const w1 = group.add('worker-1', ['worker', '--queues', 'ingest']);
     const w2 = group.add('worker-2', ['worker', '--queues', 'ingest']);
-    const count = async () =>
-      (await web.ctx.db.query<{ n: number; stored: number }>('SELECT (SELECT count(*)::int FROM consultations) AS n, (SELECT count(*)::int FROM inbound_messages) AS stored')).rows[0];
-    const warm = imapClient(dovecot, MAILBOX);
-    await warm.connect();
-    await warm.append('INBOX', benchQuestion(N, 'warm'));
-    await warm.logout();
-    await waitFor('warm-up question persisted', async () => (await count()).n >= 1, 60_000, 50);
+    try {
+      const count = async () =>
+        (await web.ctx.db.query<{ n: number; stored: number }>('SELECT (SELECT count(*)::int FROM consultations) AS n, (SELECT count(*)::int FROM inbound_messages) AS stored')).rows[0];
+      const warm = imapClient(dovecot, MAILBOX);
+      await warm.connect();
+      await warm.append('INBOX', benchQuestion(n, `warm${queuePrefix}`));
+      await warm.logout();
+      await waitFor('warm-up question persisted', async () => (await count()).n >= 1, 60_000, 50);
 
-    // PostgreSQL's CPU split by the process each backend serves (the application name it connected with).
-    const backends = async () =>
-      new Map(
-        (await web.ctx.db.query<{ pid: number; app: string }>(`SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = current_database()`)).rows.map(
-          (r) => [r.pid, `postgresql (${r.app.replace(/^caseconsultant-?/, '') || 'bench'})`] as const,
-        ),
-      );
-    const cpu0 = cpuSnapshot(await backends());
-    const t0 = performance.now();
-    for (const f of fs.readdirSync(staging)) fs.renameSync(path.join(staging, f), path.join(maildir, 'new', f));
-    let storedSeconds = 0;
-    // Every 100 ms: counting is work on the machine being measured (at 20 ms it cost PostgreSQL ~0.1 ms
-    // of CPU per message); the clock's resolution stays ~1% of the run.
-    await waitFor('all consultations persisted', async () => {
-      const r = await count();
-      if (!storedSeconds && r.stored >= N + 1) storedSeconds = (performance.now() - t0) / 1000;
-      return r.n >= N + 1;
-    }, 600_000, 100);
-    const seconds = (performance.now() - t0) / 1000;
-    const cpuMsPerMessage = Object.fromEntries(Object.entries(cpuBetween(cpu0, cpuSnapshot(await backends()))).map(([g, ms]) => [g, Number((ms / N).toFixed(3))]));
-    const memory = { pollerPeakRssMb: peakRssMb(poller.child?.pid), workerPeakRssMb: [peakRssMb(w1.child?.pid), peakRssMb(w2.child?.pid)] };
-    await group.stopAll();
-    await web.stop();
-    await obliterateQueues(REDIS_URL, `${prefix}i`);
+      // PostgreSQL's CPU split by the process each backend serves (the application name it connected with).
+      const backends = async () =>
+        new Map(
+          (await web.ctx.db.query<{ pid: number; app: string }>(`SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = current_database()`)).rows.map(
+            (r) => [r.pid, `postgresql (${r.app.replace(/^caseconsultant-?/, '') || 'bench'})`] as const,
+          ),
+        );
+      const cpu0 = cpuSnapshot(await backends());
+      const t0 = performance.now();
+      for (const f of fs.readdirSync(staging)) fs.renameSync(path.join(staging, f), path.join(maildir, 'new', f));
+      let storedSeconds = 0;
+      // Every 100 ms: counting is work on the machine being measured (at 20 ms it cost PostgreSQL ~0.1 ms
+      // of CPU per message); the clock's resolution stays ~1% of the run.
+      await waitFor('all consultations persisted', async () => {
+        const r = await count();
+        if (!storedSeconds && r.stored >= n + 1) storedSeconds = (performance.now() - t0) / 1000;
+        return r.n >= n + 1;
+      }, 600_000, 100);
+      const seconds = (performance.now() - t0) / 1000;
+      const cpuMsPerMessage = Object.fromEntries(Object.entries(cpuBetween(cpu0, cpuSnapshot(await backends()))).map(([g, ms]) => [g, Number((ms / n).toFixed(3))]));
+      const memory = { pollerPeakRssMb: peakRssMb(poller.child?.pid), workerPeakRssMb: [peakRssMb(w1.child?.pid), peakRssMb(w2.child?.pid)] };
+      return { seconds, storedSeconds, cpuMsPerMessage, memory };
+    } finally {
+      await group.stopAll();
+      await web.stop();
+      await obliterateQueues(REDIS_URL, queuePrefix);
+    }
+  };
+
+  try {
+    const raws = stage('b', N);
+    // Baseline: the same messages through mailparser alone, one after another.
+    const p0 = performance.now();
+    for (const raw of raws) await simpleParser(raw);
+    const parseOnlyPerSecond = N / ((performance.now() - p0) / 1000);
+
+    const { seconds, storedSeconds, cpuMsPerMessage, memory } = await ingestRun(dbIngest, `${prefix}i`, N);
 
     // The floor under ingest: the same mailbox read once more by a bare IMAP client (no parse, no
     // storage). Fetch plus parse is work any ingest must do; what is left of the CPU budget is all
@@ -184,11 +214,15 @@ export async function benchPipeline(): Promise<PipelineFigures> {
       cpuMsPerMessage: { client: Number(((fetchCpu.bench ?? 0) / fetched).toFixed(3)), dovecot: Number(((fetchCpu.dovecot ?? 0) / fetched).toFixed(3)) },
     };
 
-    // Latency: a fresh database and queue prefix; the mailbox is emptied of the seeded messages.
-    fs.rmSync(path.join(maildir, 'cur'), { recursive: true, force: true });
-    fs.rmSync(path.join(maildir, 'new'), { recursive: true, force: true });
-    for (const f of fs.readdirSync(maildir)) if (f.startsWith('dovecot')) fs.rmSync(path.join(maildir, f), { recursive: true, force: true });
-    await dovecot.restart();
+    // Growth: four times as many into another empty database. A statement whose cost grows with the
+    // tables (a sequential scan, a plan kept from when they were empty) makes this rate fall well
+    // below the first run's; it did, to 0.6 of it, before the ingest statements were fixed.
+    await emptyMailbox();
+    stage('g', GROWTH);
+    const growth = await ingestRun(dbGrowth, `${prefix}g`, GROWTH);
+
+    // Latency: a fresh database and queue prefix; the mailbox is emptied of the staged messages.
+    await emptyMailbox();
     const latEnv = { ...baseEnv, DATABASE_URL: dbLatency.url, QUEUE_PREFIX: `${prefix}l` };
     const app = await startTestApp(latEnv);
     await app.addUser({ email: 'r@reviewers.example', name: 'R', role: 'reviewer' });
@@ -224,13 +258,20 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     const usedMs = Object.values(cpuMsPerMessage).reduce((a, b) => a + b, 0);
     return {
       ingest: { messages: N, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(perSecond), parseOnlyPerSecond: Math.round(parseOnlyPerSecond), ratio: Number((perSecond / parseOnlyPerSecond).toFixed(3)), goal: 0.6, pollerStoredAllSeconds: Number(storedSeconds.toFixed(2)), cpuMsPerMessage },
+      growth: {
+        messages: GROWTH,
+        seconds: Number(growth.seconds.toFixed(2)),
+        perSecond: Math.round(GROWTH / growth.seconds),
+        rateToFirstRun: Number((GROWTH / growth.seconds / perSecond).toFixed(3)),
+        cpuMsPerMessage: growth.cpuMsPerMessage,
+      },
       cpuBudget: { cores, budgetMsPerMessageAtGoal: round3(budgetMs), fetchParseFloorMs: round3(floorMs), leftForStorageMs: round3(budgetMs - floorMs), usedMsPerMessage: round3(usedMs) },
       fetchOnly,
       latency: { messages: M, p50ms: pct(latencies, 50), p95ms: pct(latencies, 95), maxms: Math.max(...latencies), goalP50ms: 600 },
       memory,
     };
   } finally {
-    await Promise.all([dovecot.stop(), smtp.stop(), dbIngest.drop(), dbLatency.drop()]);
+    await Promise.all([dovecot.stop(), smtp.stop(), dbIngest.drop(), dbGrowth.drop(), dbLatency.drop()]);
   }
 }
 
