@@ -17,8 +17,12 @@ export function isValidYmd(ymd: number): boolean {
   const mo = Math.floor(ymd / 100) % 100;
   const d = ymd % 100;
   if (y < 1900 || y > 2148 || mo < 1 || mo > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  // Arithmetic, not a Date: this runs on every lookup with a date of service.
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]);
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function ymdToIso(ymd: number): string {
   const s = String(ymd);

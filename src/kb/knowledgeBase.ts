@@ -47,6 +47,8 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly ptpMods: PtpModifierTable;
   private readonly cpt: CptTable | null;
   private readonly origins: Map<TableKind, 'shipped' | 'imported'>;
+  /** The ICD-10-CM release's first and last days (YYYYMMDD), read once. */
+  private readonly icdWindow: { from: number | null; to: number | null };
   private readonly knows = (code: string, system: CodeSystem): boolean =>
     system === 'ICD-10-CM' ? this.icd.has(undotIcd(code)) : this.hcpcs.has(code) || this.inEditTables(code);
 
@@ -68,20 +70,28 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     const cpt = tables.get('cpt');
     this.cpt = cpt ? new CptTable(cpt.decoded) : null;
     this.origins = new Map([...tables].map(([k, t]) => [k, t.origin]));
+    const h = this.icd.header;
+    this.icdWindow = { from: h.effectiveFrom ? isoToYmd(h.effectiveFrom) : null, to: h.effectiveTo ? isoToYmd(h.effectiveTo) : null };
   }
 
   normalize(raw: string): NormalizedCode | null {
     return normalizeCode(raw, this.knows);
   }
 
-  private dos(opts?: LookupOptions): Dos {
+  /** The last date of service parsed: a draft looks up many codes for one date. */
+  private lastDos: { iso: string; dos: Readonly<Dos> } | null = null;
+
+  private dos(opts?: LookupOptions): Readonly<Dos> {
     if (!opts?.dos) {
       const ymd = todayYmd();
       return { ymd, days: ymdToDays(ymd) };
     }
+    if (this.lastDos?.iso === opts.dos) return this.lastDos.dos;
     const ymd = isoToYmd(opts.dos);
     if (ymd === null) throw new AppError(ErrorCodes.BAD_REQUEST, `date of service ${JSON.stringify(opts.dos)} is not a YYYY-MM-DD date`);
-    return { ymd, days: ymdToDays(ymd) };
+    const dos = Object.freeze({ ymd, days: ymdToDays(ymd) });
+    this.lastDos = { iso: opts.dos, dos };
+    return dos;
   }
 
   private inEditTables(code: string): boolean {
@@ -151,7 +161,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     if (info.known && licensed === null) info.descriptionNote = CPT_LICENCE_NOTE;
   }
 
-  private describeHcpcs(info: CodeInfo, dos: Dos): void {
+  private describeHcpcs(info: CodeInfo, dos: Readonly<Dos>): void {
     const e = this.hcpcs.get(info.code);
     const sources = this.editSources(info.code);
     if (e) {
@@ -172,7 +182,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     info.known = sources.length > 0;
   }
 
-  private describeIcd(info: CodeInfo, dos: Dos): void {
+  private describeIcd(info: CodeInfo, dos: Readonly<Dos>): void {
     const h = this.icd.header;
     const e = this.icd.get(undotIcd(info.code));
     if (!e) return;
@@ -180,7 +190,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     info.sources = [{ table: h.table, version: h.version }];
     info.billable = e.billable;
     info.description = e.description;
-    const from = h.effectiveFrom ? isoToYmd(h.effectiveFrom) : null;
+    const { from, to } = this.icdWindow;
     info.activeOnDos = true;
     if (e.change === 'added' && from !== null) {
       info.effectiveDate = h.effectiveFrom;
@@ -194,7 +204,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     if (from !== null && dos.ymd < from && e.change === null) {
       info.notes!.push(`the date of service is before ${h.version} starts (${h.effectiveFrom}): this release may differ from the one in force then`);
     }
-    if (h.effectiveTo && dos.ymd > isoToYmd(h.effectiveTo)!) {
+    if (to !== null && dos.ymd > to) {
       info.notes!.push(`the date of service is after ${h.version} ends (${h.effectiveTo}): a newer ICD-10-CM release may apply`);
     }
     if (!e.billable) {

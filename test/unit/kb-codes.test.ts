@@ -84,5 +84,20 @@ test('CMS date spellings', () => {
   for (const [text, want] of cases) assert.equal(parseCmsDate(text), want, text);
   assert.equal(julianToYmd('2026001'), 20260101);
   assert.equal(isoToYmd('2025-11-03'), 20251103);
+  const isoCases: [string, number | null][] = [
+    ['2024-02-29', 20240229],
+    ['2023-02-29', null],
+    ['2000-02-29', 20000229],
+    ['2100-02-29', null],
+    ['2025-04-30', 20250430],
+    ['2025-04-31', null],
+    ['2025-12-31', 20251231],
+    ['2025-13-01', null],
+    ['2025-00-10', null],
+    ['2025-01-00', null],
+    ['1899-12-31', null],
+    ['2025-1-01', null],
+  ];
+  for (const [iso, want] of isoCases) assert.equal(isoToYmd(iso), want, iso);
   assert.equal(daysToYmd(ymdToDays(20191231)), 20191231);
 });
