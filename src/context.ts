@@ -4,6 +4,7 @@ import { log, type Logger } from './log.ts';
 import { Producers } from './queue/queues.ts';
 import { createTransport, type MailTransport } from './send/transport.ts';
 import type { Db } from './store/db.ts';
+import { installationId } from './store/installation.ts';
 import { migrate } from './store/migrate.ts';
 import { openDb } from './store/open.ts';
 
@@ -15,13 +16,16 @@ export interface AppContext {
   log: Logger;
   /** Which parts this process runs (start, web, poller, worker): names its database sessions and metrics. */
   part: string;
+  /** Where this database's queues live in Redis: QUEUE_PREFIX:<installation id>. */
+  queuePrefix: string;
 }
 
 /** part: which parts this process runs ("poller", "worker"), shown to the database as caseconsultant-<part>. */
 export async function createContext(config: Readonly<Config>, opts: { migrate?: boolean; part?: string } = {}): Promise<AppContext> {
   const db = await openDb(config, opts.part ? `caseconsultant-${opts.part}` : undefined);
   if (opts.migrate) await migrate(db);
-  return { config, db, producers: new Producers(config), transport: createTransport(config), log, part: opts.part ?? 'app' };
+  const queuePrefix = `${config.QUEUE_PREFIX}:${await installationId(db)}`;
+  return { config, db, producers: new Producers(config, queuePrefix), transport: createTransport(config), log, part: opts.part ?? 'app', queuePrefix };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

@@ -11,7 +11,7 @@ import { registry, SYSTEM_GAUGES } from './metrics.ts';
 type MetricJson = Awaited<ReturnType<typeof registry.getMetricsAsJSON>>[number];
 type Snapshot = { at: number; metrics: MetricJson[] };
 
-const hashKey = (ctx: AppContext) => `${ctx.config.QUEUE_PREFIX}:metrics`;
+const hashKey = (ctx: AppContext) => `${ctx.queuePrefix}:metrics`;
 
 /** The producers' fail-fast connection: publishing or reading never waits on a Redis outage. */
 const redisOf = (ctx: AppContext) => ctx.producers.queue('sweep').getBackend().client;

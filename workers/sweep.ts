@@ -19,32 +19,37 @@ export interface SweepResult {
   send: number;
   escalated: number;
   purged: number;
+  /** Of the re-enqueued, jobs that had completed while their row still waited (see Producers.ensure). */
+  rerun: number;
 }
 
 export async function handleSweep(ctx: AppContext, opts: { staleSeconds?: number; now?: Date } = {}): Promise<SweepResult> {
   const stale = opts.staleSeconds ?? staleSecondsOf(ctx);
-  const out: SweepResult = { ingest: 0, draft: 0, send: 0, escalated: 0, purged: 0 };
+  const out: SweepResult = { ingest: 0, draft: 0, send: 0, escalated: 0, purged: 0, rerun: 0 };
+  const ensure = async <K extends 'ingest' | 'draft' | 'send'>(name: K, data: Parameters<typeof ctx.producers.ensure<K>>[1]) => {
+    if ((await ctx.producers.ensure(name, data)) === 'rerun') out.rerun++;
+  };
 
   // Deterministic job ids: ensure() adds only what is missing.
   const inbound = await ctx.db.query<{ id: number }>(
     `SELECT id FROM inbound_messages WHERE status = 'received' AND received_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
     [stale, BATCH],
   );
-  for (const r of inbound.rows) await ctx.producers.ensure('ingest', { inboundId: r.id });
+  for (const r of inbound.rows) await ensure('ingest', { inboundId: r.id });
   out.ingest = inbound.rows.length;
 
   const drafting = await ctx.db.query<{ id: number; round: number }>(
     `SELECT id, round FROM consultations WHERE status IN ('received', 'drafting') AND updated_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
     [stale, BATCH],
   );
-  for (const r of drafting.rows) await ctx.producers.ensure('draft', { consultationId: r.id, round: r.round });
+  for (const r of drafting.rows) await ensure('draft', { consultationId: r.id, round: r.round });
   out.draft = drafting.rows.length;
 
   const outbound = await ctx.db.query<{ id: number }>(
     `SELECT id FROM outbound_messages WHERE status IN ('queued', 'sending') AND created_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
     [stale, BATCH],
   );
-  for (const r of outbound.rows) await ctx.producers.ensure('send', { outboundId: r.id });
+  for (const r of outbound.rows) await ensure('send', { outboundId: r.id });
   out.send = outbound.rows.length;
 
   const escalated = await ctx.db.query<{ id: number }>(
@@ -68,6 +73,7 @@ export async function handleSweep(ctx: AppContext, opts: { staleSeconds?: number
     [ctx.config.RAW_RETENTION_DAYS, PURGE_BATCH],
   );
   out.purged = purged.rows.length;
+  if (out.rerun > 0) ctx.log.warn({ rerun: out.rerun }, 'sweep ran completed jobs again: their rows still waited (a database restored from a backup?)');
   if (out.ingest + out.draft + out.send + out.escalated + out.purged > 0) ctx.log.info(out, 'sweep');
   return out;
 }

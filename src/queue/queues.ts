@@ -32,14 +32,18 @@ export function defaultJobOptions(config: Pick<Config, 'JOB_ATTEMPTS'>): Default
 
 export class Producers {
   private readonly queues = new Map<QueueName, Queue>();
-  constructor(private readonly config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'JOB_ATTEMPTS'>) {}
+  /** prefix: the database's namespace, QUEUE_PREFIX:<installation id> (AppContext.queuePrefix). */
+  constructor(
+    private readonly config: Pick<Config, 'REDIS_URL' | 'JOB_ATTEMPTS'>,
+    private readonly prefix: string,
+  ) {}
 
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, {
         connection: redisConnection(this.config.REDIS_URL, 'producer'),
-        prefix: this.config.QUEUE_PREFIX,
+        prefix: this.prefix,
         defaultJobOptions: defaultJobOptions(this.config),
       });
       q.on('error', () => {});
@@ -65,10 +69,13 @@ export class Producers {
   }
 
   /**
-   * Makes sure the job for this work exists and will run: adds it when missing, and retries it when it
-   * failed only because its workers kept dying (stalled), never when its handler failed it.
+   * Makes sure the job for this work exists and will run: adds it when missing, retries it when it
+   * failed only because its workers kept dying (stalled), never when its handler failed it, and runs a
+   * completed one again ('rerun'). The caller knows the work is not done: a completed job under its id
+   * is one left in Redis from before the database was restored from a backup (its rows since then were
+   * made again with the same ids), or a run that ended without finishing. Handlers are idempotent, so it is safe.
    */
-  async ensure<K extends QueueName>(name: K, data: JobDataOf[K]): Promise<'added' | 'retried' | 'present'> {
+  async ensure<K extends QueueName>(name: K, data: JobDataOf[K]): Promise<'added' | 'retried' | 'rerun' | 'present'> {
     const parsed = contracts[name].parse(data) as JobDataOf[K];
     const id = (jobIds[name] as (d: JobDataOf[K]) => string)(parsed);
     const job = await this.queue(name).getJob(id);
@@ -76,9 +83,14 @@ export class Producers {
       await this.queue(name).add(name, parsed, { jobId: id });
       return 'added';
     }
-    if ((await job.getState()) === 'failed' && /stalled/i.test(job.failedReason ?? '')) {
+    const state = await job.getState();
+    if (state === 'failed' && /stalled/i.test(job.failedReason ?? '')) {
       await job.retry('failed');
       return 'retried';
+    }
+    if (state === 'completed') {
+      await job.retry('completed');
+      return 'rerun';
     }
     return 'present';
   }

@@ -26,7 +26,7 @@ export function startWorker<K extends QueueName>(ctx: AppContext, name: K, handl
     },
     {
       connection: redisConnection(ctx.config.REDIS_URL, 'worker'),
-      prefix: ctx.config.QUEUE_PREFIX,
+      prefix: ctx.queuePrefix,
       concurrency,
       autorun: true,
       lockDuration: ctx.config.JOB_LOCK_SECONDS * 1000,

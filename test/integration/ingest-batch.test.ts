@@ -8,7 +8,10 @@ import { acceptRawBatch } from '../../src/mail/accept.ts';
 import { createAccount } from '../../src/store/accounts.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
 import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { Worker } from 'bullmq';
 import { handleIngestBatch } from '../../workers/ingest.ts';
+import { handleSweep } from '../../workers/sweep.ts';
+import { redisConnection } from '../../src/queue/queues.ts';
 import { mail } from '../support/mail.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -152,5 +155,44 @@ describe('batched ingest on PostgreSQL and Redis', () => {
     const again = await handleIngestBatch(app.ctx, [f1, f1]);
     assert.equal(again.get(f1), 'already-processed');
     assert.equal((await q(`SELECT 1 FROM consultations WHERE from_address = 'fay@f.example'`)).length, 1);
+  });
+  it('runs a job again when it completed under an id that now names a waiting row (Redis kept from an earlier database)', async () => {
+    // Only this message's job in the queue, so the hand-driven worker below takes it.
+    await app.ctx.producers.queue('ingest').obliterate({ force: true });
+    const [k1] = await store(mail({ from: 'Kim <kim@k.example>', subject: 'Is 64484 an add-on?', body: 'Two levels.', messageId: '<kim1@k.example>' }));
+    // What an earlier database left: the job under this id already completed, the row never processed.
+    const worker = new Worker('ingest', undefined, { connection: redisConnection(REDIS_URL, 'worker'), prefix: app.ctx.queuePrefix, autorun: false });
+    try {
+      const job = await worker.getNextJob('earlier-db');
+      assert.equal(job?.id, `in-${k1}`);
+      await job!.moveToCompleted('done for another row', 'earlier-db', false);
+    } finally {
+      await worker.close();
+    }
+    assert.equal(await (await app.ctx.producers.queue('ingest').getJob(`in-${k1}`))!.getState(), 'completed');
+
+    const swept = await handleSweep(app.ctx, { staleSeconds: 0 });
+    assert.equal(swept.rerun, 1);
+    assert.equal(await (await app.ctx.producers.queue('ingest').getJob(`in-${k1}`))!.getState(), 'waiting', 'queued to run again');
+    assert.equal((await handleIngestBatch(app.ctx, [k1])).get(k1), 'question');
+    // Once the row is processed, the sweep leaves it alone.
+    assert.equal((await handleSweep(app.ctx, { staleSeconds: 0 })).rerun, 0);
+  });
+  it('gives a new database under the same QUEUE_PREFIX its own queues, so its row ids never meet the old jobs', async () => {
+    const db2 = await createTestDatabase();
+    const app2 = await startTestApp(
+      { DATABASE_URL: db2.url, REDIS_URL, QUEUE_PREFIX: prefix, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, SMTP_URL: 'smtp://127.0.0.1:1', IMAP_URL: 'imap://u:p@127.0.0.1:1/INBOX' },
+      { web: false, poller: false, workers: false },
+    );
+    try {
+      assert.notEqual(app2.ctx.queuePrefix, app.ctx.queuePrefix);
+      assert.ok(app2.ctx.queuePrefix.startsWith(`${prefix}:`));
+      const [first] = await acceptRawBatch(app2.ctx, [{ mailbox: 'batch', uidvalidity: 1, uid: 1, raw: Buffer.from(mail({ from: 'Lou <lou@l.example>', subject: 'Is 99213 separate?', body: 'Modifier 25?', messageId: '<lou1@l.example>' })) }]);
+      assert.equal(first.inboundId, 1, 'the new database starts its ids again');
+      assert.equal(await (await app2.ctx.producers.queue('ingest').getJob('in-1'))!.getState(), 'waiting', 'and its row gets a job of its own');
+    } finally {
+      await app2.stop();
+      await db2.drop();
+    }
   });
 });
