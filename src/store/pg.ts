@@ -5,13 +5,13 @@ import type { Db, Queryable, QueryOptions, QueryResult } from './db.ts';
 // int8 (bigint counts) as numbers: our counts and ids stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-/** applicationName labels this process's sessions in pg_stat_activity, unless the URL or PGAPPNAME names them. */
 /**
  * JIT off: our statements are short, and a batch statement whose estimated cost crosses
  * jit_above_cost spent ~200 ms compiling to save microseconds. Added after any PGOPTIONS, so it wins.
  */
 const sessionOptions = () => [process.env.PGOPTIONS, '-c jit=off'].filter(Boolean).join(' ');
 
+/** applicationName labels this process's sessions in pg_stat_activity, unless the URL or PGAPPNAME names them. */
 export function openPg(url: string, applicationName = 'caseconsultant'): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, fallback_application_name: applicationName, options: sessionOptions() });
   // An idle client losing its server must not crash the process; the next query reconnects.
