@@ -59,6 +59,9 @@ export interface Prepared {
   replyReferences: string | null;
 }
 
+/** In-Reply-To and References, in our angle form: the Message-IDs this message answers. */
+const threadHints = (msg: InboundMessage) => [msg.inReplyTo, ...msg.references].filter((x): x is string => !!x).map(angle);
+
 /** No thread hint of any kind: it can only be a new question (or a duplicate of one). */
 export const isFresh = (p: Prepared) => p.threadIds.length === 0 && !p.replyToken && !p.ticketTag;
 
@@ -120,7 +123,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
     // Read before masking, which may remove dates; kept in the database only, never echoed back.
     dateOfService: parseDateOfService(`${msg.subject}\n${newText}`),
-    threadIds: [msg.inReplyTo, ...msg.references].filter((x): x is string => !!x).map(angle),
+    threadIds: threadHints(msg),
     replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), ctx.config.mailFromAddress.split('@')[0]),
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
@@ -335,8 +338,7 @@ async function recordUnanswered(ctx: AppContext, row: InboundRow, msg: InboundMe
 }
 
 async function attachAutoReply(q: Queryable, inboundId: number, msg: InboundMessage, reason: string): Promise<number | null> {
-  const ids = [msg.inReplyTo, ...msg.references].filter((x): x is string => !!x).map(angle);
-  const [c] = await consultationsByMessageIds(q, ids);
+  const [c] = await consultationsByMessageIds(q, threadHints(msg));
   if (!c) return null;
   await audit(q, { action: 'consultation.auto_reply', consultationId: c.id, detail: { inboundId, reason } });
   return c.id;
