@@ -74,10 +74,11 @@ async function freshSnapshots(ctx: AppContext): Promise<[string, Snapshot][]> {
 
 /** This process's metrics with every other process's fresh snapshot, as Prometheus text. */
 export async function mergedMetrics(ctx: AppContext): Promise<string> {
-  const own = labelled(await registry.getMetricsAsJSON(), processLabel(ctx), SYSTEM_GAUGES);
+  const self = processLabel(ctx);
+  const own = labelled(await registry.getMetricsAsJSON(), self, SYSTEM_GAUGES);
   let others: MetricJson[][] = [];
   try {
-    others = (await freshSnapshots(ctx)).filter(([field]) => field !== processLabel(ctx)).map(([field, s]) => labelled(s.metrics, field));
+    others = (await freshSnapshots(ctx)).filter(([field]) => field !== self).map(([field, s]) => labelled(s.metrics, field));
   } catch (err) {
     // Without Redis, /metrics still answers with what this process knows.
     ctx.log.debug({ err: { message: (err as Error).message } }, 'metrics snapshots unavailable');
