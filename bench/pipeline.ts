@@ -12,7 +12,7 @@ import { simpleParser } from 'mailparser';
 import { startDovecot, imapClient } from '../test/support/dovecot.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../test/support/pg.ts';
 import { startSmtpSink } from '../test/support/smtp-sink.ts';
-import { obliterateQueues, startTestApp } from '../test/support/app.ts';
+import { obliterateQueues, serversEnv, startTestApp } from '../test/support/app.ts';
 import { ProcessGroup } from '../test/support/processes.ts';
 import { waitFor } from '../test/support/net.ts';
 import { cpuBetween, cpuSnapshot } from './cpu.ts';
@@ -102,15 +102,12 @@ export async function benchPipeline(): Promise<PipelineFigures> {
   const dbIngest = await createTestDatabase();
   const dbGrowth = await createTestDatabase();
   const dbLatency = await createTestDatabase();
-  const baseEnv = {
-    IMAP_URL: dovecot.imapUrl(MAILBOX),
-    SMTP_URL: smtp.url,
-    REDIS_URL,
-    MAIL_FROM: `CaseConsultant <${MAILBOX}>`,
-    DATA_DIR: `${dovecot.root}/var`,
+  // Each run: its own database and queue prefix on the same servers.
+  const envFor = (db: TestDatabase, queuePrefix: string) => ({
+    ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix: queuePrefix }),
     LOG_LEVEL: 'silent',
     WORKER_CONCURRENCY: '16',
-  };
+  });
   const maildir = dovecot.maildir(MAILBOX);
   const staging = path.join(dovecot.root, 'staging');
   const emptyMailbox = async () => {
@@ -137,7 +134,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
   // Poller + two worker processes (this machine has two cores), warmed with one question so every
   // connection is open before the clock starts; then the staged messages arrive at once.
   const ingestRun = async (db: TestDatabase, queuePrefix: string, n: number): Promise<IngestRun> => {
-    const ingestEnv = { ...baseEnv, DATABASE_URL: db.url, QUEUE_PREFIX: queuePrefix };
+    const ingestEnv = envFor(db, queuePrefix);
     const web = await startTestApp(ingestEnv, { poller: false, workers: false });
     const group = new ProcessGroup(ingestEnv);
     const poller = group.add('poller', ['poller']);
@@ -223,8 +220,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
 
     // Latency: a fresh database and queue prefix; the mailbox is emptied of the staged messages.
     await emptyMailbox();
-    const latEnv = { ...baseEnv, DATABASE_URL: dbLatency.url, QUEUE_PREFIX: `${prefix}l` };
-    const app = await startTestApp(latEnv);
+    const app = await startTestApp(envFor(dbLatency, `${prefix}l`));
     await app.addUser({ email: 'r@reviewers.example', name: 'R', role: 'reviewer' });
     // Let the poller reach IDLE before the clock starts.
     await new Promise((r) => setTimeout(r, 1500));

@@ -23,15 +23,18 @@ describe('batched ingest on PostgreSQL and Redis', () => {
   const prefix = uniquePrefix();
   let uid = 0;
   const q = <T = any>(sql: string, params: unknown[] = []) => app.ctx.db.query<T>(sql, params).then((r) => r.rows);
+  // No part runs: handlers are called directly, so the mailbox and SMTP server are never reached.
+  const startApp = (databaseUrl: string) =>
+    startTestApp(
+      { DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, SMTP_URL: 'smtp://127.0.0.1:1', IMAP_URL: 'imap://u:p@127.0.0.1:1/INBOX' },
+      { web: false, poller: false, workers: false },
+    );
   const store = async (...raws: string[]) =>
     (await acceptRawBatch(app.ctx, raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw: Buffer.from(raw) })))).map((r) => r.inboundId);
 
   before(async () => {
     db = await createTestDatabase();
-    app = await startTestApp(
-      { DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, SMTP_URL: 'smtp://127.0.0.1:1', IMAP_URL: 'imap://u:p@127.0.0.1:1/INBOX' },
-      { web: false, poller: false, workers: false },
-    );
+    app = await startApp(db.url);
     await createAccount(app.ctx.db, { name: 'Big Clinic', domain: 'big.example', plan: 'pro' });
   });
 
@@ -180,10 +183,7 @@ describe('batched ingest on PostgreSQL and Redis', () => {
   });
   it('gives a new database under the same QUEUE_PREFIX its own queues, so its row ids never meet the old jobs', async () => {
     const db2 = await createTestDatabase();
-    const app2 = await startTestApp(
-      { DATABASE_URL: db2.url, REDIS_URL, QUEUE_PREFIX: prefix, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, SMTP_URL: 'smtp://127.0.0.1:1', IMAP_URL: 'imap://u:p@127.0.0.1:1/INBOX' },
-      { web: false, poller: false, workers: false },
-    );
+    const app2 = await startApp(db2.url);
     try {
       assert.notEqual(app2.ctx.queuePrefix, app.ctx.queuePrefix);
       assert.ok(app2.ctx.queuePrefix.startsWith(`${prefix}:`));
