@@ -30,7 +30,7 @@ export class ProcessGroup {
 
   start(p: Part): void {
     // CHILD_EXEC_ARGV passes Node flags (e.g. --cpu-prof) that NODE_OPTIONS does not allow.
-    p.child = spawn(process.execPath, [...(process.env.CHILD_EXEC_ARGV?.split(' ') ?? []), bin, ...p.args], { env: { ...process.env, ...this.env, ...p.env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    p.child = spawn(process.execPath, [...(process.env.CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? []), bin, ...p.args], { env: { ...process.env, ...this.env, ...p.env }, stdio: ['ignore', 'ignore', 'inherit'] });
     p.starts++;
   }
 
