@@ -2,6 +2,7 @@
 // 164.312(a)(2)(iv)). The plaintext's SHA-256 is the additional authenticated data: a blob moved onto
 // another row, or altered, fails to open. Pure: the caller supplies the key.
 import crypto from 'node:crypto';
+import { randomBytes } from '../random-pool.ts';
 
 // A leading NUL never starts an RFC 5322 message, so rows stored before encryption stay readable.
 const MAGIC = Buffer.from([0x00, 0x43, 0x43, 0x52, 0x01]); // \0 C C R v1
@@ -19,7 +20,7 @@ export function isEncryptedRaw(blob: Buffer): boolean {
 /** MAGIC | IV | tag | ciphertext, bound to the plaintext's hash. */
 export function encryptRaw(plain: Buffer, key: Buffer, sha256: string): Buffer {
   if (key.length !== 32) throw new RangeError('raw encryption key must be 32 bytes');
-  const iv = crypto.randomBytes(IV_BYTES);
+  const iv = randomBytes(IV_BYTES);
   const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(sha256, 'utf8'));
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);

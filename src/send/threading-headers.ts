@@ -1,5 +1,5 @@
 // Pure helpers for the headers that keep a reply in its thread.
-import crypto from 'node:crypto';
+import { randomBytes } from '../random-pool.ts';
 
 const PREFIX = /^\s*((re|fw|fwd|aw|wg|sv|vs|antw|r|rif|tr)\s*(\[\d+\])?\s*:\s*)+/i;
 const TAG = /\s*\[CC-\d{6,}\]\s*/g;
@@ -29,7 +29,7 @@ export function angle(id: string): string {
 
 /** Our Message-IDs: unique, and recognisable by domain so our own mail coming back is seen as a loop. */
 export function newMessageId(domain: string, kind: string): string {
-  return `<cc.${kind}.${Date.now().toString(36)}.${crypto.randomBytes(8).toString('hex')}@${domain}>`;
+  return `<cc.${kind}.${Date.now().toString(36)}.${randomBytes(8).toString('hex')}@${domain}>`;
 }
 
 /** The per-consultation reply address: consult+TOKEN@domain. */

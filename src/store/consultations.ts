@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { randomBytes } from '../random-pool.ts';
 import type { Queryable } from './db.ts';
 
 export const OPEN_STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved'] as const;
@@ -36,7 +36,7 @@ export interface ThreadMessage {
 }
 
 /** The secret in a consultation's reply address (consult+TOKEN@…): lower-case, so address case-folding keeps it. */
-export const newReplyToken = () => crypto.randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
+export const newReplyToken = () => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
 
 export async function getConsultation(q: Queryable, id: number, forUpdate = false): Promise<ConsultationRow | null> {
   const r = await q.query<ConsultationRow>(`SELECT * FROM consultations WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { test } from 'node:test';
 import { encryptRaw, isEncryptedRaw, openRaw, sha256Hex } from '../../src/mail/raw-crypto.ts';
+import { randomBytes } from '../../src/random-pool.ts';
 import { parseConfig, rawKeyBytes } from '../../src/config.ts';
 
 const key = crypto.randomBytes(32);
@@ -99,4 +100,21 @@ test('PLANS, AUTO_REPLY_MIN_INTERVAL_MINUTES and BOUNCE_VERP are validated by na
   assert.deepEqual(d.PLANS, {});
   assert.equal(d.AUTO_REPLY_MIN_INTERVAL_MINUTES, 60);
   assert.equal(d.BOUNCE_VERP, true);
+});
+
+test('pooled random bytes: the lengths asked for, never the same bytes twice across refills', () => {
+  const seen = new Set<string>();
+  // 12-byte IVs: ~340 per 4 KB pool, so this crosses a dozen refills and their boundaries.
+  for (let i = 0; i < 4000; i++) {
+    const b = randomBytes(12);
+    assert.equal(b.length, 12);
+    seen.add(b.toString('hex'));
+  }
+  assert.equal(seen.size, 4000);
+  for (const n of [1, 9, 511, 512, 513, 5000]) assert.equal(randomBytes(n).length, n, `length ${n}`);
+  // A buffer handed out stays as it was while later ones are drawn.
+  const first = randomBytes(16);
+  const copy = Buffer.from(first);
+  for (let i = 0; i < 1000; i++) randomBytes(16);
+  assert.deepEqual(first, copy);
 });
