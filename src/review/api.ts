@@ -10,7 +10,7 @@ import { getUser } from '../store/users.ts';
 import { addNote, approveConsultation, claimConsultation, editDraft, reassignConsultation, rejectConsultation, requestInformation } from './actions.ts';
 import { registerAdminApi } from './api-admin.ts';
 import { bearerUser } from './auth.ts';
-import { notes } from './console/queries.ts';
+import { dueState, notes } from './console/queries.ts';
 import { getKnowledgeBase } from '../kb/index.ts';
 
 const STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved', 'sent', 'ignored', 'rejected', 'failed', 'closed'] as const;
@@ -40,7 +40,7 @@ function parseOr400<T>(schema: z.ZodType<T>, v: unknown): T {
 export async function consultationDetail(ctx: AppContext, id: number) {
   const c = await getConsultation(ctx.db, id);
   if (!c) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, `consultation ${id} not found`);
-  const [messages, draft, assignee] = await Promise.all([thread(ctx.db, id), currentDraft(ctx.db, id), c.assignee_id ? getUser(ctx.db, c.assignee_id) : null]);
+  const [messages, draft, assignee, due] = await Promise.all([thread(ctx.db, id), currentDraft(ctx.db, id), c.assignee_id ? getUser(ctx.db, c.assignee_id) : null, dueState(ctx.db, id)]);
   return {
     id: c.id,
     ticket: formatTicketNo(c.ticket_no),
@@ -51,7 +51,9 @@ export async function consultationDetail(ctx: AppContext, id: number) {
     fromName: c.from_name,
     specialty: c.specialty,
     assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
-    dueAt: c.due_at ? new Date(c.due_at).toISOString() : null,
+    // As the console shows it: a pause waiting on the customer moves the due time on.
+    dueAt: due.dueAt ? new Date(due.dueAt).toISOString() : null,
+    duePaused: due.paused,
     createdAt: new Date(c.created_at).toISOString(),
     thread: messages.map((m) => ({ id: m.id, direction: m.direction, messageId: m.message_id, subject: m.subject, text: m.body_text, phiKinds: m.phi_kinds, createdAt: new Date(m.created_at).toISOString() })),
     draft: draft ? { id: draft.id, round: draft.round, version: draft.version, subject: draft.subject, text: draft.body_text, facts: draft.facts, authorId: draft.author_id, createdAt: new Date(draft.created_at).toISOString() } : null,

@@ -1,4 +1,5 @@
 import { randomBytes } from '../random-pool.ts';
+import { effectiveDueSql, pausedSql } from '../review/due-clock.ts';
 import type { Queryable } from './db.ts';
 
 export const OPEN_STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved'] as const;
@@ -105,7 +106,9 @@ export interface ConsultationListItem {
   from: string;
   assignee: { id: number; name: string } | null;
   specialty: string | null;
+  /** The due time with any current pause added (the console's due time), and whether the clock is stopped. */
   dueAt: string | null;
+  duePaused: boolean;
   createdAt: string;
 }
 
@@ -123,10 +126,11 @@ export async function listConsultations(q: Queryable, f: { status?: string; assi
     where.push(`c.assignee_id = $${params.length}`);
   }
   params.push(Math.min(f.limit ?? 200, 1000));
-  const r = await q.query<ConsultationRow & { assignee_name: string | null }>(
-    `SELECT c.*, u.name AS assignee_name FROM consultations c LEFT JOIN users u ON u.id = c.assignee_id
+  const r = await q.query<ConsultationRow & { assignee_name: string | null; due: Date | null; paused: boolean }>(
+    `SELECT c.*, u.name AS assignee_name, ${effectiveDueSql('c')} AS due, ${pausedSql('c')} AS paused
+     FROM consultations c LEFT JOIN users u ON u.id = c.assignee_id
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY c.due_at NULLS LAST, c.id LIMIT $${params.length}`,
+     ORDER BY due NULLS LAST, c.id LIMIT $${params.length}`,
     params,
   );
   return r.rows.map((c) => ({
@@ -137,7 +141,8 @@ export async function listConsultations(q: Queryable, f: { status?: string; assi
     from: c.from_address,
     assignee: c.assignee_id ? { id: c.assignee_id, name: c.assignee_name ?? '' } : null,
     specialty: c.specialty,
-    dueAt: c.due_at ? new Date(c.due_at).toISOString() : null,
+    dueAt: c.due ? new Date(c.due).toISOString() : null,
+    duePaused: c.paused,
     createdAt: new Date(c.created_at).toISOString(),
   }));
 }

@@ -287,6 +287,14 @@ describe('reviewer console in a browser', () => {
     assert.equal(asked.parsed.inReplyTo, '<q3@other.example>');
     const row = await app.ctx.db.query<{ paused_at: Date | null }>('SELECT paused_at FROM consultations WHERE id = $1', [ids.q3]);
     assert.ok(row.rows[0].paused_at, 'the due clock is paused');
+    // The API reports the due time as the console does: stopped, and moved on by the pause so far.
+    const raw = await app.ctx.db.query<{ due_at: Date }>('SELECT due_at FROM consultations WHERE id = $1', [ids.q3]);
+    const detail = (await app.api(`/api/consultations/${ids.q3}`, { token: rita.token })).body as { dueAt: string; duePaused: boolean };
+    assert.equal(detail.duePaused, true);
+    assert.ok(Date.parse(detail.dueAt) > raw.rows[0].due_at.getTime(), `${detail.dueAt} is later than the stored ${raw.rows[0].due_at.toISOString()}`);
+    const listed = (await app.api('/api/consultations?status=waiting_on_customer', { token: rita.token })).body as { id: number; dueAt: string; duePaused: boolean }[];
+    const item = listed.find((x) => x.id === ids.q3);
+    assert.ok(item?.duePaused && Date.parse(item.dueAt) >= Date.parse(detail.dueAt), 'the list agrees');
     await fresh.close();
   });
 
