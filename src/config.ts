@@ -82,6 +82,8 @@ export const envSchema = z.object({
   SWEEP_INTERVAL_SECONDS: intInRange(5, 3600, 30),
   /** How often a worker or poller process (no web server of its own) sends its metrics to the web's /metrics, via Redis. */
   METRICS_PUBLISH_SECONDS: intInRange(1, 300, 10),
+  /** How long /metrics reuses its counts of settled rows (processed, sent, closed, ...): a pass over each table. */
+  METRICS_SETTLED_SECONDS: intInRange(0, 86_400, 300),
   /** Tests only: probability that a send worker kills itself right after the SMTP server accepted. */
   FAULT_KILL_AFTER_SMTP_ACCEPT: z.preprocess((v) => (v === undefined || v === '' ? 0 : v), z.coerce.number().min(0).max(1)),
   /** Console sessions end after this many minutes without a request. */

@@ -276,6 +276,19 @@ describe('operations on one running app', { timeout: 240_000 }, () => {
     assert.equal(sum('cc_outbound_messages', { kind: 'ack', status: 'bounced' }), 1, 'bounces by kind');
     assert.ok(sum('cc_inbound_total', { kind: 'bounce' }) >= 1, `inbound outcomes include the bounce: ${text.split('\n').filter((l) => l.startsWith('cc_inbound_total')).join('; ')}`);
     assert.equal(sum('cc_inbound_messages', { status: 'discarded' }), 1, 'held and discarded mail is visible too');
+
+    // Backlog statuses are counted afresh at every scrape; settled ones are reused for
+    // METRICS_SETTLED_SECONDS (300 s here), since counting them takes a pass over the table.
+    const processed = sum('cc_inbound_messages', { status: 'processed' });
+    const quarantined = sum('cc_inbound_messages', { status: 'quarantined' }) || 0; // NaN: no such series yet
+    const moved = await app.ctx.db.query<{ id: number }>(`UPDATE inbound_messages SET status = 'quarantined' WHERE id = (SELECT min(id) FROM inbound_messages WHERE status = 'processed') RETURNING id`);
+    try {
+      const again = parseMetrics(await (await fetch(`${app.baseUrl}/metrics`)).text());
+      assert.equal(sumOf(again, 'cc_inbound_messages', { status: 'quarantined' }), quarantined + 1, 'a backlog status is counted at every scrape');
+      assert.equal(sumOf(again, 'cc_inbound_messages', { status: 'processed' }), processed, 'a settled status is reused until METRICS_SETTLED_SECONDS pass');
+    } finally {
+      await app.ctx.db.query(`UPDATE inbound_messages SET status = 'processed' WHERE id = $1`, [moved.rows[0].id]);
+    }
     console.log(`metrics: ingestLagCount=${lagCount} p50<=${sum('cc_ingest_lag_seconds_bucket', { le: '0.5' })}/${lagCount} dueBreaches=${sum('cc_due_breaches')}`);
   });
 });

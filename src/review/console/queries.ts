@@ -1,9 +1,8 @@
 // What the console pages read: the queue, the consultation's surroundings, presence and notes.
 import type { Queryable } from '../../store/db.ts';
-import { formatTicketNo } from '../../store/consultations.ts';
+import { formatTicketNo, OPEN_STATUSES } from '../../store/consultations.ts';
 import { effectiveDueSql, pausedSql } from '../due-clock.ts';
 
-export const OPEN_STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved'] as const;
 
 export interface QueueFilter {
   status?: string;

@@ -10,7 +10,8 @@ import { audit } from '../../store/audit.ts';
 import { addNote, approveConsultation, claimConsultation, editDraft, reassignConsultation, rejectConsultation, requestInformation } from '../actions.ts';
 import { consultationDetail } from '../api.ts';
 import { factsView } from './facts-view.ts';
-import { activeUsers, dueState, notes, othersViewing, OPEN_STATUSES, planNames, queue, similarAnswered, specialtiesInUse, touchPresence } from './queries.ts';
+import { OPEN_STATUSES } from '../../store/consultations.ts';
+import { activeUsers, dueState, notes, othersViewing, planNames, queue, similarAnswered, specialtiesInUse, touchPresence } from './queries.ts';
 import { page, signedIn } from './state.ts';
 import { timeLeft } from './timeleft.ts';
 
