@@ -69,8 +69,10 @@ export const envSchema = z.object({
   /** Domain of the Message-IDs we create; defaults to MAIL_FROM's domain. */
   MESSAGE_ID_DOMAIN: z.string().trim().default(''),
   WORKER_CONCURRENCY: intInRange(1, 256, 8),
-  // Ingest jobs held at once per process; those that arrive together share one transaction.
-  INGEST_CONCURRENCY: intInRange(1, 512, 32),
+  // Ingest jobs held at once per process; those that arrive together share one transaction. At 128
+  // rather than 32, a backlog's batches are ~4x larger: PostgreSQL's CPU per message halved and ingest
+  // ran ~1.3x faster (npm run bench); at a trickle a batch is whatever has arrived, so latency is the same.
+  INGEST_CONCURRENCY: intInRange(1, 512, 128),
   MAX_MESSAGE_BYTES: intInRange(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
   MAX_RECIPIENTS: intInRange(1, 1000, 20),
   AUTHSERV_ID: z.string().trim().default(''),

@@ -9,8 +9,11 @@ import { getInbound, getInbounds } from '../src/store/inbound.ts';
 import { beginIntake, openConsultations, quotaScopeKey, quotaUsageAndTickets, type NewQuestion } from '../src/store/intake.ts';
 import { enqueueOpened, ingestPrepared, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
 
-/** A message larger than this is not read with its batch but on its own, after it. */
-const BATCH_RAW_BYTES = 1024 * 1024;
+/**
+ * A message larger than this is not read with its batch but on its own, after it: a batch of 128
+ * then holds at most 32 MB of raw mail. Typed questions are a few KB; scans and PDFs go alone.
+ */
+export const BATCH_RAW_BYTES = 256 * 1024;
 
 /** One message: a batch of one. */
 export async function handleIngest(ctx: AppContext, data: IngestJob): Promise<string> {

@@ -13,7 +13,7 @@ describe('config', () => {
     assert.equal(c.REDIS_URL, 'redis://127.0.0.1:6379/0');
     assert.equal(c.PORT, 3000);
     assert.equal(c.QUEUE_PREFIX, 'cc');
-    assert.equal(c.INGEST_CONCURRENCY, 32);
+    assert.equal(c.INGEST_CONCURRENCY, 128);
     assert.equal(c.DATA_DIR, path.resolve('var'));
     assert.equal(c.paths.maildir, path.resolve('var/mail/inbox'));
     assert.equal(c.paths.outbox, path.resolve('var/outbox'));
