@@ -130,7 +130,7 @@ export async function listConsultations(q: Queryable, f: { status?: string; assi
     `SELECT c.*, u.name AS assignee_name, ${effectiveDueSql('c')} AS due, ${pausedSql('c')} AS paused
      FROM consultations c LEFT JOIN users u ON u.id = c.assignee_id
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY due NULLS LAST, c.id LIMIT $${params.length}`,
+     ORDER BY c.due_at NULLS LAST, c.id LIMIT $${params.length}`,
     params,
   );
   return r.rows.map((c) => ({

@@ -3,7 +3,6 @@ import type { Queryable } from '../../store/db.ts';
 import { formatTicketNo, OPEN_STATUSES } from '../../store/consultations.ts';
 import { effectiveDueSql, pausedSql } from '../due-clock.ts';
 
-
 export interface QueueFilter {
   status?: string;
   /** 'mine', 'unassigned', or a user id. */
