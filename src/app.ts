@@ -7,7 +7,7 @@ import { startMaildirSource, type MailSource } from './mail/sources/maildir.ts';
 import type { QueueName } from './queue/contracts.ts';
 import { startWorker } from './queue/worker.ts';
 import { buildServer } from './review/server.ts';
-import { handleDraft } from '../workers/draft.ts';
+import { draftKey, handleDraftBatch } from '../workers/draft.ts';
 import { handleIngestBatch } from '../workers/ingest.ts';
 import { MicroBatcher } from './queue/batcher.ts';
 import { handleNotify } from '../workers/notify.ts';
@@ -60,7 +60,10 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
       const batcher = new MicroBatcher<number, string>((ids) => handleIngestBatch(ctx, ids), ctx.config.INGEST_CONCURRENCY);
       workers.push(startWorker(ctx, 'ingest', (c, d, job) => ingestOrQuarantine(c, batcher, d, job), ctx.config.INGEST_CONCURRENCY));
     }
-    if (q === 'draft') workers.push(startWorker(ctx, 'draft', (c, d) => handleDraft(c, d)));
+    if (q === 'draft') {
+      const batcher = new MicroBatcher<string, string>((keys) => handleDraftBatch(ctx, keys), ctx.config.DRAFT_CONCURRENCY);
+      workers.push(startWorker(ctx, 'draft', (c, d) => batcher.submit(draftKey(d)), ctx.config.DRAFT_CONCURRENCY));
+    }
     if (q === 'notify') workers.push(startWorker(ctx, 'notify', (c, d) => handleNotify(c, d)));
     // A few SMTP connections at a time per process keeps the receiving server's rate limits happy.
     if (q === 'send') workers.push(startWorker(ctx, 'send', (c, d) => handleSend(c, d, reconcile), Math.min(4, ctx.config.WORKER_CONCURRENCY)));

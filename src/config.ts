@@ -73,6 +73,8 @@ export const envSchema = z.object({
   // rather than 32, a backlog's batches are ~4x larger: PostgreSQL's CPU per message halved and ingest
   // ran ~1.3x faster (npm run bench); at a trickle a batch is whatever has arrived, so latency is the same.
   INGEST_CONCURRENCY: intInRange(1, 512, 128),
+  // Draft jobs held at once per process, drafted as one batch: one read, one routing read, one transaction.
+  DRAFT_CONCURRENCY: intInRange(1, 512, 64),
   MAX_MESSAGE_BYTES: intInRange(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
   MAX_RECIPIENTS: intInRange(1, 1000, 20),
   AUTHSERV_ID: z.string().trim().default(''),

@@ -55,6 +55,42 @@ export async function setConsultation(
   await q.query(`UPDATE consultations SET ${sets}, updated_at = now() WHERE id = $1`, [id, ...keys.map((k) => f[k])]);
 }
 
+/** Several consultations by id, in one read. */
+export async function getConsultations(q: Queryable, ids: number[]): Promise<Map<number, ConsultationRow>> {
+  const r = await q.query<ConsultationRow>('SELECT * FROM consultations WHERE id = ANY($1::int[])', [ids]);
+  return new Map(r.rows.map((c) => [c.id, c]));
+}
+
+export async function setStatus(q: Queryable, ids: number[], status: string): Promise<void> {
+  await q.query('UPDATE consultations SET status = $2, updated_at = now() WHERE id = ANY($1::int[])', [ids, status]);
+}
+
+/** Drafted: awaiting review with the draft's specialty and its reviewer, for many consultations in one statement. */
+export async function setConsultationsDrafted(q: Queryable, items: { id: number; specialty: string; assigneeId: number | null }[]): Promise<void> {
+  if (!items.length) return;
+  await q.query(
+    `UPDATE consultations c SET status = 'awaiting_review', specialty = x.specialty, assignee_id = x.assignee_id, updated_at = now()
+     FROM jsonb_to_recordset($1::jsonb) AS x(id int, specialty text, assignee_id int) WHERE c.id = x.id`,
+    [JSON.stringify(items.map((i) => ({ id: i.id, specialty: i.specialty, assignee_id: i.assigneeId })))],
+  );
+}
+
+/** The customer's messages of each consultation, oldest first: what a draft answers. */
+export async function inboundTexts(q: Queryable, ids: number[]): Promise<Map<number, Pick<ThreadMessage, 'body_text' | 'date_of_service'>[]>> {
+  const r = await q.query<{ consultation_id: number; body_text: string; date_of_service: string | null }>(
+    `SELECT consultation_id, body_text, date_of_service FROM consultation_messages
+     WHERE consultation_id = ANY($1::int[]) AND direction = 'in' ORDER BY consultation_id, id`,
+    [ids],
+  );
+  const out = new Map<number, Pick<ThreadMessage, 'body_text' | 'date_of_service'>[]>();
+  for (const m of r.rows) {
+    const list = out.get(m.consultation_id) ?? [];
+    list.push({ body_text: m.body_text, date_of_service: m.date_of_service });
+    out.set(m.consultation_id, list);
+  }
+  return out;
+}
+
 export async function addThreadMessage(
   q: Queryable,
   m: {

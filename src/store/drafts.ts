@@ -25,6 +25,21 @@ export async function saveEngineDraft(
   return (await currentDraft(q, d.consultationId, d.round))!;
 }
 
+/** The engine's drafts for many consultations in one statement; a retry finds its rows already there. */
+export async function saveEngineDrafts(
+  q: Queryable,
+  ds: { consultationId: number; round: number; subject: string; bodyText: string; facts: unknown }[],
+): Promise<void> {
+  if (!ds.length) return;
+  await q.query(
+    `INSERT INTO drafts (consultation_id, round, version, subject, body_text, facts)
+     SELECT x.consultation_id, x.round, 1, x.subject, x.body_text, x.facts
+     FROM jsonb_to_recordset($1::jsonb) AS x(consultation_id int, round int, subject text, body_text text, facts jsonb)
+     ON CONFLICT (consultation_id, round, version) DO NOTHING`,
+    [JSON.stringify(ds.map((d) => ({ consultation_id: d.consultationId, round: d.round, subject: d.subject, body_text: d.bodyText, facts: d.facts })))],
+  );
+}
+
 /** A reviewer's edit: a new version of the round's draft. */
 export async function saveEditedDraft(
   q: Queryable,
