@@ -3,7 +3,8 @@
 //     (poller + 2 worker processes, started and warmed first), against the same messages through
 //     mailparser alone (warmed on the same warm-up messages);
 //  2. latency from APPEND to awaiting_review with IDLE, p50/p95 over M questions;
-//  3. memory (peak RSS) per poller and worker process.
+//  3. drafting: the first run's consultations drafted by two draft worker processes, drafts per second;
+//  4. memory (peak RSS) per poller and worker process, ingest and draft.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -92,6 +93,16 @@ export interface PipelineFigures {
   ingest: { messages: number; warmUpMessages: number; seconds: number; perSecond: number; parseOnlyPerSecond: number; parseOnlyBeforeAfter: [number, number]; ratio: number; goal: number; pollerStoredAllSeconds: number; cpuMsPerMessage: Record<string, number> };
   latency: { messages: number; p50ms: number; p95ms: number; maxms: number; goalP50ms: number };
   memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[] };
+  /** The first run's consultations drafted by two `worker --queues draft` processes, after WARM warm-up drafts. */
+  drafting: DraftRun;
+}
+
+interface DraftRun {
+  drafts: number;
+  seconds: number;
+  perSecond: number;
+  cpuMsPerDraft: Record<string, number>;
+  workerPeakRssMb: (number | null)[];
 }
 
 interface IngestRun {
@@ -99,6 +110,7 @@ interface IngestRun {
   storedSeconds: number;
   cpuMsPerMessage: Record<string, number>;
   memory: PipelineFigures['memory'];
+  drafting?: DraftRun;
 }
 
 export async function benchPipeline(): Promise<PipelineFigures> {
@@ -146,7 +158,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
   // Poller + two worker processes (this machine has two cores), warmed with WARM questions so every
   // connection is open and the hot paths are compiled before the clock starts; then the staged
   // messages arrive at once.
-  const ingestRun = async (db: TestDatabase, queuePrefix: string, n: number): Promise<IngestRun> => {
+  const ingestRun = async (db: TestDatabase, queuePrefix: string, n: number, opts: { drafts?: boolean } = {}): Promise<IngestRun> => {
     const ingestEnv = envFor(db, queuePrefix);
     const web = await startTestApp(ingestEnv, { poller: false, workers: false });
     const group = new ProcessGroup(ingestEnv);
@@ -181,7 +193,31 @@ export async function benchPipeline(): Promise<PipelineFigures> {
       const seconds = (performance.now() - t0) / 1000;
       const cpuMsPerMessage = Object.fromEntries(Object.entries(cpuBetween(cpu0, cpuSnapshot(await backends()))).map(([g, ms]) => [g, Number((ms / n).toFixed(3))]));
       const memory = { pollerPeakRssMb: peakRssMb(poller.child?.pid), workerPeakRssMb: [peakRssMb(w1.child?.pid), peakRssMb(w2.child?.pid)] };
-      return { seconds, storedSeconds, cpuMsPerMessage, memory };
+      if (!opts.drafts) return { seconds, storedSeconds, cpuMsPerMessage, memory };
+
+      // Drafting: ingest queued a draft job for every consultation and nothing has taken them yet. The
+      // ingest workers stop; two draft worker processes start, the first WARM drafts warm them (the
+      // code sets load on the first job), and the rest are timed.
+      await Promise.all([group.kill(w1, 'SIGTERM'), group.kill(w2, 'SIGTERM')]);
+      await web.addUser({ email: 'r@reviewers.example', name: 'R', role: 'reviewer' });
+      const drafted = async () => (await web.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'draft.created'`)).rows[0].n;
+      const d1 = group.add('drafter-1', ['worker', '--queues', 'draft']);
+      const d2 = group.add('drafter-2', ['worker', '--queues', 'draft']);
+      await waitFor('warm-up drafts', async () => (await drafted()) >= WARM, 300_000, 100);
+      const dCpu0 = cpuSnapshot(await backends());
+      const dT0 = performance.now();
+      const from = await drafted();
+      await waitFor('all drafts', async () => (await drafted()) >= n + WARM, 600_000, 100);
+      const dSeconds = (performance.now() - dT0) / 1000;
+      const drafts = (await drafted()) - from;
+      const drafting: DraftRun = {
+        drafts,
+        seconds: Number(dSeconds.toFixed(2)),
+        perSecond: Math.round(drafts / dSeconds),
+        cpuMsPerDraft: Object.fromEntries(Object.entries(cpuBetween(dCpu0, cpuSnapshot(await backends()))).map(([g, ms]) => [g, Number((ms / drafts).toFixed(3))])),
+        workerPeakRssMb: [peakRssMb(d1.child?.pid), peakRssMb(d2.child?.pid)],
+      };
+      return { seconds, storedSeconds, cpuMsPerMessage, memory, drafting };
     } finally {
       await group.stopAll();
       await web.stop();
@@ -203,7 +239,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
       return N / ((performance.now() - p0) / 1000);
     };
     const parseBefore = await parseOnly();
-    const { seconds, storedSeconds, cpuMsPerMessage, memory } = await ingestRun(dbIngest, `${prefix}i`, N);
+    const { seconds, storedSeconds, cpuMsPerMessage, memory, drafting } = await ingestRun(dbIngest, `${prefix}i`, N, { drafts: true });
     const parseAfter = await parseOnly();
     const parseOnlyPerSecond = (parseBefore + parseAfter) / 2;
 
@@ -285,6 +321,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
       fetchOnly,
       latency: { messages: M, p50ms: pct(latencies, 50), p95ms: pct(latencies, 95), maxms: Math.max(...latencies), goalP50ms: 600 },
       memory,
+      drafting: drafting!,
     };
   } finally {
     await Promise.all([dovecot.stop(), smtp.stop(), dbIngest.drop(), dbGrowth.drop(), dbLatency.drop()]);
