@@ -14,17 +14,11 @@ import { reviewersWithLoad } from '../src/store/users.ts';
 
 /** The batcher's key for a job: a consultation's round. */
 export const draftKey = (d: DraftJob) => `${d.consultationId}:${d.round}`;
+const keyOf = (c: ConsultationRow) => draftKey({ consultationId: c.id, round: c.round });
 const fromKey = (k: string): DraftJob => {
   const [consultationId, round] = k.split(':').map(Number);
   return { consultationId, round };
 };
-
-/** One job: a batch of one. */
-export async function handleDraft(ctx: AppContext, data: DraftJob): Promise<string> {
-  const out = (await handleDraftBatch(ctx, [draftKey(data)])).get(draftKey(data));
-  if (out instanceof Error) throw out;
-  return out!;
-}
 
 /** Each key's outcome, or the error its job should fail with. */
 export async function handleDraftBatch(ctx: AppContext, keys: string[]): Promise<Map<string, string | Error>> {
@@ -111,7 +105,7 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
         assigneeId: c.assignee_id ?? (picked == null ? null : Number(picked)),
       });
     } catch (err) {
-      out.set(draftKey({ consultationId: c.id, round: c.round }), err as Error);
+      out.set(keyOf(c), err as Error);
     }
   }
 
@@ -120,7 +114,7 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
     await setConsultationsDrafted(q, drafted.map((d) => ({ id: d.c.id, specialty: d.specialty, assigneeId: d.assigneeId })));
     await auditMany(q, drafted.map((d) => ({ action: 'draft.created', consultationId: d.c.id, detail: { round: d.c.round, assigneeId: d.assigneeId } })));
   });
-  for (const d of drafted) out.set(draftKey({ consultationId: d.c.id, round: d.c.round }), 'drafted');
+  for (const d of drafted) out.set(keyOf(d.c), 'drafted');
   const fresh: NotifyJob[] = drafted
     .filter((d) => d.assigneeId && d.assigneeId !== d.c.assignee_id)
     .map((d) => ({ consultationId: d.c.id, userId: d.assigneeId!, round: d.c.round }));

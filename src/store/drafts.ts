@@ -12,19 +12,6 @@ export interface DraftRow {
   created_at: Date;
 }
 
-/** The engine's draft for a round; a retry of the same job finds the row already there. */
-export async function saveEngineDraft(
-  q: Queryable,
-  d: { consultationId: number; round: number; subject: string; bodyText: string; facts: unknown },
-): Promise<DraftRow> {
-  await q.query(
-    `INSERT INTO drafts (consultation_id, round, version, subject, body_text, facts) VALUES ($1, $2, 1, $3, $4, $5)
-     ON CONFLICT (consultation_id, round, version) DO NOTHING`,
-    [d.consultationId, d.round, d.subject, d.bodyText, JSON.stringify(d.facts)],
-  );
-  return (await currentDraft(q, d.consultationId, d.round))!;
-}
-
 /** The engine's drafts for many consultations in one statement; a retry finds its rows already there. */
 export async function saveEngineDrafts(
   q: Queryable,
