@@ -58,18 +58,7 @@ export function registerSystemGauges(ctx: AppContext): void {
       }
     },
   });
-  const consultations = statusCounts(ctx, 'consultations', ['status'], OPEN_STATUSES);
-  new client.Gauge({
-    name: 'cc_consultations',
-    help: 'Consultations per status',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await consultations();
-      this.reset();
-      for (const row of rows) this.set({ status: row.status }, row.n);
-    },
-  });
+  statusGauge(ctx, { name: 'cc_consultations', help: 'Consultations per status', table: 'consultations', labels: ['status'], open: OPEN_STATUSES });
   new client.Gauge({
     name: 'cc_due_breaches',
     help: 'Open consultations past their due time',
@@ -81,29 +70,19 @@ export function registerSystemGauges(ctx: AppContext): void {
       this.set(r.rows[0].n);
     },
   });
-  const outbound = statusCounts(ctx, 'outbound_messages', ['kind', 'status'], ['queued', 'sending']);
-  new client.Gauge({
+  statusGauge(ctx, {
     name: 'cc_outbound_messages',
     help: 'Outbound messages per kind and status (sent, bounced, failed, ...)',
-    labelNames: ['kind', 'status'] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await outbound();
-      this.reset();
-      for (const row of rows) this.set({ kind: row.kind, status: row.status }, row.n);
-    },
+    table: 'outbound_messages',
+    labels: ['kind', 'status'],
+    open: ['queued', 'sending'],
   });
-  const inbound = statusCounts(ctx, 'inbound_messages', ['status'], ['received', 'quarantined', 'failed']);
-  new client.Gauge({
+  statusGauge(ctx, {
     name: 'cc_inbound_messages',
     help: 'Inbound messages per status (received, processed, ignored, quarantined, failed, ...)',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await inbound();
-      this.reset();
-      for (const row of rows) this.set({ status: row.status }, row.n);
-    },
+    table: 'inbound_messages',
+    labels: ['status'],
+    open: ['received', 'quarantined', 'failed'],
   });
 }
 
@@ -113,14 +92,21 @@ export function registerSystemGauges(ctx: AppContext): void {
  * ones grow without end and take a pass over the table (~130 ms per million rows here), so they are
  * counted at most once per METRICS_SETTLED_SECONDS.
  */
-function statusCounts(ctx: AppContext, table: string, labels: string[], open: readonly string[]) {
+function statusGauge(ctx: AppContext, g: { name: string; help: string; table: string; labels: string[]; open: readonly string[] }): void {
   type Row = Record<string, string> & { n: number };
-  const cols = labels.join(', ');
+  const cols = g.labels.join(', ');
   const count = async (where: string) =>
-    (await ctx.db.query<Row>(`SELECT ${cols}, count(*)::int AS n FROM ${table} WHERE ${where} GROUP BY ${cols}`, [[...open]])).rows;
+    (await ctx.db.query<Row>(`SELECT ${cols}, count(*)::int AS n FROM ${g.table} WHERE ${where} GROUP BY ${cols}`, [[...g.open]])).rows;
   const settled = ttlMemo(() => ctx.config.METRICS_SETTLED_SECONDS * 1000, () => count('status <> ALL($1::text[])'));
-  return async (): Promise<Row[]> => {
-    const [live, done] = await Promise.all([count('status = ANY($1::text[])'), settled()]);
-    return [...live, ...done];
-  };
+  new client.Gauge({
+    name: g.name,
+    help: g.help,
+    labelNames: g.labels,
+    registers: [registry],
+    async collect() {
+      const [live, done] = await Promise.all([count('status = ANY($1::text[])'), settled()]);
+      this.reset();
+      for (const { n, ...labels } of [...live, ...done]) this.set(labels, n);
+    },
+  });
 }
