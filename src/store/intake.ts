@@ -2,9 +2,9 @@
 // costs the same three statements as one: the database was spending more on per-statement overhead
 // (round trips, parsing, planning) than on the work. They are planned at each run (not prepared), so
 // the plan follows the tables' sizes, and their lookups are written as per-row probes (LATERAL ...
-// LIMIT 1, id = ANY) that an index serves however large the outbox or the inbound table grows. The order between the three is what makes
-// quotas and rate limits safe: locks first, then reads in a later statement that sees every
-// transaction that held those locks before us.
+// LIMIT 1, id = ANY) that an index serves however large the outbox or the inbound table grows. The
+// order between the three is what makes quotas and rate limits safe: locks first, then reads in a
+// later statement that sees every transaction that held those locks before us.
 import type { PlanRow, QuotaUsage } from '../mail/quota.ts';
 import { AUTO_HEADERS } from '../send/auto-reply.ts';
 import type { Queryable } from './db.ts';
