@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { acceptRawBatch } from '../../src/mail/accept.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
-import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { obliterateQueues, startHandlerApp, type TestApp } from '../support/app.ts';
 import { handleIngestBatch } from '../../workers/ingest.ts';
 import { draftKey, handleDraftBatch } from '../../workers/draft.ts';
 import { mail } from '../support/mail.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const MAILBOX = 'consult@example.test';
 
 describe('batched drafting on PostgreSQL and Redis', () => {
   let db: TestDatabase;
@@ -36,11 +35,7 @@ describe('batched drafting on PostgreSQL and Redis', () => {
 
   before(async () => {
     db = await createTestDatabase();
-    // No part runs: handlers are called directly.
-    app = await startTestApp(
-      { DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, SMTP_URL: 'smtp://127.0.0.1:1', IMAP_URL: 'imap://u:p@127.0.0.1:1/INBOX' },
-      { web: false, poller: false, workers: false },
-    );
+    app = await startHandlerApp({ databaseUrl: db.url, redisUrl: REDIS_URL, prefix });
     reviewers = [
       (await app.addUser({ email: 'sue@reviewers.example', name: 'Sue', role: 'reviewer', specialties: ['surgery'] })).id,
       (await app.addUser({ email: 'sam@reviewers.example', name: 'Sam', role: 'reviewer', specialties: ['surgery'] })).id,

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { acceptRawBatch } from '../../src/mail/accept.ts';
 import { createAccount } from '../../src/store/accounts.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
-import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
+import { obliterateQueues, startHandlerApp, type TestApp } from '../support/app.ts';
 import { Worker } from 'bullmq';
 import { BATCH_RAW_BYTES, handleIngestBatch } from '../../workers/ingest.ts';
 import { handleSweep } from '../../workers/sweep.ts';
@@ -15,7 +15,6 @@ import { redisConnection } from '../../src/queue/queues.ts';
 import { mail } from '../support/mail.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const MAILBOX = 'consult@example.test';
 
 describe('batched ingest on PostgreSQL and Redis', () => {
   let db: TestDatabase;
@@ -23,12 +22,7 @@ describe('batched ingest on PostgreSQL and Redis', () => {
   const prefix = uniquePrefix();
   let uid = 0;
   const q = <T = any>(sql: string, params: unknown[] = []) => app.ctx.db.query<T>(sql, params).then((r) => r.rows);
-  // No part runs: handlers are called directly, so the mailbox and SMTP server are never reached.
-  const startApp = (databaseUrl: string) =>
-    startTestApp(
-      { DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: prefix, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, SMTP_URL: 'smtp://127.0.0.1:1', IMAP_URL: 'imap://u:p@127.0.0.1:1/INBOX' },
-      { web: false, poller: false, workers: false },
-    );
+  const startApp = (databaseUrl: string) => startHandlerApp({ databaseUrl, redisUrl: REDIS_URL, prefix });
   const store = async (...raws: string[]) =>
     (await acceptRawBatch(app.ctx, raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw: Buffer.from(raw) })))).map((r) => r.inboundId);
 

@@ -81,6 +81,24 @@ export async function startTestApp(env: Record<string, string>, parts: { web?: b
   };
 }
 
+/**
+ * An app with no part running, for tests that call handlers directly: its mailbox and SMTP server
+ * (closed ports here) are never reached.
+ */
+export function startHandlerApp(s: { databaseUrl: string; redisUrl: string; prefix: string }): Promise<TestApp> {
+  return startTestApp(
+    {
+      DATABASE_URL: s.databaseUrl,
+      REDIS_URL: s.redisUrl,
+      QUEUE_PREFIX: s.prefix,
+      MAIL_FROM: 'CaseConsultant <consult@example.test>',
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      IMAP_URL: 'imap://u:p@127.0.0.1:1/INBOX',
+    },
+    { web: false, poller: false, workers: false },
+  );
+}
+
 /** Removes every key of a test's QUEUE_PREFIX from Redis, whatever database namespaces lie under it. */
 export async function obliterateQueues(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
