@@ -58,3 +58,8 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Record<stri
   }
   return out;
 }
+
+/** Each group's CPU per item (message, draft), in ms to three decimals. */
+export function cpuPerItem(ms: Record<string, number>, items: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(ms).map(([g, v]) => [g, Number((v / items).toFixed(3))]));
+}

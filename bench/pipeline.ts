@@ -16,7 +16,7 @@ import { startSmtpSink } from '../test/support/smtp-sink.ts';
 import { obliterateQueues, serversEnv, startTestApp } from '../test/support/app.ts';
 import { ProcessGroup } from '../test/support/processes.ts';
 import { waitFor } from '../test/support/net.ts';
-import { cpuBetween, cpuSnapshot } from './cpu.ts';
+import { cpuBetween, cpuPerItem, cpuSnapshot } from './cpu.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const MAILBOX = 'consult@example.test';
@@ -191,7 +191,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
         return r.n >= n + WARM;
       }, 600_000, 100);
       const seconds = (performance.now() - t0) / 1000;
-      const cpuMsPerMessage = Object.fromEntries(Object.entries(cpuBetween(cpu0, cpuSnapshot(await backends()))).map(([g, ms]) => [g, Number((ms / n).toFixed(3))]));
+      const cpuMsPerMessage = cpuPerItem(cpuBetween(cpu0, cpuSnapshot(await backends())), n);
       const memory = { pollerPeakRssMb: peakRssMb(poller.child?.pid), workerPeakRssMb: [peakRssMb(w1.child?.pid), peakRssMb(w2.child?.pid)] };
       if (!opts.drafts) return { seconds, storedSeconds, cpuMsPerMessage, memory };
 
@@ -214,7 +214,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
         drafts,
         seconds: Number(dSeconds.toFixed(2)),
         perSecond: Math.round(drafts / dSeconds),
-        cpuMsPerDraft: Object.fromEntries(Object.entries(cpuBetween(dCpu0, cpuSnapshot(await backends()))).map(([g, ms]) => [g, Number((ms / drafts).toFixed(3))])),
+        cpuMsPerDraft: cpuPerItem(cpuBetween(dCpu0, cpuSnapshot(await backends())), drafts),
         workerPeakRssMb: [peakRssMb(d1.child?.pid), peakRssMb(d2.child?.pid)],
       };
       return { seconds, storedSeconds, cpuMsPerMessage, memory, drafting };
@@ -259,12 +259,12 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     }
     const fetchSeconds = (performance.now() - f0) / 1000;
     // Read before logout: Dovecot's imap process exits with the session.
-    const fetchCpu = cpuBetween(cpuF, cpuSnapshot());
+    const fetchCpu = cpuPerItem(cpuBetween(cpuF, cpuSnapshot()), fetched);
     await reader.logout();
     const fetchOnly = {
       messages: fetched,
       perSecond: Math.round(fetched / fetchSeconds),
-      cpuMsPerMessage: { client: Number(((fetchCpu.bench ?? 0) / fetched).toFixed(3)), dovecot: Number(((fetchCpu.dovecot ?? 0) / fetched).toFixed(3)) },
+      cpuMsPerMessage: { client: fetchCpu.bench ?? 0, dovecot: fetchCpu.dovecot ?? 0 },
     };
 
     // Growth: four times as many into another empty database. A statement whose cost grows with the
