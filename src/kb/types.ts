@@ -43,6 +43,118 @@ export interface CodeInfo {
 
 export type PtpSetting = 'practitioner' | 'outpatient_hospital';
 
+/** MUE tables exist for three settings; PTP tables for the first two (a DME supplier claim has no PTP table). */
+export type MueSetting = 'practitioner' | 'outpatient_hospital' | 'dme';
+
+/**
+ * Medicare Physician Fee Schedule payment-policy indicators for one code (and modifier row, e.g. 26/TC),
+ * from the PPRRVU file. Values are CMS's own codes, kept as strings ('0'..'9', '000'/'010'/'090'/'XXX'...).
+ */
+export interface FeeScheduleFact {
+  code: string;
+  /** Row modifier: null for the global row, '26' / 'TC' / '53' for the split rows. */
+  modifier: string | null;
+  /** PFS status code (A active, B bundled, C carrier-priced, I not valid for Medicare, N non-covered, T, X, ...). */
+  status: string;
+  /** Global surgery days: '000', '010', '090', 'MMM', 'XXX', 'YYY', 'ZZZ'. */
+  globalDays: string;
+  /** Pre-, intra- and post-operative shares of the global package (fractions, e.g. 0.10). */
+  preOp: number;
+  intraOp: number;
+  postOp: number;
+  /** Multiple procedure (mod 51) indicator 0-9. */
+  multipleProcedure: string;
+  /** Bilateral surgery (mod 50) indicator 0-3, 9. */
+  bilateral: string;
+  /** Assistant at surgery (80/81/82/AS) indicator 0, 1, 2, 9. */
+  assistant: string;
+  /** Co-surgeons (mod 62) indicator 0, 1, 2, 9. */
+  coSurgeon: string;
+  /** Team surgery (mod 66) indicator 0, 1, 2, 9. */
+  teamSurgery: string;
+  /** PC/TC indicator 0-9. */
+  pcTc: string;
+  /** Endoscopic base code, or null. */
+  endoscopicBase: string | null;
+  /** Physician supervision of diagnostic procedures ('01', '02', '03', ..., '09' = not applicable). */
+  supervision: string;
+  /** Diagnostic imaging family indicator ('88' subject to the imaging MPPR, '99' not). */
+  imagingFamily: string;
+  /** Table and version, e.g. "Medicare PFS relative value file RVU25D (2025-10)". */
+  source: string;
+}
+
+/** One Excludes1 or Excludes2 note line of the ICD-10-CM tabular. */
+export interface ExcludesNote {
+  /** The code (or category) the note sits under, dotted. */
+  code: string;
+  type: 'excludes1' | 'excludes2';
+  /** The note as printed. */
+  text: string;
+  /** Code-shaped references inside the note, as printed (E11.-, G20-G25, F10.182). */
+  referenced: string[];
+  source: string;
+}
+
+/** Two diagnosis codes of one question that fall under an Excludes note (the note is at a or one of its ancestors). */
+export interface ExcludesConflict {
+  code: string;
+  other: string;
+  type: 'excludes1' | 'excludes2';
+  /** Where the note sits (code, category or block). */
+  noteAt: string;
+  noteText: string;
+  source: string;
+}
+
+export type GuidanceSource = 'ncci-policy-manual-2026' | 'icd10cm-guidelines-fy2026' | 'medicare-bpm-ch15';
+
+/** One paragraph of official guidance, quoted with where it stands. CPT descriptor quotes are already stripped. */
+export interface GuidanceParagraph {
+  /** Stable id, e.g. "IV.E.p3" or "ICD.I.B.7.p1". */
+  id: string;
+  source: GuidanceSource;
+  /** Human title of the source with its revision, e.g. "NCCI Policy Manual for Medicare Services, 2026 (rev. 2026-01-01)". */
+  sourceTitle: string;
+  chapter: string;
+  section: string;
+  /** Printed page label(s), e.g. "IV-8". */
+  page: string;
+  text: string;
+  /** CPT/HCPCS/ICD-10-CM codes the paragraph names, ranges expanded only as [from, to] pairs in `ranges`. */
+  codes: string[];
+  ranges: Array<[string, string]>;
+}
+
+export interface GuidanceQuery {
+  /** Paragraphs that name these codes (directly or by a range that holds them) rank first; with two or more, paragraphs naming several rank above. */
+  codes?: string[];
+  /** Lower-case topic words or phrases ("imaging guidance", "modifier 25", "bilateral", "sequencing"). */
+  terms?: string[];
+  sources?: GuidanceSource[];
+  limit?: number;
+}
+
+export interface GuidanceHit {
+  paragraph: GuidanceParagraph;
+  /** The query codes this paragraph names. */
+  codesNamed: string[];
+  /** Query terms found in it. */
+  termsFound: string[];
+  score: number;
+}
+
+/** A HCPCS drug (or supply) code's billing unit, read from its descriptor ("per 10 mg" -> 10 mg). */
+export interface DosageUnit {
+  code: string;
+  amount: number;
+  /** Lower-case unit as written: mg, mcg, ml, units, gm, ... */
+  unit: string;
+  /** The descriptor phrase it was read from, e.g. "per 10 mg". */
+  phrase: string;
+  source: string;
+}
+
 export interface PtpEdit {
   column1: string;
   column2: string;
@@ -112,19 +224,35 @@ export interface TableStatus {
 export interface LookupOptions {
   /** Date of service, YYYY-MM-DD; defaults to today. */
   dos?: string;
+  /** PTP table by setting (practitioner by default). */
   setting?: PtpSetting;
+  /** MUE table by setting; defaults to `setting`, else practitioner. */
+  mueSetting?: MueSetting;
 }
 
 export interface KnowledgeBase {
   lookup(code: string, opts?: LookupOptions): CodeInfo;
   /** Edits between a and b in both orders, active or not at the date; each tells whether it is active then. */
   ptp(a: string, b: string, opts?: LookupOptions): PtpEdit[];
-  mue(code: string): MueFact | null;
+  /** MUE for the code in the setting (opts.mueSetting, else opts.setting, else practitioner). */
+  mue(code: string, opts?: LookupOptions): MueFact | null;
   addOn(code: string, opts?: LookupOptions): AddOnFact | null;
   modifier(mod: string): ModifierInfo | null;
   /** Active PTP edits among the codes at the date, MUE per code, add-on facts per code. */
   editsAmong(codes: string[], opts?: LookupOptions): EditsAmong;
   status(): TableStatus[];
+  /** PFS indicators of a code (the global row, or the modifier row when asked and present). Null when the PFS lists it not. */
+  feeSchedule?(code: string, modifier?: string): FeeScheduleFact | null;
+  /** Excludes1/Excludes2 notes that apply to the code (its own and its ancestors', up to the chapter block). */
+  excludesNotes?(code: string, opts?: LookupOptions): ExcludesNote[];
+  /** Pairs among the diagnosis codes that an Excludes note covers, in the code set in force at the date. */
+  excludesAmong?(codes: string[], opts?: LookupOptions): ExcludesConflict[];
+  /** Guidance paragraphs ranked for codes and terms; fast (indexed), never a scan of every paragraph per call. */
+  guidance?(q: GuidanceQuery): GuidanceHit[];
+  /** One paragraph by id, or null. */
+  guidanceParagraph?(id: string): GuidanceParagraph | null;
+  /** The billing unit of a HCPCS drug code, from its descriptor. */
+  dosageUnit?(code: string): DosageUnit | null;
   /** normalizeCode with the tables settling ambiguous tokens (E1165 is ICD-10-CM E11.65: no such HCPCS code). */
   normalize?(raw: string): { code: string; system: CodeSystem } | null;
 }
