@@ -13,6 +13,7 @@ import { encodeIcdReleases, type IcdRelease, type IcdRevision, type IcdUnionRow 
 import { encodeHcpcs } from '../src/kb/tables/hcpcs.ts';
 import { encodeMue } from '../src/kb/tables/mue.ts';
 import { encodePfs } from '../src/kb/tables/pfs.ts';
+import { encodeExcludes, type ExcludesRowInput } from '../src/kb/tables/excludes.ts';
 import { encodeAddOn } from '../src/kb/tables/addon.ts';
 import { encodePtpModifiers } from '../src/kb/tables/modifiers.ts';
 import { parseCmsDate } from '../src/kb/dates.ts';
@@ -232,6 +233,21 @@ async function buildPfs(t: ShippedTable): Promise<{ buf: Buffer; rows: number }>
   return { buf: encodePfs(header('pfs', t), rows), rows: rows.length };
 }
 
+async function buildExcludes(t: ShippedTable): Promise<{ buf: Buffer; rows: number }> {
+  const rows: ExcludesRowInput[] = [];
+  for (const f of ['icd10cm-fy2027/fy2027-excludes1.csv', 'icd10cm-fy2027/fy2027-excludes2.csv']) {
+    for (const r of csvRows(f)) {
+      if (r.noteType !== 'excludes1' && r.noteType !== 'excludes2') throw new Error(`${f}: note type ${JSON.stringify(r.noteType)}`);
+      rows.push({ at: r.code, type: r.noteType, text: r.noteText, referenced: r.referencedCodes ? r.referencedCodes.split('; ') : [] });
+    }
+  }
+  const chapters = csvRows('icd10cm-fy2027/fy2027-excludes-by-chapter.csv').map((r) => {
+    const [lo, hi] = r.codeRange.split('-');
+    return { chapter: Number(r.chapter), from: lo, to: hi };
+  });
+  return { buf: encodeExcludes(header('icd10cm-excludes', t), rows, chapters), rows: rows.length };
+}
+
 const builders: Record<string, (t: ShippedTable) => Promise<{ buf: Buffer; rows: number }>> = {
   'ptp-practitioner': (t) => buildPtp('ptp-practitioner', t),
   'ptp-outpatient-hospital': (t) => buildPtp('ptp-outpatient-hospital', t),
@@ -241,6 +257,7 @@ const builders: Record<string, (t: ShippedTable) => Promise<{ buf: Buffer; rows:
   'mue-outpatient-hospital': buildMue,
   'mue-dme': buildMue,
   pfs: buildPfs,
+  'icd10cm-excludes': buildExcludes,
   addon: buildAddOn,
   'ptp-modifiers': buildModifiers,
 };

@@ -118,6 +118,16 @@ export const SHIPPED: ShippedTable[] = [
       'CMS PPRRVU2025_Oct.csv from the RVU25D zip (2025 National Physician Fee Schedule Relative Value File, October release, released 2025-09-11); via GitHub alex-bea/cms_api commit 3261f4d9a97220b829d4efc64e7ffbcbab261aee (sha256 8af460f3…3c56). Payment-policy indicators only (status, global days and shares, multiple procedure, bilateral, assistant, co-surgeon, team, PC/TC, endoscopic base, supervision, imaging family); no RVUs and no DESCRIPTION column (CPT short descriptors are AMA-licensed). CY2025: the CY2026 file is not in shared/data.',
     cmsNotice: true,
   },
+  {
+    kind: 'icd10cm-excludes',
+    version: 'FY2027',
+    effectiveFrom: '2026-10-01',
+    effectiveTo: '2027-09-30',
+    sourceFile: 'icd10cm-fy2027/fy2027-excludes1.csv',
+    origin:
+      'Every Excludes1 and Excludes2 note line of the FY2027 ICD-10-CM tabular (5,411 + 2,529 lines, at codes, categories, blocks and chapters), with the code-shaped references the publisher parsed from each note; `fy2027-excludes1.csv`, `fy2027-excludes2.csv` and the chapter ranges of `fy2027-excludes-by-chapter.csv` from GitHub makevision/icd10cm-open-data (MedCoder.ai, CC0, derived from the CMS FY2027 tabular XML), commit 3af025953bd4d5d26a41d1a61184b389eb55ff39. No FY2026 Excludes file exists in shared/data: for earlier dates of service these FY2027 notes are used and the answer says so.',
+    cmsNotice: false,
+  },
 ];
 
 /** The AMA notice, as CMS prints it on its NCCI, MUE and add-on files (quoted in the shared data README). */

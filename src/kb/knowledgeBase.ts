@@ -5,6 +5,8 @@ import type {
   CodeInfo,
   CodeSystem,
   EditsAmong,
+  ExcludesConflict,
+  ExcludesNote,
   FactSource,
   KnowledgeBase,
   LookupOptions,
@@ -29,6 +31,7 @@ import { AddOnTable } from './tables/addon.ts';
 import { PtpModifierTable } from './tables/modifiers.ts';
 import { CptTable } from './tables/cpt.ts';
 import { PfsTable } from './tables/pfs.ts';
+import { ExcludesTable, spanHolds } from './tables/excludes.ts';
 
 /** How many billable children of an ICD-10-CM header a CodeInfo lists (the total is always given). */
 export const CHILDREN_CAP = 50;
@@ -47,6 +50,8 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly hcpcs: HcpcsTable;
   private readonly mues: Record<MueSetting, MueTable>;
   private readonly pfs: PfsTable;
+  private readonly excludes: ExcludesTable;
+  private readonly excludesFrom: number;
   private readonly addOns: AddOnTable;
   private readonly ptpMods: PtpModifierTable;
   private readonly cpt: CptTable | null;
@@ -74,6 +79,8 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       dme: new MueTable(get('mue-dme')),
     };
     this.pfs = new PfsTable(get('pfs'));
+    this.excludes = new ExcludesTable(get('icd10cm-excludes'));
+    this.excludesFrom = isoToYmd(this.excludes.header.effectiveFrom ?? '') ?? 0;
     this.addOns = new AddOnTable(get('addon'));
     this.ptpMods = new PtpModifierTable(get('ptp-modifiers'));
     const cpt = tables.get('cpt');
@@ -349,6 +356,50 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     return out;
   }
 
+  /** Said when the notes' release starts after the date of service (no FY2026 Excludes file is loaded). */
+  private excludesCaveat(dos: Readonly<Dos>): string | undefined {
+    const h = this.excludes.header;
+    return dos.ymd < this.excludesFrom
+      ? `${h.version} Excludes notes applied to a date of service before ${h.effectiveFrom}: the notes of the release in force then are not loaded`
+      : undefined;
+  }
+
+  private icdCode(raw: string): string | null {
+    const n = this.normalize(raw);
+    return n?.system === 'ICD-10-CM' ? undotIcd(n.code) : null;
+  }
+
+  excludesNotes(code: string, opts?: LookupOptions): ExcludesNote[] {
+    const c = this.icdCode(code);
+    if (!c) return [];
+    const note = this.excludesCaveat(this.dos(opts));
+    const notes = this.excludes.notesFor(c).map((n) => n.fact);
+    return note ? notes.map((n) => ({ ...n, note })) : notes;
+  }
+
+  excludesAmong(codes: string[], opts?: LookupOptions): ExcludesConflict[] {
+    const note = this.excludesCaveat(this.dos(opts));
+    const list = [...new Set(codes.map((c) => this.icdCode(c)).filter((c): c is string => c !== null))];
+    const out: ExcludesConflict[] = [];
+    if (list.length < 2) return out;
+    for (const a of list) {
+      const seen = new Set<string>();
+      for (const n of this.excludes.notesFor(a)) {
+        for (const b of list) {
+          if (b === a || !n.spans.some((s) => spanHolds(s, b))) continue;
+          const key = `${b} ${n.fact.type} ${n.fact.code} ${n.fact.text}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const c: ExcludesConflict = { code: dotIcd(a), other: dotIcd(b), type: n.fact.type, noteAt: n.fact.code, noteText: n.fact.text, source: n.fact.source };
+          if (note) c.note = note;
+          out.push(c);
+        }
+      }
+    }
+    // Excludes1 (never together) before Excludes2 (may be coded together when both apply).
+    return out.sort((x, y) => (x.type === y.type ? 0 : x.type === 'excludes1' ? -1 : 1));
+  }
+
   status(): TableStatus[] {
     const tables: { kind: TableKind; header: TableHeader }[] = [
       { kind: 'ptp-practitioner', header: this.ptpTables.practitioner.header },
@@ -357,6 +408,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       { kind: 'mue-outpatient-hospital', header: this.mues.outpatient_hospital.header },
       { kind: 'mue-dme', header: this.mues.dme.header },
       { kind: 'pfs', header: this.pfs.header },
+      { kind: 'icd10cm-excludes', header: this.excludes.header },
       { kind: 'addon', header: this.addOns.header },
       { kind: 'hcpcs', header: this.hcpcs.header },
       { kind: 'icd10cm', header: this.icd.header },

@@ -66,3 +66,40 @@ test('a FY2026 header lists the children of FY2026, a FY2027 header those of FY2
   assert.ok(!after.billableChildren.includes('S23.420A'));
   assert.equal(before.billableChildrenTotal - after.billableChildrenTotal, 3);
 });
+
+test('Excludes notes of a code and its ancestors, block and chapter', () => {
+  const notes = kb.excludesNotes('A04.7');
+  const at = notes.map((n) => `${n.code}|${n.type}|${n.referenced.join(',')}`);
+  assert.ok(at.includes('A04|excludes1|A05.-'));
+  assert.ok(at.includes('A04|excludes1|A18.32'));
+  assert.ok(at.includes('Chapter 1|excludes2|Z22.-'));
+  assert.ok(notes.every((n) => n.source === 'ICD-10-CM Excludes notes FY2027' && n.note === undefined));
+  assert.ok(kb.excludesNotes('A15.0').some((n) => n.code === 'Block A15-A19' && n.referenced.includes('P37.0')));
+  assert.deepEqual(kb.excludesNotes('99213'), []);
+});
+
+test('Excludes pairs among a question\'s diagnosis codes', () => {
+  const cases: { codes: string[]; dos?: string; pairs: string[] }[] = [
+    // E11 excludes1 "type 1 diabetes mellitus (E10.-)", and E10 the other way.
+    { codes: ['E11.9', 'E10.9'], pairs: ['E11.9>E10.9 excludes1 @E11', 'E10.9>E11.9 excludes1 @E10'] },
+    // A range reference: R73 and R73.0 exclude "diabetes mellitus (E08-E13)".
+    { codes: ['R73.03', 'E1165'], pairs: ['R73.03>E11.65 excludes1 @R73.0', 'R73.03>E11.65 excludes1 @R73'] },
+    // A block-level note: Block A15-A19 excludes1 congenital tuberculosis (P37.0).
+    { codes: ['A15.0', 'P37.0'], pairs: ['A15.0>P37.0 excludes1 @Block A15-A19'] },
+    // Excludes2: I10 "essential (primary) hypertension involving vessels of brain (I60-I69)".
+    { codes: ['I10', 'I67.4'], pairs: ['I10>I67.4 excludes2 @I10'] },
+    // A chapter-level note: Chapter 9 excludes2 "endocrine, nutritional and metabolic diseases (E00-E88)".
+    { codes: ['E11.9', 'I10', '99213'], pairs: ['I10>E11.9 excludes2 @Chapter 9'] },
+    { codes: ['E11.9', 'Z79.4'], pairs: [] },
+  ];
+  for (const c of cases) {
+    const got = kb.excludesAmong(c.codes, { dos: c.dos }).map((x) => `${x.code}>${x.other} ${x.type} @${x.noteAt}`);
+    for (const p of c.pairs) assert.ok(got.includes(p), `${c.codes}: ${p} in ${JSON.stringify(got)}`);
+    if (c.pairs.length === 0) assert.deepEqual(got, [], String(c.codes));
+  }
+  // Before FY2027 there is no FY2026 Excludes file: the FY2027 notes answer, and say so.
+  const early = kb.excludesAmong(['E11.9', 'E10.9'], { dos: '2026-05-01' });
+  assert.equal(early.length, 2);
+  assert.match(early[0].note ?? '', /FY2027 Excludes notes applied to a date of service before 2026-10-01/);
+  assert.equal(kb.excludesAmong(['E11.9', 'E10.9'], { dos: '2026-10-01' })[0].note, undefined);
+});

@@ -161,6 +161,7 @@ test('status lists every shipped table with its version and rows', () => {
     ['mue-outpatient-hospital', '2026-04-01', 15_045],
     ['mue-dme', '2026-04-01', 3_083],
     ['pfs', 'RVU25D', 19_090],
+    ['icd10cm-excludes', 'FY2027', 7_940],
     ['ptp-modifiers', '2026-01-01', 47],
   ];
   for (const [kind, version, rows] of cases) {
