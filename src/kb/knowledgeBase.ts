@@ -4,6 +4,7 @@ import type {
   AddOnFact,
   CodeInfo,
   CodeSystem,
+  DosageUnit,
   EditsAmong,
   ExcludesConflict,
   ExcludesNote,
@@ -36,6 +37,7 @@ import { CptTable } from './tables/cpt.ts';
 import { PfsTable } from './tables/pfs.ts';
 import { ExcludesTable, spanHolds } from './tables/excludes.ts';
 import { GuidanceTable, type GuidanceKey } from './tables/guidance.ts';
+import { parseDosageUnit } from './dosage.ts';
 
 /** How many billable children of an ICD-10-CM header a CodeInfo lists (the total is always given). */
 export const CHILDREN_CAP = 50;
@@ -415,6 +417,13 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       keys.push({ code: n.code, key: icd ? undotIcd(n.code) : n.code, icd });
     }
     return this.guidanceTable.query(keys, q);
+  }
+
+  dosageUnit(code: string): DosageUnit | null {
+    const n = this.normalize(code);
+    const e = n?.system === 'HCPCS' ? this.hcpcs.get(n.code) : null;
+    const d = e ? parseDosageUnit(e.longDescription) : null;
+    return d && e ? { code: e.code, ...d, source: this.hcpcs.source } : null;
   }
 
   guidanceParagraph(id: string): GuidanceParagraph | null {

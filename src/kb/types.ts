@@ -256,7 +256,7 @@ export interface KnowledgeBase {
   /** One paragraph by id, or null. */
   guidanceParagraph(id: string): GuidanceParagraph | null;
   /** The billing unit of a HCPCS drug code, from its descriptor. */
-  dosageUnit?(code: string): DosageUnit | null;
+  dosageUnit(code: string): DosageUnit | null;
   /** normalizeCode with the tables settling ambiguous tokens (E1165 is ICD-10-CM E11.65: no such HCPCS code). */
   normalize?(raw: string): { code: string; system: CodeSystem } | null;
 }
