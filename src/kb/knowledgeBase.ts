@@ -35,7 +35,7 @@ import { AddOnTable } from './tables/addon.ts';
 import { PtpModifierTable } from './tables/modifiers.ts';
 import { CptTable } from './tables/cpt.ts';
 import { PfsTable } from './tables/pfs.ts';
-import { ExcludesTable, spanHolds } from './tables/excludes.ts';
+import { ExcludesTable, spanHolds, type RefSpan } from './tables/excludes.ts';
 import { GuidanceTable, type GuidanceKey } from './tables/guidance.ts';
 import { parseDosageUnit } from './dosage.ts';
 
@@ -412,7 +412,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       const seen = new Set<string>();
       for (const n of this.excludes.notesFor(a)) {
         for (const b of list) {
-          if (b === a || !n.spans.some((s) => spanHolds(s, b))) continue;
+          if (b === a || !anySpanHolds(n.spans, b)) continue;
           const key = `${b} ${n.fact.type} ${n.fact.code} ${n.fact.text}`;
           if (seen.has(key)) continue;
           seen.add(key);
@@ -484,6 +484,12 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       source: header.source,
     }));
   }
+}
+
+/** A loop, not spans.some(closure): tsx names every closure it creates, per note and code here. */
+function anySpanHolds(spans: RefSpan[], undotted: string): boolean {
+  for (const s of spans) if (spanHolds(s, undotted)) return true;
+  return false;
 }
 
 /** Release k's bit of a row's mask; false outside the releases. */

@@ -59,7 +59,17 @@ export function parseReference(ref: string): RefSpan | null {
 }
 
 export function spanHolds(s: RefSpan, undotted: string): boolean {
-  return undotted.slice(0, s.lo.length) >= s.lo && undotted.slice(0, s.hi.length) <= s.hi;
+  return prefixCompare(undotted, s.lo) >= 0 && prefixCompare(undotted, s.hi) <= 0;
+}
+
+/** Compares the code's first bound.length characters with the bound, as strings, without slicing (it runs per note and code). */
+function prefixCompare(code: string, bound: string): number {
+  for (let i = 0; i < bound.length; i++) {
+    if (i >= code.length) return -1;
+    const d = code.charCodeAt(i) - bound.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** A note line; its references are parsed the first time a question asks about it. */
