@@ -120,3 +120,32 @@ test('a file without the expected header is refused', async () => {
   );
   await assert.rejects(importFile({ kind: 'mue', files: [fx('nope.csv')], importDir }), /ENOENT/);
 });
+
+test('a newer ICD-10-CM year goes on top of the shipped years', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-import-icd-'));
+  try {
+    const r = await importFile({ kind: 'icd10cm', files: [fx('icd10cm_order_2028.txt')], importDir: dir });
+    assert.equal(r.version, 'FY2028');
+    const kb = await loadKnowledgeBase({ importDir: dir });
+    const cases: { code: string; dos: string; release: string; active: boolean; description?: string; note?: string }[] = [
+      { code: 'E11.65', dos: '2027-10-01', release: 'FY2028', active: true, description: 'Test diabetes long' },
+      { code: 'E11.65', dos: '2026-11-01', release: 'FY2027', active: true, description: 'Type 2 diabetes mellitus with hyperglycemia' },
+      { code: 'E11.65', dos: '2026-05-01', release: 'FY2026', active: true },
+      { code: 'M54.50', dos: '2027-10-01', release: 'FY2027', active: false, note: 'deleted in FY2028: valid through 2027-09-30' },
+      { code: 'Z99.99', dos: '2027-09-30', release: 'FY2028', active: false, note: 'new in FY2028, not valid before 2027-10-01' },
+      { code: 'I42.00', dos: '2026-09-30', release: 'FY2027', active: false, note: 'new in FY2027, not valid before 2026-10-01' },
+    ];
+    for (const c of cases) {
+      const i = kb.lookup(c.code, { dos: c.dos });
+      const label = `${c.code} ${c.dos}`;
+      assert.equal(i.sources[0]?.version, c.release, label);
+      assert.equal(i.activeOnDos, c.active, label);
+      if (c.description) assert.equal(i.description, c.description, label);
+      if (c.note) assert.ok(i.notes?.includes(c.note), `${label}: ${JSON.stringify(i.notes)}`);
+    }
+    // The E11 header lists only FY2028's billable codes in FY2028.
+    assert.deepEqual(kb.lookup('E11', { dos: '2027-10-01' }).billableChildren, ['E11.65']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
