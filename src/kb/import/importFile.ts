@@ -22,9 +22,11 @@ import { parseAddOn } from './addon.ts';
 import { parseHcpcs } from './hcpcs.ts';
 import { parseIcdOrder } from './icd.ts';
 import { parseCpt } from './cpt.ts';
+import { parsePfs } from './pfs.ts';
+import { encodePfs } from '../tables/pfs.ts';
 import { guessWindow, lastDayOfQuarter, type Window } from './versions.ts';
 
-export const IMPORT_KINDS = ['ptp-practitioner', 'ptp-outpatient-hospital', 'mue', 'mue-outpatient-hospital', 'mue-dme', 'addon', 'hcpcs', 'icd10cm', 'cpt'] as const;
+export const IMPORT_KINDS = ['ptp-practitioner', 'ptp-outpatient-hospital', 'mue', 'mue-outpatient-hospital', 'mue-dme', 'addon', 'hcpcs', 'icd10cm', 'pfs', 'cpt'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 const TABLE_OF: Record<ImportKind, TableKind> = {
@@ -36,6 +38,7 @@ const TABLE_OF: Record<ImportKind, TableKind> = {
   addon: 'addon',
   hcpcs: 'hcpcs',
   icd10cm: 'icd10cm',
+  pfs: 'pfs',
   cpt: 'cpt',
 };
 
@@ -123,6 +126,12 @@ export async function importFile(req: ImportRequest): Promise<ImportResult> {
       const r = parseIcdOrder(await readLines(file), file, progress);
       raw = await encodeIcdOnTop(headerOf(), r, req);
       rows = decodeTable(raw, file).header.rows;
+      break;
+    }
+    case 'pfs': {
+      const r = parsePfs(await readLines(file), file, progress);
+      raw = encodePfs(headerOf(), r);
+      rows = r.length;
       break;
     }
     case 'cpt': {
