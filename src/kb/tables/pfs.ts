@@ -4,25 +4,8 @@
 import type { FeeScheduleFact } from '../types.ts';
 import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
 
-export interface PfsRowInput {
-  code: string;
-  /** '' for the global row, '26' / 'TC' / '53'. */
-  modifier: string;
-  status: string;
-  globalDays: string;
-  preOp: number;
-  intraOp: number;
-  postOp: number;
-  multipleProcedure: string;
-  bilateral: string;
-  assistant: string;
-  coSurgeon: string;
-  teamSurgery: string;
-  pcTc: string;
-  endoscopicBase: string;
-  supervision: string;
-  imagingFamily: string;
-}
+/** A fact as the PPRRVU file gives it: modifier and endoscopic base '' when blank. */
+export type PfsRowInput = Omit<FeeScheduleFact, 'modifier' | 'endoscopicBase' | 'source'> & { modifier: string; endoscopicBase: string };
 
 // Layout of the `ind` column: status, mult, bilat, asst, co, team, pctc (1 each), global days (3),
 // supervision (2), imaging family (2).
