@@ -73,13 +73,15 @@ export class PfsTable {
     this.post = column(t, 'post', Uint16Array);
     this.endo = column<string[]>(t, 'endo', 'str');
     for (let i = 0; i < this.codes.length; i++) this.ids.set(this.mods[i] ? `${this.codes[i]} ${this.mods[i]}` : this.codes[i], i);
+    // A code listed only with a modifier row (86153 has only its 26 row) answers with that row.
+    for (let i = 0; i < this.codes.length; i++) if (!this.ids.has(this.codes[i])) this.ids.set(this.codes[i], i);
   }
 
   has(code: string): boolean {
     return this.ids.has(code);
   }
 
-  /** The modifier row when asked and listed, else the code's global row. Facts are frozen and shared. */
+  /** The modifier row when asked and listed, else the code's global row (its only row when it has no global one). Facts are frozen and shared. */
   get(code: string, modifier?: string | null): FeeScheduleFact | null {
     const i = (modifier ? this.ids.get(`${code} ${modifier}`) : undefined) ?? this.ids.get(code);
     if (i === undefined) return null;
