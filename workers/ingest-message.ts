@@ -6,11 +6,14 @@ import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { parseDateOfService } from '../src/drafting/dos.ts';
 import { classify } from '../src/mail/classify.ts';
+import { greetableName } from '../src/mail/display-name.ts';
 import { parseRawEmail } from '../src/mail/parse.ts';
 import { detectPhi } from '../src/mail/phi.ts';
 import { effectivePlan, monthStart, quotaDecision, type PlanLimits } from '../src/mail/quota.ts';
 import { extractNewText } from '../src/mail/reply-text.ts';
+import type { SenderAuth } from '../src/mail/sender-auth.ts';
 import { parseTicketTag, replyTokenFromAddresses, resolveThread } from '../src/mail/threading.ts';
+import { verifySender } from '../src/mail/verify-sender.ts';
 import type { Classification, ClassifyContext, InboundMessage, PhiResult } from '../src/mail/types.ts';
 import { ingestLag } from '../src/metrics.ts';
 import { rawEncryptionKey } from '../src/raw-key.ts';
@@ -42,7 +45,10 @@ const REDRAFT_ON_FOLLOW_UP = new Set(['received', 'drafting', 'awaiting_review',
 export interface Prepared {
   row: InboundRow;
   msg: InboundMessage;
+  /** name: the display name only when it reads as a person's name (greetableName), else null. */
   from: { address: string; name: string | null };
+  /** What vouches for the From domain (DKIM/DMARC, or our server's Authentication-Results). */
+  auth: SenderAuth;
   bodyPhi: PhiResult;
   subjectPhi: PhiResult;
   phiKinds: string[];
@@ -73,6 +79,7 @@ export function intakeRequest(p: Prepared): IntakeRequest {
     threadIds: p.threadIds,
     replyToken: p.replyToken,
     ticketNo: p.ticketTag ? Number(p.ticketTag.replace(/\D/g, '')) : null,
+    authenticated: p.auth.authenticated,
   };
 }
 
@@ -110,6 +117,9 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
 
   const cls = classify(msg, classifyContext(ctx.config));
   if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
+  const auth = await verifySender(ctx.config, plain, msg);
+  // A forgery its own domain asks us to reject: held, and never answered (no backscatter).
+  if (auth.forged) return recordUnanswered(ctx, row, msg, { kind: 'rejected', machine: false, reason: 'dmarc-fail', bounce: null });
 
   const newText = extractNewText(msg);
   const bodyPhi = detectPhi(newText);
@@ -117,7 +127,8 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   return {
     row,
     msg,
-    from: { address: msg.from!.address, name: msg.from!.name || null },
+    from: { address: msg.from!.address, name: greetableName(msg.from!.name) },
+    auth,
     bodyPhi,
     subjectPhi,
     phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
@@ -155,7 +166,7 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
     dateOfService: p.dateOfService,
     dueAt,
     rawMessageId: p.msg.messageId,
-    audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name },
+    audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name, senderAuth: p.auth.evidence, ...(intake.claimedAccountId !== null && intake.accountId === null ? { unauthenticatedClaim: intake.claimedAccountId } : {}) },
     ack: {
       messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'ack'),
       to: p.from.address,
@@ -173,7 +184,12 @@ type Result =
   | { kind: 'duplicate'; consultationId: number }
   | { kind: 'follow_up'; consultationId: number; lagSeconds: number | null }
   | { kind: 'question'; consultationId: number; opened: OpenedQuestion }
-  | { kind: 'over_quota'; consultationId: null; outboundId: number | null };
+  | { kind: 'over_quota'; consultationId: null; outboundId: number | null }
+  | { kind: 'rejected'; consultationId: null };
+
+/** UNAUTHENTICATED_SENDERS=hold: unauthenticated mail that claims an account is held, not answered. */
+export const heldAsUnauthenticated = (ctx: AppContext, intake: Intake) =>
+  ctx.config.UNAUTHENTICATED_SENDERS === 'hold' && intake.accountId === null && intake.claimedAccountId !== null;
 
 export type OpenedQuestion = OpenedConsultation & { inboundId: number };
 
@@ -205,6 +221,11 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
     if (intake.duplicateOf) {
       await finishInbound(q, row.id, { status: 'duplicate', kind: 'question', messageId: msg.messageId, consultationId: intake.duplicateOf });
       return { consultationId: intake.duplicateOf, kind: 'duplicate' };
+    }
+    if (heldAsUnauthenticated(ctx, intake)) {
+      await finishInbound(q, row.id, { status: 'quarantined', kind: 'rejected', reason: 'unauthenticated', messageId: msg.messageId });
+      await audit(q, { action: 'inbound.unauthenticated', detail: { inboundId: row.id, claimedAccountId: intake.claimedAccountId, senderAuth: p.auth.evidence } });
+      return { kind: 'rejected', consultationId: null };
     }
     const decision = resolveThread({
       messageIds: p.threadIds,

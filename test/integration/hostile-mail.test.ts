@@ -77,7 +77,8 @@ describe('hostile senders over IMAP, DNS, PostgreSQL, Redis and SMTP', () => {
       await append(mail({ from: `Mallory <anything${i}@freeco.example>`, subject: `Is 9921${i} billable?`, body: `Is 9921${i} billable?`, messageId: `<forged${i}@freeco.example>` }));
     }
     // Signed, then changed on the way: the signature no longer verifies.
-    const tampered = (await freeco.sign(mail({ from: 'Mallory <mal@freeco.example>', subject: 'Is 20610 billable?', body: 'Is 20610 billable?', messageId: '<tampered@freeco.example>' }))).replace('Is 20610 billable?\r\n\r\n', 'Is 20611 billable?\r\n\r\n');
+    const tampered = (await freeco.sign(mail({ from: 'Mallory <mal@freeco.example>', subject: 'Is 20610 billable?', body: 'Is 20610 billable?', messageId: '<tampered@freeco.example>' }))).replace(/\r\n\r\nIs 20610 billable\?\r\n$/, '\r\n\r\nIs 20611 billable?\r\n');
+    assert.match(tampered, /Is 20611 billable\?\r\n$/, 'the body was changed after signing');
     await append(tampered);
     for (const mid of ['<forged0@freeco.example>', '<forged1@freeco.example>', '<forged2@freeco.example>', '<forged3@freeco.example>', '<forged4@freeco.example>', '<tampered@freeco.example>']) {
       const row = await processed(mid);

@@ -1,6 +1,5 @@
 // A test domain's DKIM key pair, its DNS record, and mail signed with it (mailauth's signer).
 import crypto from 'node:crypto';
-// @ts-expect-error mailauth ships no types for its signer module
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 
 export interface DkimDomain {

@@ -1,0 +1,66 @@
+// Sender verification at ingest: our own server's Authentication-Results when it stamped the message
+// (AUTHSERV_ID), else mailauth's DKIM and DMARC checks with DNS lookups (SENDER_AUTH=verify). SPF is
+// not checked here: IMAP hands us no connecting IP, and Received lines below our own are the
+// sender's to write; SPF counts only when our server reports it.
+import dns from 'node:dns';
+import { authenticate, type DnsResolver } from 'mailauth';
+import type { Config } from '../config.ts';
+import { fromAuthservHeader, fromMailauth, UNVERIFIED, type SenderAuth } from './sender-auth.ts';
+import type { InboundMessage } from './types.ts';
+
+const CACHE_MS = 5 * 60_000;
+const CACHE_MAX = 10_000;
+/** Answers that will not change within the cache period: cached like records. */
+const SETTLED = new Set(['ENOTFOUND', 'ENODATA']);
+
+/**
+ * A DNS resolver with the dns.promises.resolve signature, over DNS_SERVERS (or the system's), with
+ * short timeouts, so an unreachable DNS server costs a message seconds, not minutes, and a cache, so
+ * a burst from one domain asks once.
+ */
+export function cachedResolver(servers: string[]): DnsResolver {
+  const resolver = new dns.promises.Resolver({ timeout: 2000, tries: 2 });
+  if (servers.length) resolver.setServers(servers);
+  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  return (name, rrtype) => {
+    const key = `${rrtype} ${name.toLowerCase()}`;
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    if (cache.size >= CACHE_MAX) cache.clear();
+    const value = resolver.resolve(name, rrtype as 'TXT');
+    const entry = { at: Date.now(), value };
+    cache.set(key, entry);
+    value.catch((err: NodeJS.ErrnoException) => {
+      if (!SETTLED.has(err.code ?? '') && cache.get(key) === entry) cache.delete(key);
+    });
+    return value;
+  };
+}
+
+let shared: { servers: string; resolver: DnsResolver } | null = null;
+function resolverFor(config: Pick<Config, 'DNS_SERVERS'>): DnsResolver {
+  const servers = config.DNS_SERVERS.join(',');
+  if (!shared || shared.servers !== servers) shared = { servers, resolver: cachedResolver(config.DNS_SERVERS) };
+  return shared.resolver;
+}
+
+/** What vouches for this human message's From domain. Never throws: a failed check is "unverified". */
+export async function verifySender(
+  config: Pick<Config, 'AUTHSERV_ID' | 'SENDER_AUTH' | 'DNS_SERVERS' | 'MESSAGE_ID_DOMAIN'>,
+  raw: Buffer,
+  msg: InboundMessage,
+): Promise<SenderAuth> {
+  const fromDomain = msg.from?.address.split('@')[1] ?? '';
+  if (!fromDomain) return UNVERIFIED;
+  if (config.AUTHSERV_ID) {
+    const ours = fromAuthservHeader(msg.headers['authentication-results'] ?? [], config.AUTHSERV_ID, fromDomain);
+    if (ours) return ours;
+  }
+  if (config.SENDER_AUTH !== 'verify') return { ...UNVERIFIED, evidence: 'no Authentication-Results from AUTHSERV_ID' };
+  try {
+    const r = await authenticate(raw, { resolver: resolverFor(config), mta: config.MESSAGE_ID_DOMAIN, disableArc: true, disableBimi: true });
+    return fromMailauth(r, fromDomain);
+  } catch (err) {
+    return { ...UNVERIFIED, evidence: `mailauth error: ${(err as Error).message}`.slice(0, 200) };
+  }
+}
