@@ -279,6 +279,10 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
       return { consultationId: c.id, kind: 'follow_up', lagSeconds };
     }
 
+    // Named a consultation it may not join: it opens its own (within quota), and both logs say why.
+    if (decision.refused) {
+      await audit(q, { action: 'inbound.thread_refused', consultationId: decision.refused.consultationId, detail: { inboundId: row.id, via: decision.refused.via, reason: 'sender-not-customer' } });
+    }
     const plan = effectivePlan(intake.planRow, ctx.config.PLANS[intake.plan]);
     const [usage] = await quotaUsageAndTickets(q, [{ accountId: intake.accountId, address: from.address }], monthStart(new Date()));
     const verdict = quotaDecision(plan, usage);
@@ -305,7 +309,9 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
       return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };
     }
 
-    const [opened] = await openConsultations(q, [newQuestion(ctx, p, intake, plan, usage.ticketNo)], interval);
+    const question = newQuestion(ctx, p, intake, plan, usage.ticketNo);
+    if (decision.refused) question.audit.threadRefused = decision.refused;
+    const [opened] = await openConsultations(q, [question], interval);
     return { consultationId: opened.consultationId, kind: 'question', opened: { ...opened, inboundId: row.id } };
   });
 
