@@ -63,6 +63,18 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('cc'),
   PORT: intInRange(0, 65535, 3000),
+  /**
+   * Which proxies' X-Forwarded-For to believe: empty = none (the connecting address is the client),
+   * a hop count ("1": the last proxy's word), or addresses/CIDRs of the proxies ("10.0.0.0/8,127.0.0.1").
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^\d{1,2}$/.test(v) || v.split(',').every((p) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(p.trim())), 'a hop count or a comma-separated list of proxy addresses/CIDRs')
+    .transform((v): false | number | string[] => (v === '' || v === '0' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((p) => p.trim()))),
+  /** When set, /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().trim().default('').refine((v) => v === '' || v.length >= 16, 'at least 16 characters'),
   HOST: z.string().trim().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   MAIL_FROM: mailAddress.default('CaseConsultant <consult@caseconsultant.localhost>'),
