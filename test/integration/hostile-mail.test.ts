@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { acceptRaw } from '../../src/mail/accept.ts';
+import { ensureMaildir, scanMaildirOnce } from '../../src/mail/sources/maildir.ts';
 import { createAccount } from '../../src/store/accounts.ts';
 import { getInbound } from '../../src/store/inbound.ts';
 import { handleIngest } from '../../workers/ingest.ts';
@@ -183,5 +184,22 @@ describe('UNAUTHENTICATED_SENDERS=hold', () => {
     assert.deepEqual([signed.row.status, signed.row.kind], ['processed', 'question']);
     const guest = await ingest(mail({ from: 'Gil <gil@guest.example>', subject: 'Is 99215 billable?', body: 'Is 99215 billable?', messageId: '<hold-guest@guest.example>' }), 3);
     assert.deepEqual([guest.row.status, guest.row.kind], ['processed', 'question'], 'a guest claims no account, so nothing to hold');
+  });
+
+  it('keeps no plaintext copy in the Maildir once a message is stored (finding 14)', async () => {
+    const dir = path.join(dataDir, 'maildir');
+    ensureMaildir(dir);
+    const raw = mail({ from: 'Pia <pia@guest.example>', subject: 'Patient John Smith', body: 'Patient John Smith, MRN 12345678: is 99213 billable?', messageId: '<maildir1@guest.example>' });
+    fs.writeFileSync(path.join(dir, 'new', '1700000000.m1.host'), raw);
+    assert.equal(await scanMaildirOnce(app.ctx, dir), 1);
+    const left = ['new', 'cur', 'tmp'].flatMap((d) => fs.readdirSync(path.join(dir, d)).map((f) => fs.readFileSync(path.join(dir, d, f), 'latin1')));
+    assert.deepEqual(left.filter((t) => t.includes('John Smith')), [], 'no readable copy left on disk');
+    const [row] = (await app.ctx.db.query(`SELECT id, raw FROM inbound_messages WHERE source_key = '1700000000.m1.host'`)).rows as { id: number; raw: Buffer }[];
+    assert.ok(row && !row.raw.includes('John Smith'), 'the stored copy is the encrypted one');
+    // A crash between the commit and the removal leaves the file in new/: the next scan finds it stored and removes it.
+    fs.writeFileSync(path.join(dir, 'new', '1700000000.m1.host'), raw);
+    await scanMaildirOnce(app.ctx, dir);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'new')), []);
+    assert.equal((await app.ctx.db.query(`SELECT id FROM inbound_messages WHERE source_key = '1700000000.m1.host'`)).rows.length, 1, 'stored once');
   });
 });
