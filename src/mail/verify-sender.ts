@@ -4,6 +4,7 @@
 // sender's to write; SPF counts only when our server reports it.
 import dns from 'node:dns';
 import { authenticate, type DnsResolver } from 'mailauth';
+import { dmarc } from 'mailauth/lib/dmarc/index.js';
 import type { Config } from '../config.ts';
 import { fromAuthservHeader, fromMailauth, UNVERIFIED, type SenderAuth } from './sender-auth.ts';
 import type { InboundMessage } from './types.ts';
@@ -58,7 +59,13 @@ export async function verifySender(
   }
   if (config.SENDER_AUTH !== 'verify') return { ...UNVERIFIED, evidence: 'no Authentication-Results from AUTHSERV_ID' };
   try {
-    const r = await authenticate(raw, { resolver: resolverFor(config), mta: config.MESSAGE_ID_DOMAIN, disableArc: true, disableBimi: true });
+    const resolver = resolverFor(config);
+    // Unsigned mail has no DKIM to verify: only its domain's DMARC policy is looked up, without
+    // reading the whole message (mailauth's full pass costs ~100 ms per 200 KB).
+    if (!msg.headers['dkim-signature']?.length) {
+      return fromMailauth({ dkim: { results: [] }, spf: false, dmarc: await dmarc({ headerFrom: msg.from!.address, spfDomains: [], dkimDomains: [], resolver }) }, fromDomain);
+    }
+    const r = await authenticate(raw, { resolver, mta: config.MESSAGE_ID_DOMAIN, disableArc: true, disableBimi: true });
     return fromMailauth(r, fromDomain);
   } catch (err) {
     return { ...UNVERIFIED, evidence: `mailauth error: ${(err as Error).message}`.slice(0, 200) };

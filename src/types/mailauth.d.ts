@@ -27,3 +27,8 @@ declare module 'mailauth/lib/dkim/sign.js' {
     opts: { signatureData: { signingDomain: string; selector: string; privateKey: string }[] },
   ): Promise<{ signatures: string; errors: { message?: string }[] }>;
 }
+
+declare module 'mailauth/lib/dmarc/index.js' {
+  import type { AuthResult, DnsResolver } from 'mailauth';
+  export function dmarc(opts: { headerFrom: string; spfDomains: string[]; dkimDomains: { domain: string; aligned?: string | false }[]; resolver?: DnsResolver }): Promise<AuthResult['dmarc']>;
+}
