@@ -21,13 +21,6 @@ declare module 'mailauth/lib/tools.js' {
   export function getAlignment(fromDomain: string, domainList: string[], strict?: boolean): { domain: string } | false;
 }
 
-declare module 'mailauth/lib/dkim/sign.js' {
-  export function dkimSign(
-    input: Buffer | string,
-    opts: { signatureData: { signingDomain: string; selector: string; privateKey: string }[] },
-  ): Promise<{ signatures: string; errors: { message?: string }[] }>;
-}
-
 declare module 'mailauth/lib/dmarc/index.js' {
   import type { AuthResult, DnsResolver } from 'mailauth';
   export function dmarc(opts: { headerFrom: string; spfDomains: string[]; dkimDomains: { domain: string; aligned?: string | false }[]; resolver?: DnsResolver }): Promise<AuthResult['dmarc']>;
