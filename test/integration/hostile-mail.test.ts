@@ -186,6 +186,27 @@ describe('UNAUTHENTICATED_SENDERS=hold', () => {
     assert.deepEqual([guest.row.status, guest.row.kind], ['processed', 'question'], 'a guest claims no account, so nothing to hold');
   });
 
+  it("never waits long on a sender's DNS and verifies no pile of signatures", async () => {
+    const created = async (inboundId: number) =>
+      (await app.ctx.db.query<{ detail: any; account_id: number | null }>(`SELECT a.detail, c.account_id FROM audit_log a JOIN consultations c ON c.id = a.consultation_id WHERE a.action = 'consultation.created' AND (a.detail->>'inboundId')::int = $1`, [inboundId])).rows[0];
+    // The sender's DNS never answers: the key lookups and the DMARC lookup all stall.
+    const slow = dkimDomain('slow.example');
+    for (const n of [slow.record[0], '_dmarc.slow.example', '_dmarc.example']) dns.silent.add(n);
+    const t0 = Date.now();
+    const stalled = await ingest(await slow.sign(mail({ from: 'Sid <sid@slow.example>', subject: 'Is 99215 billable?', body: 'Is 99215 billable?', messageId: '<slow@slow.example>' })), 10);
+    const ms = Date.now() - t0;
+    assert.deepEqual([stalled.row.status, stalled.row.kind], ['processed', 'question'], 'answered as a guest');
+    assert.match((await created(stalled.row.id)).detail.senderAuth, /no answer within/);
+    assert.ok(ms < 6000, `ingest waited ${ms} ms`);
+    // More DKIM signatures than real mail carries: not verified, so (under hold) held, not the account's.
+    let raw = mail({ from: 'Dana <dana@freeco.example>', subject: 'Is 99212 billable?', body: 'Is 99212 billable?', messageId: '<many-sigs@freeco.example>' });
+    for (let i = 0; i < 6; i++) raw = await freeco.sign(raw);
+    const many = await ingest(raw, 11);
+    assert.deepEqual([many.row.status, many.row.reason], ['quarantined', 'unauthenticated']);
+    const [held] = (await app.ctx.db.query<{ detail: any }>(`SELECT detail FROM audit_log WHERE action = 'inbound.unauthenticated' AND (detail->>'inboundId')::int = $1`, [many.row.id])).rows;
+    assert.match(held.detail.senderAuth, /6 DKIM signatures/);
+  });
+
   it('keeps no plaintext copy in the Maildir once a message is stored (finding 14)', async () => {
     const dir = path.join(dataDir, 'maildir');
     ensureMaildir(dir);

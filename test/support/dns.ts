@@ -10,6 +10,8 @@ export interface TestDns {
   server: string;
   /** TXT records by lower-case name; change them while running. */
   txt: Map<string, string[]>;
+  /** Names never answered (a sender's DNS stalling on purpose). */
+  silent: Set<string>;
   queries: string[];
   stop(): Promise<void>;
 }
@@ -18,6 +20,7 @@ export async function startTestDns(records: Record<string, string | string[]> = 
   const port = await freePort();
   const txt = new Map(Object.entries(records).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]]));
   const queries: string[] = [];
+  const silent = new Set<string>();
   const socket = dgram.createSocket('udp4');
   socket.on('message', (buf, rinfo) => {
     let q: dnsPacket.Packet;
@@ -30,6 +33,7 @@ export async function startTestDns(records: Record<string, string | string[]> = 
     if (!question) return;
     const name = question.name.toLowerCase();
     queries.push(`${question.type} ${name}`);
+    if (silent.has(name)) return;
     const values = question.type === 'TXT' ? txt.get(name) : undefined;
     const answer = dnsPacket.encode({
       type: 'response',
@@ -45,6 +49,7 @@ export async function startTestDns(records: Record<string, string | string[]> = 
   return {
     server: `127.0.0.1:${port}`,
     txt,
+    silent,
     queries,
     stop: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
