@@ -83,12 +83,27 @@ async function verifyWithMailauth(config: Pick<Config, 'DNS_SERVERS' | 'MESSAGE_
     const resolver = resolverFor(config);
     // Unsigned mail has no DKIM to verify: only its domain's DMARC policy is looked up, without
     // reading the whole message (mailauth's full pass costs ~100 ms per 200 KB).
-    if (!signed) {
-      return fromMailauth({ dkim: { results: [] }, spf: false, dmarc: await dmarc({ headerFrom: msg.from!.address, spfDomains: [], dkimDomains: [], resolver }) }, fromDomain);
-    }
+    if (!signed) return await unsignedVerdict(fromDomain, resolver);
     const r = await authenticate(raw, { resolver, mta: config.MESSAGE_ID_DOMAIN, disableArc: true, disableBimi: true });
     return fromMailauth(r, fromDomain);
   } catch (err) {
     return { ...UNVERIFIED, evidence: `mailauth error: ${(err as Error).message}`.slice(0, 200) };
   }
+}
+
+// Unsigned mail's verdict depends on nothing but its domain's DMARC record, so it is kept per domain
+// for as long as DNS answers are: a burst from one domain evaluates DMARC once.
+const unsigned = new Map<string, { at: number; verdict: Promise<SenderAuth> }>();
+function unsignedVerdict(domain: string, resolver: DnsResolver): Promise<SenderAuth> {
+  const hit = unsigned.get(domain);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.verdict;
+  if (unsigned.size >= CACHE_MAX) unsigned.clear();
+  const verdict = dmarc({ headerFrom: `postmaster@${domain}`, spfDomains: [], dkimDomains: [], resolver }).then((d) =>
+    fromMailauth({ dkim: { results: [] }, spf: false, dmarc: d }, domain),
+  );
+  const entry = { at: Date.now(), verdict };
+  unsigned.set(domain, entry);
+  // A DNS failure (temperror) is asked again next time rather than kept.
+  verdict.then((v) => v.evidence.includes('temperror') && unsigned.get(domain) === entry && unsigned.delete(domain), () => unsigned.get(domain) === entry && unsigned.delete(domain));
+  return verdict;
 }
