@@ -5,7 +5,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { parseDateOfService } from '../src/drafting/dos.ts';
-import { classify } from '../src/mail/classify.ts';
+import { classify, isListTraffic } from '../src/mail/classify.ts';
 import { greetableName } from '../src/mail/display-name.ts';
 import { parseRawEmail } from '../src/mail/parse.ts';
 import { detectPhi } from '../src/mail/phi.ts';
@@ -118,8 +118,9 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   const cls = classify(msg, classifyContext(ctx.config));
   if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
   const auth = await verifySender(ctx.config, plain, msg);
-  // A forgery its own domain asks us to reject: held, and never answered (no backscatter).
-  if (auth.forged) return recordUnanswered(ctx, row, msg, { kind: 'rejected', machine: false, reason: 'dmarc-fail', bounce: null });
+  // A forgery its own domain asks us to reject: held, and never answered (no backscatter). List mail
+  // fails DMARC honestly (lists rewrite it), as classify's own dmarc-fail rule says: merely unverified.
+  if (auth.forged && !isListTraffic(msg)) return recordUnanswered(ctx, row, msg, { kind: 'rejected', machine: false, reason: 'dmarc-fail', bounce: null });
 
   const newText = extractNewText(msg);
   const bodyPhi = detectPhi(newText);

@@ -103,6 +103,11 @@ describe('hostile senders over IMAP, DNS, PostgreSQL, Redis and SMTP', () => {
     await settle();
     assert.equal((await q(`SELECT id FROM outbound_messages WHERE to_address = 'ceo@strictco.example'`)).length, 0, 'no outbound row');
     assert.equal(smtp.messages.filter((m) => m.to.includes('ceo@strictco.example')).length, 0, 'no mail');
+    // Mailing-list mail fails DMARC honestly (lists rewrite messages): not held, but not the account's either.
+    await append(mail({ from: 'Lou <lou@strictco.example>', subject: 'Is 99212 billable?', body: 'Is 99212 billable?', messageId: '<list@strictco.example>', headers: ['List-Id: <coders.lists.example>'] }));
+    const listed = await processed('<list@strictco.example>');
+    assert.deepEqual([listed.status, listed.kind], ['processed', 'question']);
+    assert.equal((await consultationOf(listed.id)).account_id, null);
     // The same domain's signed mail is answered, on the account.
     await append(await strictco.sign(mail({ from: 'Sam <sam@strictco.example>', subject: 'Is M80.08 billable?', body: 'Is M80.08 billable?', messageId: '<sam1@strictco.example>' })));
     const ok = await processed('<sam1@strictco.example>');
