@@ -20,6 +20,7 @@ import { rawEncryptionKey } from '../src/raw-key.ts';
 import { secretKey } from '../src/secrets.ts';
 import { renderEmail } from '../src/send/render.ts';
 import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../src/send/threading-headers.ts';
+import { addressesWithAccount } from '../src/store/accounts.ts';
 import { audit } from '../src/store/audit.ts';
 import { enqueueAutoReply } from '../src/store/auto-replies.ts';
 import { recordDeliveryReport } from '../src/store/bounces.ts';
@@ -49,6 +50,8 @@ export interface Prepared {
   from: { address: string; name: string | null };
   /** What vouches for the From domain (DKIM/DMARC, or our server's Authentication-Results). */
   auth: SenderAuth;
+  /** The plaintext, kept only while auth is deferred (settleSenderAuth completes it). */
+  plain: Buffer | null;
   bodyPhi: PhiResult;
   subjectPhi: PhiResult;
   phiKinds: string[];
@@ -117,7 +120,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
 
   const cls = classify(msg, classifyContext(ctx.config));
   if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
-  const auth = await verifySender(ctx.config, plain, msg);
+  const auth = await verifySender(ctx.config, plain, msg, { dkim: 'when-enforcing' });
   // A forgery its own domain asks us to reject: held, and never answered (no backscatter). List mail
   // fails DMARC honestly (lists rewrite it), as classify's own dmarc-fail rule says: merely unverified.
   if (auth.forged && !isListTraffic(msg)) return recordUnanswered(ctx, row, msg, { kind: 'rejected', machine: false, reason: 'dmarc-fail', bounce: null });
@@ -130,6 +133,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     msg,
     from: { address: msg.from!.address, name: greetableName(msg.from!.name) },
     auth,
+    plain: auth.deferred ? plain : null,
     bodyPhi,
     subjectPhi,
     phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
@@ -142,6 +146,23 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     references: msg.references.map(angle).join(' ') || null,
     replyReferences: replyReferences(msg.references, msg.messageId).join(' ') || null,
   };
+}
+
+/**
+ * Completes the deferred sender checks of prepared messages: DKIM is verified for senders who claim
+ * an account (one query for the lot); for anyone else it changes nothing, so it is not paid for.
+ */
+export async function settleSenderAuth(ctx: AppContext, prepared: Prepared[]): Promise<void> {
+  const deferred = prepared.filter((p) => p.auth.deferred && p.plain);
+  if (!deferred.length) return;
+  const claimed = await addressesWithAccount(ctx.db, deferred.map((p) => p.from.address));
+  await Promise.all(
+    deferred.map(async (p) => {
+      if (claimed.has(p.from.address.toLowerCase())) p.auth = await verifySender(ctx.config, p.plain!, p.msg);
+      else p.auth = { ...p.auth, deferred: false };
+      p.plain = null;
+    }),
+  );
 }
 
 /** The new consultation's rows, its acknowledgement rendered. */

@@ -12,6 +12,10 @@ export interface SenderAuth {
   forged: boolean;
   /** Where the verdict came from and what it was, for the audit log: e.g. "mailauth dmarc=pass". */
   evidence: string;
+  /** The domain publishes DMARC p=reject or p=quarantine. */
+  enforcing?: boolean;
+  /** DKIM signatures not checked yet: they matter only when the sender claims an account. */
+  deferred?: boolean;
 }
 
 export const UNVERIFIED: SenderAuth = { authenticated: false, forged: false, evidence: 'none' };
@@ -26,6 +30,7 @@ export function fromMailauth(r: AuthResult, fromDomain: string): SenderAuth {
   return {
     authenticated: dmarc === 'pass' || (dmarc === 'none' && alignedDkim),
     forged: dmarc === 'fail' && ENFORCING.has(policy),
+    enforcing: ENFORCING.has(policy),
     evidence: `mailauth dmarc=${dmarc}${r.dmarc ? ` p=${policy}` : ''} dkim=${alignedDkim ? 'aligned-pass' : 'no-aligned-pass'}`,
   };
 }

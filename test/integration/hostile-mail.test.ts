@@ -29,11 +29,14 @@ const URL_NAME = '"Claim your prize at http://spam.example/win" ';
 // freeco publishes DMARC p=none (forgeries are merely unauthenticated); strictco publishes p=reject.
 const freeco = dkimDomain('freeco.example');
 const strictco = dkimDomain('strictco.example');
+// A guest's domain that signs its mail and publishes no DMARC record.
+const guestco = dkimDomain('guestco.example');
 const DNS_RECORDS = {
   [freeco.record[0]]: freeco.record[1],
   '_dmarc.freeco.example': 'v=DMARC1; p=none',
   [strictco.record[0]]: strictco.record[1],
   '_dmarc.strictco.example': 'v=DMARC1; p=reject',
+  [guestco.record[0]]: guestco.record[1],
 };
 
 describe('hostile senders over IMAP, DNS, PostgreSQL, Redis and SMTP', () => {
@@ -113,6 +116,17 @@ describe('hostile senders over IMAP, DNS, PostgreSQL, Redis and SMTP', () => {
     const ok = await processed('<sam1@strictco.example>');
     assert.equal(ok.kind, 'question');
     assert.notEqual((await consultationOf(ok.id)).account_id, null);
+  });
+
+  it("checks DKIM only where it decides something: not for a guest's signed mail", async () => {
+    await append(await guestco.sign(mail({ from: 'Gia <gia@guestco.example>', subject: 'Is 99211 billable?', body: 'Is 99211 billable?', messageId: '<gia@guestco.example>' })));
+    const row = await processed('<gia@guestco.example>');
+    assert.equal(row.kind, 'question');
+    const [created] = await q(`SELECT detail FROM audit_log WHERE action = 'consultation.created' AND (detail->>'inboundId')::int = $1`, [row.id]);
+    assert.equal(created.detail.senderAuth, 'DKIM not checked: no account claimed');
+    assert.ok(!dns.queries.includes(`TXT ${guestco.record[0]}`), 'its key was never looked up');
+    const [dana] = await q(`SELECT a.detail FROM audit_log a JOIN inbound_messages i ON (a.detail->>'inboundId')::int = i.id WHERE a.action = 'consultation.created' AND i.message_id = '<dana1@freeco.example>'`);
+    assert.match(dana.detail.senderAuth, /dmarc=pass/, "an account's sender is verified in full");
   });
 
   it('never greets a display name that is not a name', async () => {
