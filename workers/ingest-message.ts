@@ -9,7 +9,8 @@ import { classify } from '../src/mail/classify.ts';
 import { parseRawEmail } from '../src/mail/parse.ts';
 import { detectPhi } from '../src/mail/phi.ts';
 import { effectivePlan, monthStart, quotaDecision, type PlanLimits } from '../src/mail/quota.ts';
-import { extractNewText } from '../src/mail/reply-text.ts';
+import { truncationNote } from '../src/mail/bound.ts';
+import { extractNewText, isCutForAnalysis } from '../src/mail/reply-text.ts';
 import { parseTicketTag, replyTokenFromAddresses, resolveThread } from '../src/mail/threading.ts';
 import type { Classification, ClassifyContext, InboundMessage, PhiResult } from '../src/mail/types.ts';
 import { ingestLag } from '../src/metrics.ts';
@@ -44,6 +45,8 @@ export interface Prepared {
   msg: InboundMessage;
   from: { address: string; name: string | null };
   bodyPhi: PhiResult;
+  /** What is stored as the message's text: masked, with a note when analysis did not read all of it. */
+  bodyText: string;
   subjectPhi: PhiResult;
   phiKinds: string[];
   dateOfService: string | null;
@@ -108,27 +111,58 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     return 'failed';
   }
 
-  const cls = classify(msg, classifyContext(ctx.config));
-  if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
-
-  const newText = extractNewText(msg);
-  const bodyPhi = detectPhi(newText);
-  const subjectPhi = detectPhi(msg.subject);
+  const read = analyseMessage(msg, classifyContext(ctx.config));
+  if (read.cls.machine || read.cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, read.cls);
+  const { bodyPhi, bodyText, subjectPhi, phiKinds, dateOfService } = read;
   return {
     row,
     msg,
     from: { address: msg.from!.address, name: msg.from!.name || null },
     bodyPhi,
+    bodyText,
     subjectPhi,
-    phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
-    // Read before masking, which may remove dates; kept in the database only, never echoed back.
-    dateOfService: parseDateOfService(`${msg.subject}\n${newText}`),
+    phiKinds,
+    dateOfService,
     threadIds: threadHints(msg),
     replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), ctx.config.mailFromAddress.split('@')[0]),
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
     references: msg.references.map(angle).join(' ') || null,
     replyReferences: replyReferences(msg.references, msg.messageId).join(' ') || null,
+  };
+}
+
+export interface MessageReading {
+  cls: Classification;
+  bodyPhi: PhiResult;
+  bodyText: string;
+  subjectPhi: PhiResult;
+  phiKinds: string[];
+  dateOfService: string | null;
+}
+
+/**
+ * Ingest's text analysis of a parsed message, pure: classification, new text, PHI masks, date of
+ * service. Reads the first 64 KB of text (src/mail/bound.ts); a longer text is stored with a note.
+ * Machines and rejected mail are only classified: their text is never read.
+ */
+export function analyseMessage(msg: InboundMessage, context: ClassifyContext): MessageReading {
+  const cls = classify(msg, context);
+  if (cls.machine || cls.kind === 'rejected') {
+    const none = detectPhi('');
+    return { cls, bodyPhi: none, bodyText: '', subjectPhi: none, phiKinds: [], dateOfService: null };
+  }
+  const newText = extractNewText(msg);
+  const bodyPhi = detectPhi(newText);
+  const subjectPhi = detectPhi(msg.subject);
+  return {
+    cls,
+    bodyPhi,
+    bodyText: isCutForAnalysis(msg) ? `${bodyPhi.masked}\n\n${truncationNote(msg.text.length)}` : bodyPhi.masked,
+    subjectPhi,
+    phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
+    // Read before masking, which may remove dates; kept in the database only, never echoed back.
+    dateOfService: parseDateOfService(`${msg.subject}\n${newText}`),
   };
 }
 
@@ -150,7 +184,7 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
     accountId: intake.accountId,
     messageId: p.messageId,
     references: p.references,
-    bodyText: p.bodyPhi.masked,
+    bodyText: p.bodyText,
     phiKinds: p.phiKinds,
     dateOfService: p.dateOfService,
     dueAt,
@@ -227,7 +261,7 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         messageId: p.messageId,
         references: p.references,
         subject: maskedSubject,
-        bodyText: p.bodyPhi.masked,
+        bodyText: p.bodyText,
         phiKinds: p.phiKinds,
         dateOfService: p.dateOfService,
       });

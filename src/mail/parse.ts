@@ -2,6 +2,7 @@
 // mislabelled and oversized messages), so every field degrades to "unknown" rather than throwing.
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { AppError, ErrorCodes } from '../errors.ts';
+import { ANALYSED_SUBJECT_MAX, boundText } from './bound.ts';
 import { decodeText, RepairingIconv } from './charset.ts';
 import { htmlToPlainText } from './html.ts';
 import { cleanHeaderText, normalizeMessageId, parseMessageIdList } from './headers.ts';
@@ -20,9 +21,8 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 const DEFAULT_ATTACHMENT_TEXT = 64 * 1024;
 const MAX_HEADER_VALUE = 16 * 1024;
 const MAX_HEADER_LINES = 1000;
+const MAX_FROM_LINE = 4096;
 const FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
-// html-to-text is linear but a 10 MB page still costs seconds; such mail is rejected for size anyway.
-const MAX_HTML_TO_CONVERT = 1024 * 1024;
 
 // Local part without quotes or spaces and a dotted domain: stricter than RFC 5322 on purpose, since
 // quoted or spaced local parts in From are spoofing artefacts (Zammad #2198/#2254), not real senders.
@@ -67,7 +67,7 @@ export async function parseRawEmail(raw: Buffer, opts: ParseOptions = {}): Promi
   let text = typeof parsed.text === 'string' ? parsed.text : '';
   let textFromHtml = false;
   if (!text.trim() && html) {
-    text = htmlToPlainText(html.slice(0, MAX_HTML_TO_CONVERT));
+    text = htmlToPlainText(html);
     textFromHtml = true;
   }
 
@@ -75,7 +75,8 @@ export async function parseRawEmail(raw: Buffer, opts: ParseOptions = {}): Promi
     messageId: normalizeMessageId(firstHeader(headers, 'message-id')),
     inReplyTo: parseMessageIdList(firstHeader(headers, 'in-reply-to') ?? '')[0] ?? null,
     references: parseMessageIdList((headers['references'] ?? []).join(' ')),
-    subject: cleanHeaderText(parsed.subject ?? ''),
+    // a subject is a line (RFC 5322: 998 characters); a 900 KB one is cut, not analysed whole
+    subject: boundText(cleanHeaderText(parsed.subject ?? ''), ANALYSED_SUBJECT_MAX),
     from: fromHeaderWellFormed(parsed) ? singleSender(parsed.from) : null,
     replyTo: addressList(parsed.replyTo),
     to: addressList(parsed.to),
@@ -186,6 +187,9 @@ function fromHeaderWellFormed(parsed: ParsedMail): boolean {
   const lines = (parsed.headerLines ?? []).filter((h) => String(h.key).toLowerCase() === 'from');
   if (lines.length !== 1) return false;
   const line = lines[0].line;
+  // the quoted-string and comment patterns below retry from every quote of an unclosed run: a From
+  // line longer than any real one is junk, and is not scanned
+  if (line.length > MAX_FROM_LINE) return false;
   let value = decodeText(Buffer.from(line.slice(line.indexOf(':') + 1), 'latin1'), null).replace(/\r?\n[ \t]+/g, ' ').trim();
   value = value.replace(/=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g, 'x');
   const withoutQuoted = value.replace(/"(?:[^"\\]|\\.)*"/g, 'q').replace(/\((?:[^()\\]|\\.)*\)/g, ' ').trim();
@@ -232,7 +236,8 @@ function toAttachment(a: Attachment, cap: number): InboundAttachment {
       | { params?: Record<string, string> }
       | undefined;
     text = stripControl(decodeText(content.subarray(0, cap), charset?.params?.charset ?? null));
-    if (contentType === 'text/html') text = htmlToPlainText(text);
+    // nothing reads an HTML attachment's text (bounces read message/* parts): left as markup, so a
+    // thousand HTML parts cost no conversion
   }
   return {
     filename: a.filename ? cleanHeaderText(a.filename) : null,

@@ -51,7 +51,9 @@ function trimName(value: string): string {
 const PERSON_CUE = /\b(patient|pt|he|she|his|her|mr|mrs|ms|member|beneficiary)\b/i;
 
 const DETECTORS: Detector[] = [
-  { kind: 'email', re: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
+  // the lookbehind starts a local part only where its run starts: without it, a run of "a.a.a." with
+  // no @ is rescanned from every position (quadratic; 200 KB stalled ingest for 34 s)
+  { kind: 'email', re: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
   { kind: 'url', re: /\b(?:https?:\/\/|www\.)[^\s<>"'()\]]+[^\s<>"'().,;:!?\]]/gi },
   {
     kind: 'ip',
@@ -66,7 +68,7 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: 'ssn',
-    re: /\b(?:SSN|SS#|social security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi,
+    re: /\b(?:SSN|SS#|social security(?:\s+(?:number|no\.?|#))?)\s{0,8}(?:[:#]\s{0,8})?(\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi,
     group: 1,
   },
   { kind: 'ssn', re: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g },
@@ -76,24 +78,24 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: (m) => (/fax/i.test(m[0]) ? 'fax' : 'phone'),
-    re: /\b(?:phone|ph|tel|telephone|cell|mobile|fax|call(?: (?:me|her|him|them))?(?: at)?)\s*[:#.]?\s*(\d{3}[-.]\d{4})\b/gi,
+    re: /\b(?:phone|ph|tel|telephone|cell|mobile|fax|call(?: (?:me|her|him|them))?(?: at)?)\s{0,8}(?:[:#.]\s{0,8})?(\d{3}[-.]\d{4})\b/gi,
     group: 1,
   },
   {
     kind: 'mrn',
-    re: /\b(?:MRN|MR#|MR\s?no\.?|medical record(?:\s+(?:number|no\.?|#))?|med(?:ical)?\s?rec(?:ord)?\s?#|chart\s?(?:#|no\.?|number))\s*[:#]?\s*([A-Z]{0,3}-?\d[\dA-Z-]{3,})/gi,
+    re: /\b(?:MRN|MR#|MR\s?no\.?|medical record(?:\s+(?:number|no\.?|#))?|med(?:ical)?\s?rec(?:ord)?\s?#|chart\s?(?:#|no\.?|number))\s{0,8}(?:[:#]\s{0,8})?([A-Z]{0,3}-?\d[\dA-Z-]{3,})/gi,
     group: 1,
   },
   {
     kind: 'account',
-    re: /\b(?:(?:patient|pt|member|subscriber|beneficiary|policy|policyholder|insurance|medicaid|medicare|health plan|plan|group|claim|account|acct|certificate|license|licence|MBI|HICN|ICN|DCN|TCN)\s*(?:ID|identifier|number|num|no\.?|#)\s*[:#]?|(?:MBI|HICN|ICN|DCN|account|acct|policy|claim)\s*[:#]?)\s*(#?\s?[A-Z0-9][A-Z0-9-]{4,})\b/gi,
+    re: /\b(?:(?:patient|pt|member|subscriber|beneficiary|policy|policyholder|insurance|medicaid|medicare|health plan|plan|group|claim|account|acct|certificate|license|licence|MBI|HICN|ICN|DCN|TCN)\s*(?:ID|identifier|number|num|no\.?|#)\s{0,8}[:#]?|(?:MBI|HICN|ICN|DCN|account|acct|policy|claim)\s{0,8}[:#]?)\s{0,8}(#?\s?[A-Z0-9][A-Z0-9-]{4,})\b/gi,
     group: 1,
     // a bare "claim 99214" is a code, not an identifier: require a digit and, without an explicit
     // number label, something longer than a CPT code
     accept: (v, m) => {
       const value = v.replace(/^#\s?/, '');
       if (!/\d/.test(value)) return false;
-      if (/\b(ID|identifier|number|num|no\.?|#)\s*[:#]?\s*#?\s?$/i.test(m[0].slice(0, m[0].length - v.length)) || /[:#]/.test(m[0].slice(0, m[0].length - v.length))) {
+      if (/\b(ID|identifier|number|num|no\.?|#)\s{0,8}[:#]?\s{0,8}#?\s?$/i.test(m[0].slice(0, m[0].length - v.length)) || /[:#]/.test(m[0].slice(0, m[0].length - v.length))) {
         return value.length >= 5;
       }
       return value.replace(/-/g, '').length >= 8;
@@ -106,19 +108,19 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: 'date',
-    re: new RegExp(`\\b(?:DOB|D\\.O\\.B\\.?|date of birth|birth\\s?date|birthday|born(?: on)?|b\\.|date of death|DOD|died(?: on)?|deceased(?: on)?|expired(?: on)?)\\s*[:#-]?\\s*(${DATE})`, 'gi'),
+    re: new RegExp(`\\b(?:DOB|D\\.O\\.B\\.?|date of birth|birth\\s?date|birthday|born(?: on)?|b\\.|date of death|DOD|died(?: on)?|deceased(?: on)?|expired(?: on)?)\\s{0,8}(?:[:#-]\\s{0,8})?(${DATE})`, 'gi'),
     group: 1,
   },
   {
     kind: 'date',
-    re: new RegExp(`\\b(?:admit(?:ted)?|admission|discharged?|discharge date|readmitted|transferred)(?:\\s+(?:date|on|from|to))?\\s*[:-]?\\s*(${DATE})`, 'gi'),
+    re: new RegExp(`\\b(?:admit(?:ted)?|admission|discharged?|discharge date|readmitted|transferred)(?:\\s{1,8}(?:date|on|from|to))?\\s{0,8}(?:[:-]\\s{0,8})?(${DATE})`, 'gi'),
     group: 1,
     // a stay's dates identify a person only alongside one; a bare admit date on a claim question does not
     accept: (_v, m, text) => PERSON_CUE.test(text.slice(Math.max(0, m.index - 120), m.index + m[0].length + 60)),
   },
   // ages over 89 are identifying on their own (Safe Harbor groups them as "90 or older")
   { kind: 'date', re: /\b(?:9\d|1[01]\d)[- ](?:years?|yrs?|y\/?o)(?:[- ]old)?\b/gi },
-  { kind: 'date', re: /\bage(?:d)?\s*[:=]?\s*(9\d|1[01]\d)\b/gi, group: 1 },
+  { kind: 'date', re: /\bage(?:d)?\s{0,8}(?:[:=]\s{0,8})?(9\d|1[01]\d)\b/gi, group: 1 },
   {
     kind: 'address',
     re: /\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][A-Za-z0-9'.-]*\s+){1,4}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Way|Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Sq|Square|Trl|Trail)\b\.?(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|#)\.?\s*[\w-]+)?(?:,\s*[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)*)?(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?/g,
@@ -135,7 +137,7 @@ const DETECTORS: Detector[] = [
   {
     kind: 'name',
     re: new RegExp(
-      `\\b(?:[Pp]atient(?:'s)?(?:\\s+[Nn]ame)?|P[Tt]\\.?(?:\\s+[Nn]ame)?|[Nn]ame|[Mm]ember(?:\\s+[Nn]ame)?|[Ss]ubscriber|[Ii]nsured|[Gg]uarantor|[Bb]eneficiary|[Rr]esident)\\s*[:,-]?\\s+(${NAME_WORD},\\s+${NAME_WORD}(?:\\s+${INITIAL})?|${NAME_WORD}(?:\\s+${INITIAL})?(?:\\s+${NAME_WORD}){1,2}|${NAME_WORD}(?=\\s*(?:[,;(]|\\bDOB\\b|\\bMRN\\b|\\bage\\b)))`,
+      `\\b(?:[Pp]atient(?:'s)?(?:\\s+[Nn]ame)?|P[Tt]\\.?(?:\\s+[Nn]ame)?|[Nn]ame|[Mm]ember(?:\\s+[Nn]ame)?|[Ss]ubscriber|[Ii]nsured|[Gg]uarantor|[Bb]eneficiary|[Rr]esident)\\s{0,8}[:,-]?\\s{1,8}(${NAME_WORD},\\s+${NAME_WORD}(?:\\s+${INITIAL})?|${NAME_WORD}(?:\\s+${INITIAL})?(?:\\s+${NAME_WORD}){1,2}|${NAME_WORD}(?=\\s{0,8}(?:[,;(]|\\bDOB\\b|\\bMRN\\b|\\bage\\b)))`,
       'g',
     ),
     group: 1,
