@@ -6,7 +6,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { parseDateOfService } from '../src/drafting/dos.ts';
 import { classify } from '../src/mail/classify.ts';
-import { parseRawEmail } from '../src/mail/parse.ts';
+import { parseRawEmail, UnparseableMessage } from '../src/mail/parse.ts';
 import { detectPhi } from '../src/mail/phi.ts';
 import { effectivePlan, monthStart, quotaDecision, type PlanLimits } from '../src/mail/quota.ts';
 import { truncationNote } from '../src/mail/bound.ts';
@@ -106,9 +106,12 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   try {
     msg = await parseRawEmail(plain, { maxBytes: ctx.config.MAX_MESSAGE_BYTES });
   } catch (err) {
-    // Kept, marked and visible; retrying cannot make a broken message parse.
-    await finishInbound(ctx.db, row.id, { status: 'failed', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) });
-    return 'failed';
+    // Kept and held for an admin with the parser's reason, never answered; retrying cannot make a
+    // broken message parse. Anything else (a bug of ours) fails the job, and retries.
+    if (!(err instanceof UnparseableMessage)) throw err;
+    await finishInbound(ctx.db, row.id, { status: 'quarantined', kind: 'unparseable', reason: err.reason, error: err.message.slice(0, 500) });
+    ctx.log.warn({ inboundId: row.id, reason: err.reason }, 'inbound quarantined: unparseable');
+    return 'unparseable';
   }
 
   const read = analyseMessage(msg, classifyContext(ctx.config));

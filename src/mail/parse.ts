@@ -33,13 +33,34 @@ export function isValidAddress(address: string): boolean {
   return address.length <= 254 && ADDRESS_RE.test(address);
 }
 
-/** Parses one raw message. Throws AppError(MESSAGE_UNPARSEABLE) only when nothing can be read. */
+/** Why a message could not be parsed: a short code for the quarantine list, and the parser's words. */
+export class UnparseableMessage extends AppError {
+  readonly reason: string;
+  constructor(reason: string, message: string, options?: { cause?: unknown }) {
+    super(ErrorCodes.MESSAGE_UNPARSEABLE, message, options);
+    this.reason = reason;
+  }
+}
+
+// mailsplit's limits (EMAXLEN), in the words an admin reads in the quarantine list
+const PARSER_LIMITS: Array<[RegExp, string, string]> = [
+  [/child nodes exceeded/i, 'too-many-mime-parts', 'too many MIME parts (mailsplit allows 1000)'],
+  [/header size .*exceeded/i, 'header-too-large', 'header too large (mailsplit allows 1 MB per MIME part)'],
+];
+
+function parserFailure(err: unknown): UnparseableMessage {
+  const text = err instanceof Error ? err.message : String(err);
+  for (const [re, reason, words] of PARSER_LIMITS) if (re.test(text)) return new UnparseableMessage(reason, words, { cause: err });
+  return new UnparseableMessage('parser-error', `mail parser failed: ${text.slice(0, 200)}`, { cause: err });
+}
+
+/** Parses one raw message. Throws UnparseableMessage (MESSAGE_UNPARSEABLE) only when nothing can be read. */
 export async function parseRawEmail(raw: Buffer, opts: ParseOptions = {}): Promise<InboundMessage> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const now = opts.now ?? new Date();
   const attachmentCap = opts.maxAttachmentText ?? DEFAULT_ATTACHMENT_TEXT;
   if (!Buffer.isBuffer(raw) || raw.length === 0) {
-    throw new AppError(ErrorCodes.MESSAGE_UNPARSEABLE, 'empty message');
+    throw new UnparseableMessage('empty', 'empty message');
   }
   const input = normalizeLineEnds(raw.length > maxBytes ? raw.subarray(0, maxBytes) : raw);
 
@@ -55,12 +76,12 @@ export async function parseRawEmail(raw: Buffer, opts: ParseOptions = {}): Promi
       Iconv: RepairingIconv as never,
     } as Parameters<typeof simpleParser>[1]);
   } catch (err) {
-    throw new AppError(ErrorCodes.MESSAGE_UNPARSEABLE, 'mail parser failed', { cause: err });
+    throw parserFailure(err);
   }
 
   const headers = collectHeaders(parsed);
   if (Object.keys(headers).length === 0 && !parsed.text && !parsed.html) {
-    throw new AppError(ErrorCodes.MESSAGE_UNPARSEABLE, 'no headers and no body');
+    throw new UnparseableMessage('no-headers-no-body', 'no headers and no body');
   }
 
   const html = typeof parsed.html === 'string' && parsed.html.length > 0 ? parsed.html : null;
