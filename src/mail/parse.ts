@@ -5,6 +5,7 @@ import { AppError, ErrorCodes } from '../errors.ts';
 import { ANALYSED_SUBJECT_MAX, boundText } from './bound.ts';
 import { decodeText, RepairingIconv } from './charset.ts';
 import { htmlToPlainText } from './html.ts';
+import { displayNameCarriesPhi, maskMessageId } from './phi.ts';
 import { cleanHeaderText, normalizeMessageId, parseMessageIdList } from './headers.ts';
 import type { Address, InboundAttachment, InboundMessage } from './types.ts';
 
@@ -93,9 +94,11 @@ export async function parseRawEmail(raw: Buffer, opts: ParseOptions = {}): Promi
   }
 
   return {
-    messageId: normalizeMessageId(firstHeader(headers, 'message-id')),
-    inReplyTo: parseMessageIdList(firstHeader(headers, 'in-reply-to') ?? '')[0] ?? null,
-    references: parseMessageIdList((headers['references'] ?? []).join(' ')),
+    // Message-IDs and the sender's display name can carry patient identifiers (issue #14): masked here,
+    // once, so every stage, the database and the acknowledgement see the masked form
+    messageId: maskedId(normalizeMessageId(firstHeader(headers, 'message-id'))),
+    inReplyTo: maskedId(parseMessageIdList(firstHeader(headers, 'in-reply-to') ?? '')[0] ?? null),
+    references: parseMessageIdList((headers['references'] ?? []).join(' ')).map(maskMessageId),
     // a subject is a line (RFC 5322: 998 characters); a 900 KB one is cut, not analysed whole
     subject: boundText(cleanHeaderText(parsed.subject ?? ''), ANALYSED_SUBJECT_MAX),
     from: fromHeaderWellFormed(parsed) ? singleSender(parsed.from) : null,
@@ -195,11 +198,16 @@ function toAddress(v: { address?: string; name?: string }): Address | null {
   return { address: address.toLowerCase(), name: cleanHeaderText(v.name ?? '') };
 }
 
+const maskedId = (id: string | null) => (id ? maskMessageId(id) : null);
+
 // Exactly one valid mailbox, or nobody: a guessed sender would let junk open consultations.
 function singleSender(from: AddressObject | undefined): Address | null {
   const all = flatten(from);
   if (all.length !== 1) return null;
-  return toAddress(all[0]);
+  const sender = toAddress(all[0]);
+  // a display name carrying a patient identifier is dropped, never stored or used in a greeting
+  if (sender && displayNameCarriesPhi(sender.name)) sender.name = '';
+  return sender;
 }
 
 // mailparser salvages an address from a malformed From ("Foo [X] <a@b>", "<power system@x.com>");

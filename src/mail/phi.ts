@@ -1,9 +1,14 @@
 // Safe Harbor identifiers (45 CFR 164.514(b)(2)) in coding questions, found by pattern and context.
 // The coding content must survive: CPT/HCPCS/ICD-10/NDC codes, modifiers, money, units, years and a
 // bare date of service are what the question is about, so no detector matches them on their own.
-// Names and person-tied dates need a cue (a title, "patient", "DOB"...): a capitalised word alone is
-// as likely a drug, a payer or a place, and flagging those would blind the drafter.
+// Person-tied dates need a cue ("DOB", "born"...). Names are found after a cue word in any case, or,
+// without one, as a frequent given name and surname from the Census/SSA lists (phi-names.ts): a
+// single capitalised word alone is as likely a drug, a payer or a place, and flagging those would
+// blind the drafter. A name after "Dr." is masked too: a provider's name beside a date of service
+// narrows the patient down, and the drafter never needs it.
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
+import { findNames } from './phi-names.ts';
 import type { PhiKind, PhiResult, PhiSpan } from './types.ts';
 
 interface Detector {
@@ -101,6 +106,14 @@ const DETECTORS: Detector[] = [
       return value.replace(/-/g, '').length >= 8;
     },
   },
+  // a bare "ID" label near a person cue: "Member: Thomas Anderson, ID W123456789" (six or more
+  // characters with five digits, so "ID 99214" stays a code)
+  {
+    kind: 'account',
+    re: /\b(?:ID|I\.D\.)\s{0,8}[:#]?\s{0,8}([A-Z]{0,3}\d[\dA-Z-]{5,})\b/g,
+    group: 1,
+    accept: (v, m, text) => (v.match(/\d/g) ?? []).length >= 5 && PERSON_CUE.test(text.slice(Math.max(0, m.index - 120), m.index)),
+  },
   // Medicare Beneficiary Identifier: its format is distinctive enough to need no label
   {
     kind: 'account',
@@ -166,6 +179,7 @@ function spansOf(text: string): PhiSpan[] {
       spans.push({ start, end: start + value.length, kind });
     }
   }
+  for (const n of findNames(text)) spans.push({ ...n, kind: 'name' });
   return mergeSpans(spans);
 }
 
@@ -192,6 +206,35 @@ export function maskSpans(text: string, spans: PhiSpan[]): string {
     pos = s.end;
   }
   return out + text.slice(pos);
+}
+
+const IDENTIFIER_WORD = /\b(?:patient|pt|mrn|dob|ssn|member\s?id)\b/i;
+
+/**
+ * True when a From display name carries a patient identifier ("Patient Robert Brown MRN 77812345"):
+ * any identifier other than a name, or a name beside a cue word. A plain "Maria Garcia" is the
+ * sender's own name and stays.
+ */
+export function displayNameCarriesPhi(name: string): boolean {
+  const spans = spansOf(name.slice(0, 500));
+  return spans.some((s) => s.kind !== 'name') || (spans.length > 0 && IDENTIFIER_WORD.test(name));
+}
+
+/**
+ * A Message-ID whose local part carries an identifier (<Robert.Brown.MRN77812345@clinic.example>) is
+ * replaced by a digest of itself, so dedup and threading still match it while the database and the
+ * console never hold the identifier. Other ids are returned as they are.
+ */
+export function maskMessageId(id: string): string {
+  const local = id.replace(/^<|>$/g, '').split('@')[0].slice(0, 500);
+  // "robert.brown.mrn77812345" read as words, capitalised, so the name lists see "Robert Brown"
+  const words = local.replace(/[._+=~-]+/g, ' ').replace(/\b[a-z]/g, (c) => c.toUpperCase());
+  const spans = spansOf(words);
+  const names = spans.some((s) => s.kind === 'name');
+  const others = spans.some((s) => s.kind !== 'name' && s.kind !== 'ip' && s.kind !== 'url' && s.kind !== 'phone');
+  // a name alone (john.smith@) is likely the sender's; with digits or a cue word it is a record
+  const carries = others || (names && (IDENTIFIER_WORD.test(words) || /\d{4,}/.test(words))) || (IDENTIFIER_WORD.test(words) && /\d{5,}/.test(words));
+  return carries ? `<phi-${createHash('sha256').update(id).digest('hex').slice(0, 32)}@masked.invalid>` : id;
 }
 
 /** Finds Safe Harbor identifiers in `text`; `masked` replaces each with `[PHI:kind]`. */
