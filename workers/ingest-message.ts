@@ -146,7 +146,7 @@ export interface MessageReading {
 
 /**
  * Ingest's text analysis of a parsed message, pure: classification, new text, PHI masks, date of
- * service. Reads the first 64 KB of text (src/mail/bound.ts); a longer text is stored with a note.
+ * service. Reads the first 32 KB of text (src/mail/bound.ts); a longer text is stored with a note.
  * Machines and rejected mail are only classified: their text is never read.
  */
 export function analyseMessage(msg: InboundMessage, context: ClassifyContext): MessageReading {

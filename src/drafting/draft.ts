@@ -67,7 +67,7 @@ export function tableSources(kb: DraftKb): TableSources {
 }
 
 export function buildDraft(input: DraftInput, kb: DraftKb, render: Renderer = loadDraftRenderer()): DraftResult {
-  // analysis reads the first 64 KB (src/mail/bound.ts), whatever the caller hands over
+  // analysis reads the first 32 KB (src/mail/bound.ts), whatever the caller hands over
   const dateOfService = input.dos ?? parseDateOfService(`${boundText(input.subject, ANALYSED_SUBJECT_MAX)}\n${boundText(input.text)}`);
   const subject = boundText(input.maskedSubject ?? input.subject, ANALYSED_SUBJECT_MAX);
   const text = boundText(input.maskedText ?? input.text);

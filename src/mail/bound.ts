@@ -1,10 +1,10 @@
 // How much of a message text analysis reads. Every scan is linear, but a 10 MB body would still cost
 // seconds of one event loop; a coding question is a few KB, so analysis (reply stripping, PHI
-// masking, code extraction, intents, date of service) reads the first ANALYSED_TEXT_MAX characters.
+// masking, code extraction, intents, date of service) reads the first ANALYSED_TEXT_MAX characters (32 KB).
 // The rest is not lost: the raw message is stored whole, and the reviewer is told the text was cut.
 
-/** Characters of a message's text that analysis reads: 64 KB. */
-export const ANALYSED_TEXT_MAX = 64 * 1024;
+/** Characters of a message's text that analysis reads: 32 KB (8 pages; a coding question is a few KB). */
+export const ANALYSED_TEXT_MAX = 32 * 1024;
 
 /** Characters of a subject that analysis reads (RFC 5322 lines stop at 998). */
 export const ANALYSED_SUBJECT_MAX = 2000;

@@ -30,7 +30,7 @@ function sourceText(msg: InboundMessage): string {
   return msg.text;
 }
 
-/** The new text the sender wrote, without quoted history or signature; of its first 64 KB (bound.ts). */
+/** The new text the sender wrote, without quoted history or signature; of its first 32 KB (bound.ts). */
 export function extractNewText(msg: InboundMessage): string {
   return extractNewTextFrom(boundText(sourceText(msg)), msg.subject);
 }

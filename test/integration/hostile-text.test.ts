@@ -76,7 +76,7 @@ describe('hostile mail through the real workers', () => {
           'SELECT body_text FROM consultation_messages WHERE inbound_id = $1',
           [inboundId],
         );
-        assert.match(t.body_text.slice(-200), /\[Message truncated: only its first 64 KB of 2049 KB were read and masked; the full message is kept with the raw mail\.\]$/);
+        assert.match(t.body_text.slice(-200), /\[Message truncated: only its first 32 KB of 2049 KB were read and masked; the full message is kept with the raw mail\.\]$/);
       }
     }
   });

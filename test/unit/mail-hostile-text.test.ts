@@ -50,7 +50,7 @@ describe('hostile message bodies keep the event loop free', () => {
         assert.ok(ms[k] <= bound, `${k} blocked the event loop ${ms[k].toFixed(0)} ms (bound ${bound.toFixed(0)} ms, normal message ${normal[k].toFixed(0)} ms)`);
       }
       // the stored text says when analysis did not read all of it
-      if (first.msg.text.length > ANALYSED_TEXT_MAX) assert.match(reading.bodyText.slice(-200), /\[Message truncated: only its first 64 KB/);
+      if (first.msg.text.length > ANALYSED_TEXT_MAX) assert.match(reading.bodyText.slice(-200), /\[Message truncated: only its first 32 KB/);
       assert.ok(drafted.kind === 'question' || drafted.kind === 'rejected', drafted.kind);
     });
   }
@@ -58,7 +58,7 @@ describe('hostile message bodies keep the event loop free', () => {
   it('a text longer than the bound is stored cut, with a note for the reviewer', async () => {
     const m = hostileMails().find((x) => x.name === '2 MB single line')!;
     const { reading } = await stages(m, kb);
-    assert.match(reading.bodyText.slice(-200), /\n\n\[Message truncated: only its first 64 KB of 2049 KB were read and masked; the full message is kept with the raw mail\.\]$/);
+    assert.match(reading.bodyText.slice(-200), /\n\n\[Message truncated: only its first 32 KB of 2049 KB were read and masked; the full message is kept with the raw mail\.\]$/);
     const { reading: short } = await stages(normalMail(), kb);
     assert.doesNotMatch(short.bodyText, /truncated/);
   });
