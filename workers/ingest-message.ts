@@ -114,6 +114,8 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     return 'unparseable';
   }
 
+  // parsing ended in a synchronous conversion: let other jobs run before the analysis does
+  await new Promise((resolve) => setImmediate(resolve));
   const read = analyseMessage(msg, classifyContext(ctx.config));
   if (read.cls.machine || read.cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, read.cls);
   const { bodyPhi, bodyText, subjectPhi, phiKinds, dateOfService } = read;

@@ -117,6 +117,13 @@ export function stripHtml(html: string, skip: string[] = [], maxText = Infinity)
   let skipName: string | null = null;
   let skipOpen = 0;
   let length = 0;
+  // consecutive line breaks pushed: 100k nested blocks make two, not 100k
+  let breaks = 0;
+  const pushBreak = (s: string) => {
+    if (breaks >= 2) return;
+    out.push(s);
+    if (s === '\n') breaks++;
+  };
   while (i < html.length && length < maxText) {
     const lt = html.indexOf('<', i);
     const textEnd = lt < 0 ? html.length : lt;
@@ -124,6 +131,7 @@ export function stripHtml(html: string, skip: string[] = [], maxText = Infinity)
       const text = decodeEntities(html.slice(i, textEnd).replace(/[ \t\r\n\f]+/g, ' '));
       out.push(text);
       length += text.length;
+      if (text.trim()) breaks = 0;
     }
     if (lt < 0) break;
     if (html.startsWith('<!--', lt)) {
@@ -144,7 +152,7 @@ export function stripHtml(html: string, skip: string[] = [], maxText = Infinity)
       continue;
     }
     if (tag.closing) {
-      if (BLOCK.has(tag.name)) out.push('\n');
+      if (BLOCK.has(tag.name)) pushBreak('\n');
       continue;
     }
     if (RAW_TEXT.has(tag.name) && !tag.selfClosing) {
@@ -157,8 +165,8 @@ export function stripHtml(html: string, skip: string[] = [], maxText = Infinity)
       skipOpen = 1;
       continue;
     }
-    if (BLOCK.has(tag.name)) out.push('\n');
-    else if (CELL.has(tag.name)) out.push('\t');
+    if (BLOCK.has(tag.name)) pushBreak('\n');
+    else if (CELL.has(tag.name)) pushBreak('\t');
   }
   return out
     .join('')

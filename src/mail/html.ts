@@ -32,8 +32,8 @@ const STRIP_SKIP = ['img'];
  */
 export const HTML_CONVERT_MAX = 48 * 1024;
 const CONVERT_MAX_DEPTH = 100;
-/** HTML beyond this is not read at all: 256 KB of markup holds more than the 32 KB of text analysis reads. */
-export const HTML_READ_MAX = 256 * 1024;
+/** HTML beyond this is not read at all: 128 KB of markup usually holds the 32 KB of text analysis reads. */
+export const HTML_READ_MAX = 128 * 1024;
 
 export function htmlToPlainText(html: string, extraSkip: string[] = []): string {
   if (html.length <= HTML_CONVERT_MAX && nestingDepth(html, CONVERT_MAX_DEPTH) <= CONVERT_MAX_DEPTH) {

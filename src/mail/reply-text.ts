@@ -2,7 +2,7 @@
 // patients' identifiers. Forwarded content is the opposite case: the coder forwards it *as* the
 // question, so it stays. Line rules, not a model, so every cut can be explained and tested.
 import { ANALYSED_TEXT_MAX, boundText } from './bound.ts';
-import { htmlToPlainText } from './html.ts';
+import { HTML_READ_MAX, htmlToPlainText } from './html.ts';
 import type { InboundMessage } from './types.ts';
 
 const WROTE = /(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev|kirjoitti|napisał|написал|написала|napsal)\s*:\s*$/i;
@@ -37,7 +37,7 @@ export function extractNewText(msg: InboundMessage): string {
 
 /** True when the message's text is longer than analysis reads (the reviewer is told). */
 export function isCutForAnalysis(msg: InboundMessage): boolean {
-  return msg.text.length > ANALYSED_TEXT_MAX;
+  return msg.text.length > ANALYSED_TEXT_MAX || (!!msg.textFromHtml && (msg.html?.length ?? 0) > HTML_READ_MAX);
 }
 
 /** Same as extractNewText for a plain body; `subject` tells a forward ("Fwd:") from a reply. */
