@@ -5,12 +5,13 @@
 import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { parseDateOfService } from '../src/drafting/dos.ts';
+import { truncationNote } from '../src/mail/bound.ts';
 import { classify, isListTraffic } from '../src/mail/classify.ts';
 import { greetableName } from '../src/mail/display-name.ts';
-import { parseRawEmail } from '../src/mail/parse.ts';
+import { parseRawEmail, UnparseableMessage } from '../src/mail/parse.ts';
 import { detectPhi } from '../src/mail/phi.ts';
 import { effectivePlan, monthStart, quotaDecision, type PlanLimits } from '../src/mail/quota.ts';
-import { extractNewText } from '../src/mail/reply-text.ts';
+import { extractNewText, isCutForAnalysis } from '../src/mail/reply-text.ts';
 import type { SenderAuth } from '../src/mail/sender-auth.ts';
 import { parseTicketTag, replyTokenFromAddresses, resolveThread } from '../src/mail/threading.ts';
 import { verifySender } from '../src/mail/verify-sender.ts';
@@ -53,6 +54,8 @@ export interface Prepared {
   /** The plaintext, kept only while auth is deferred (settleSenderAuth completes it). */
   plain: Buffer | null;
   bodyPhi: PhiResult;
+  /** What is stored as the message's text: masked, with a note when analysis did not read all of it. */
+  bodyText: string;
   subjectPhi: PhiResult;
   phiKinds: string[];
   dateOfService: string | null;
@@ -113,21 +116,23 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   try {
     msg = await parseRawEmail(plain, { maxBytes: ctx.config.MAX_MESSAGE_BYTES });
   } catch (err) {
-    // Kept, marked and visible; retrying cannot make a broken message parse.
-    await finishInbound(ctx.db, row.id, { status: 'failed', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) });
-    return 'failed';
+    // Kept and held for an admin with the parser's reason, never answered; retrying cannot make a
+    // broken message parse. Anything else (a bug of ours) fails the job, and retries.
+    if (!(err instanceof UnparseableMessage)) throw err;
+    await finishInbound(ctx.db, row.id, { status: 'quarantined', kind: 'unparseable', reason: err.reason, error: err.message.slice(0, 500) });
+    ctx.log.warn({ inboundId: row.id, reason: err.reason }, 'inbound quarantined: unparseable');
+    return 'unparseable';
   }
 
-  const cls = classify(msg, classifyContext(ctx.config));
-  if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
+  // parsing ended in a synchronous conversion: let other jobs run before the analysis does
+  await new Promise((resolve) => setImmediate(resolve));
+  const read = analyseMessage(msg, classifyContext(ctx.config));
+  if (read.cls.machine || read.cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, read.cls);
   const auth = await verifySender(ctx.config, plain, msg, { dkim: 'when-enforcing' });
   // A forgery its own domain asks us to reject: held, and never answered (no backscatter). List mail
   // fails DMARC honestly (lists rewrite it), as classify's own dmarc-fail rule says: merely unverified.
   if (auth.forged && !isListTraffic(msg)) return recordUnanswered(ctx, row, msg, { kind: 'rejected', machine: false, reason: 'dmarc-fail', bounce: null });
-
-  const newText = extractNewText(msg);
-  const bodyPhi = detectPhi(newText);
-  const subjectPhi = detectPhi(msg.subject);
+  const { bodyPhi, bodyText, subjectPhi, phiKinds, dateOfService } = read;
   return {
     row,
     msg,
@@ -135,16 +140,50 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     auth,
     plain: auth.deferred ? plain : null,
     bodyPhi,
+    bodyText,
     subjectPhi,
-    phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
-    // Read before masking, which may remove dates; kept in the database only, never echoed back.
-    dateOfService: parseDateOfService(`${msg.subject}\n${newText}`),
+    phiKinds,
+    dateOfService,
     threadIds: threadHints(msg),
     replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), ctx.config.mailFromAddress.split('@')[0]),
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
     references: msg.references.map(angle).join(' ') || null,
     replyReferences: replyReferences(msg.references, msg.messageId).join(' ') || null,
+  };
+}
+
+export interface MessageReading {
+  cls: Classification;
+  bodyPhi: PhiResult;
+  bodyText: string;
+  subjectPhi: PhiResult;
+  phiKinds: string[];
+  dateOfService: string | null;
+}
+
+/**
+ * Ingest's text analysis of a parsed message, pure: classification, new text, PHI masks, date of
+ * service. Reads the first 32 KB of text (src/mail/bound.ts); a longer text is stored with a note.
+ * Machines and rejected mail are only classified: their text is never read.
+ */
+export function analyseMessage(msg: InboundMessage, context: ClassifyContext): MessageReading {
+  const cls = classify(msg, context);
+  if (cls.machine || cls.kind === 'rejected') {
+    const none = detectPhi('');
+    return { cls, bodyPhi: none, bodyText: '', subjectPhi: none, phiKinds: [], dateOfService: null };
+  }
+  const newText = extractNewText(msg);
+  const bodyPhi = detectPhi(newText);
+  const subjectPhi = detectPhi(msg.subject);
+  return {
+    cls,
+    bodyPhi,
+    bodyText: isCutForAnalysis(msg) ? `${bodyPhi.masked}\n\n${truncationNote(msg.text.length)}` : bodyPhi.masked,
+    subjectPhi,
+    phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
+    // Read before masking, which may remove dates; kept in the database only, never echoed back.
+    dateOfService: parseDateOfService(`${msg.subject}\n${newText}`),
   };
 }
 
@@ -183,7 +222,7 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
     accountId: intake.accountId,
     messageId: p.messageId,
     references: p.references,
-    bodyText: p.bodyPhi.masked,
+    bodyText: p.bodyText,
     phiKinds: p.phiKinds,
     dateOfService: p.dateOfService,
     dueAt,
@@ -270,7 +309,7 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         messageId: p.messageId,
         references: p.references,
         subject: maskedSubject,
-        bodyText: p.bodyPhi.masked,
+        bodyText: p.bodyText,
         phiKinds: p.phiKinds,
         dateOfService: p.dateOfService,
       });

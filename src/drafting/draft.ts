@@ -1,6 +1,7 @@
 // The drafting entry point used by the draft worker and the CLI: question text in, grounded draft out.
 // Pure over the KB; the renderer is loaded once from templates/.
 import type { KnowledgeBase } from '../kb/types.ts';
+import { ANALYSED_SUBJECT_MAX, boundText } from '../mail/bound.ts';
 import { parseDateOfService } from './dos.ts';
 import { extractFromMessage } from './extract.ts';
 import { gatherFacts } from './facts.ts';
@@ -66,9 +67,10 @@ export function tableSources(kb: DraftKb): TableSources {
 }
 
 export function buildDraft(input: DraftInput, kb: DraftKb, render: Renderer = loadDraftRenderer()): DraftResult {
-  const dateOfService = input.dos ?? parseDateOfService(`${input.subject}\n${input.text}`);
-  const subject = input.maskedSubject ?? input.subject;
-  const text = input.maskedText ?? input.text;
+  // analysis reads the first 32 KB (src/mail/bound.ts), whatever the caller hands over
+  const dateOfService = input.dos ?? parseDateOfService(`${boundText(input.subject, ANALYSED_SUBJECT_MAX)}\n${boundText(input.text)}`);
+  const subject = boundText(input.maskedSubject ?? input.subject, ANALYSED_SUBJECT_MAX);
+  const text = boundText(input.maskedText ?? input.text);
   const { codes, modifiers } = extractFromMessage(subject, text, kb, dateOfService ? { dos: dateOfService } : {});
   const intents = detectIntents(`${subject}\n${text}`, codes, modifiers);
   const facts = gatherFacts(codes, modifiers, kb, dateOfService);

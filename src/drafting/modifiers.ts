@@ -52,7 +52,7 @@ export function attachedModifiers(after: string, kb: ModifierOracle): { mods: st
 // "modifier 59", "modifiers 25 and 59", "mod XS", "59 modifier", "-XS", and the distinctive HCPCS
 // subset modifiers written bare (XS, XU) that no English word collides with.
 const LIST = String.raw`([0-9A-Za-z]{2})(?![0-9A-Za-z])((?:\s*(?:,|or|and|&|\/|vs\.?|versus)\s*-?[0-9A-Za-z]{2}(?![0-9A-Za-z]))*)`;
-const AFTER_WORD = new RegExp(String.raw`\b(?:modifiers?|mods?\.?)\s*[:#,]?\s*-?` + LIST, 'gi');
+const AFTER_WORD = new RegExp(String.raw`\b(?:modifiers?|mods?\.?)\s{0,8}(?:[:#,]\s{0,8})?-?` + LIST, 'gi');
 const BEFORE_WORD = /(?<![\w-])-?([0-9A-Za-z]{2})\s+(?:modifiers?|mod)\b/gi;
 const DASHED = /(?<![\w-])-([0-9A-Z]{2})(?![\w-])/g;
 const BARE = /\b(X[EPSU])\b/g;
