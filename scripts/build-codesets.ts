@@ -1,17 +1,18 @@
 // Builds data/codesets/ (the shipped, compact tables) from the normalized public files in
 // ../shared/data. Run by hand when those files change; the output is committed, CI never runs this.
-//   npm run build:codesets [-- --from ../shared/data --to data/codesets]
+//   npm run build:codesets [-- --from ../shared/data --to data/codesets] [--only pfs,guidance]
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { compress } from '../src/kb/container.ts';
+import { compress, decodeTable, decompress } from '../src/kb/container.ts';
 import { TABLE_NAMES, tableFileName, type TableKind } from '../src/kb/kinds.ts';
 import { PtpBuilder } from '../src/kb/tables/ptp.ts';
 import { encodeIcd, type IcdRowInput } from '../src/kb/tables/icd.ts';
 import { encodeHcpcs } from '../src/kb/tables/hcpcs.ts';
 import { encodeMue } from '../src/kb/tables/mue.ts';
+import { encodePfs } from '../src/kb/tables/pfs.ts';
 import { encodeAddOn } from '../src/kb/tables/addon.ts';
 import { encodePtpModifiers } from '../src/kb/tables/modifiers.ts';
 import { parseCmsDate } from '../src/kb/dates.ts';
@@ -108,7 +109,7 @@ async function buildMue(t: ShippedTable): Promise<{ buf: Buffer; rows: number }>
     maiDescription: r.mai_description,
     rationale: r.rationale,
   }));
-  return { buf: encodeMue(header('mue-practitioner', t), rows), rows: rows.length };
+  return { buf: encodeMue(header(t.kind, t), rows), rows: rows.length };
 }
 
 async function buildAddOn(t: ShippedTable): Promise<{ buf: Buffer; rows: number }> {
@@ -135,20 +136,54 @@ async function buildModifiers(t: ShippedTable): Promise<{ buf: Buffer; rows: num
   return { buf: encodePtpModifiers(header('ptp-modifiers', t), rows), rows: rows.length };
 }
 
+async function buildPfs(t: ShippedTable): Promise<{ buf: Buffer; rows: number }> {
+  const share = (s: string) => (s === '' ? 0 : Number(s));
+  const rows = (await collect(t.sourceFile)).map((r) => ({
+    code: r.hcpcs,
+    modifier: r.modifier,
+    status: r.status_code,
+    globalDays: r.glob_days,
+    preOp: share(r.pre_op),
+    intraOp: share(r.intra_op),
+    postOp: share(r.post_op),
+    multipleProcedure: r.mult_proc,
+    bilateral: r.bilat_surg,
+    assistant: r.asst_surg,
+    coSurgeon: r.co_surg,
+    teamSurgery: r.team_surg,
+    pcTc: r.pctc_ind,
+    endoscopicBase: r.endo_base,
+    supervision: r.phys_supervision_diag_proc,
+    imagingFamily: r.diag_imaging_family_ind,
+  }));
+  return { buf: encodePfs(header('pfs', t), rows), rows: rows.length };
+}
+
 const builders: Record<string, (t: ShippedTable) => Promise<{ buf: Buffer; rows: number }>> = {
   'ptp-practitioner': (t) => buildPtp('ptp-practitioner', t),
   'ptp-outpatient-hospital': (t) => buildPtp('ptp-outpatient-hospital', t),
   icd10cm: buildIcd,
   hcpcs: buildHcpcs,
   'mue-practitioner': buildMue,
+  'mue-outpatient-hospital': buildMue,
+  'mue-dme': buildMue,
+  pfs: buildPfs,
   addon: buildAddOn,
   'ptp-modifiers': buildModifiers,
 };
 
 fs.mkdirSync(to, { recursive: true });
 const built: { t: ShippedTable; rows: number; bytes: number }[] = [];
+// --only k1,k2 rebuilds those kinds and keeps the other files as they are (the PTP tables take minutes).
+const only = process.argv.includes('--only') ? new Set(arg('--only', '').split(',')) : null;
 for (const t of SHIPPED) {
   const t0 = performance.now();
+  if (only && !only.has(t.kind)) {
+    const file = path.join(to, tableFileName(t.kind));
+    const gz = fs.readFileSync(file);
+    built.push({ t, rows: decodeTable(await decompress(gz), file).header.rows, bytes: gz.length });
+    continue;
+  }
   const { buf, rows } = await builders[t.kind](t);
   const gz = compress(buf);
   const file = path.join(to, tableFileName(t.kind));

@@ -49,6 +49,26 @@ export const SHIPPED: ShippedTable[] = [
     cmsNotice: true,
   },
   {
+    kind: 'mue-outpatient-hospital',
+    version: '2026-04-01',
+    effectiveFrom: '2026-04-01',
+    effectiveTo: '2026-06-30',
+    sourceFile: 'mue-outpatient-hospital-2026-04-01.tsv',
+    origin:
+      'CMS MCR_MUE_OutpatientHospitalServices_Eff_04-01-2026.csv; via GitHub Darshini-Shah/Jilo commit 561f18aaed146663ba1fe46355f50347c471cd36 (unchanged at 9cc145043ecaab8e0631ed455a93b03dce9f549b).',
+    cmsNotice: true,
+  },
+  {
+    kind: 'mue-dme',
+    version: '2026-04-01',
+    effectiveFrom: '2026-04-01',
+    effectiveTo: '2026-06-30',
+    sourceFile: 'mue-dme-supplier-2026-04-01.tsv',
+    origin:
+      'CMS MCR_MUE_DMESupplierServices_Eff_04-01-2026.csv; via GitHub Darshini-Shah/Jilo (same commits as the outpatient hospital table).',
+    cmsNotice: true,
+  },
+  {
     kind: 'addon',
     version: '2026Q2',
     effectiveFrom: '2026-04-01',
@@ -87,6 +107,16 @@ export const SHIPPED: ShippedTable[] = [
     origin:
       'CMS NCCI Policy Manual for Medicare Services, Chapter I, section E (revision 2026-01-01): PTP-associated modifiers, plus 22/76/77 which it says are not. Modifier numbers only, no descriptors.',
     cmsNotice: false,
+  },
+  {
+    kind: 'pfs',
+    version: 'RVU25D',
+    effectiveFrom: '2025-10-01',
+    effectiveTo: '2025-12-31',
+    sourceFile: 'pprrvu-2025-10.tsv',
+    origin:
+      'CMS PPRRVU2025_Oct.csv from the RVU25D zip (2025 National Physician Fee Schedule Relative Value File, October release, released 2025-09-11); via GitHub alex-bea/cms_api commit 3261f4d9a97220b829d4efc64e7ffbcbab261aee (sha256 8af460f3…3c56). Payment-policy indicators only (status, global days and shares, multiple procedure, bilateral, assistant, co-surgeon, team, PC/TC, endoscopic base, supervision, imaging family); no RVUs and no DESCRIPTION column (CPT short descriptors are AMA-licensed). CY2025: the CY2026 file is not in shared/data.',
+    cmsNotice: true,
   },
 ];
 

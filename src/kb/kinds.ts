@@ -3,10 +3,13 @@ export const TABLE_KINDS = [
   'ptp-practitioner',
   'ptp-outpatient-hospital',
   'mue-practitioner',
+  'mue-outpatient-hospital',
+  'mue-dme',
   'addon',
   'hcpcs',
   'icd10cm',
   'ptp-modifiers',
+  'pfs',
   'cpt',
 ] as const;
 
@@ -16,10 +19,13 @@ export const TABLE_NAMES: Record<TableKind, string> = {
   'ptp-practitioner': 'NCCI PTP practitioner',
   'ptp-outpatient-hospital': 'NCCI PTP outpatient hospital',
   'mue-practitioner': 'NCCI MUE practitioner',
+  'mue-outpatient-hospital': 'NCCI MUE outpatient hospital',
+  'mue-dme': 'NCCI MUE DME supplier',
   addon: 'NCCI add-on code edits',
   hcpcs: 'HCPCS Level II',
   icd10cm: 'ICD-10-CM',
   'ptp-modifiers': 'NCCI PTP-associated modifiers',
+  pfs: 'Medicare PFS relative value file',
   cpt: 'AMA CPT (licensed)',
 };
 

@@ -8,8 +8,10 @@ import type {
   FactSource,
   KnowledgeBase,
   LookupOptions,
+  FeeScheduleFact,
   ModifierInfo,
   MueFact,
+  MueSetting,
   PtpEdit,
   PtpSetting,
   TableStatus,
@@ -26,6 +28,7 @@ import { MueTable } from './tables/mue.ts';
 import { AddOnTable } from './tables/addon.ts';
 import { PtpModifierTable } from './tables/modifiers.ts';
 import { CptTable } from './tables/cpt.ts';
+import { PfsTable } from './tables/pfs.ts';
 
 /** How many billable children of an ICD-10-CM header a CodeInfo lists (the total is always given). */
 export const CHILDREN_CAP = 50;
@@ -42,7 +45,8 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly ptpTables: Record<PtpSetting, PtpTable>;
   private readonly icd: IcdTable;
   private readonly hcpcs: HcpcsTable;
-  private readonly mues: MueTable;
+  private readonly mues: Record<MueSetting, MueTable>;
+  private readonly pfs: PfsTable;
   private readonly addOns: AddOnTable;
   private readonly ptpMods: PtpModifierTable;
   private readonly cpt: CptTable | null;
@@ -64,7 +68,12 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     };
     this.icd = new IcdTable(get('icd10cm'));
     this.hcpcs = new HcpcsTable(get('hcpcs'));
-    this.mues = new MueTable(get('mue-practitioner'));
+    this.mues = {
+      practitioner: new MueTable(get('mue-practitioner')),
+      outpatient_hospital: new MueTable(get('mue-outpatient-hospital')),
+      dme: new MueTable(get('mue-dme')),
+    };
+    this.pfs = new PfsTable(get('pfs'));
     this.addOns = new AddOnTable(get('addon'));
     this.ptpMods = new PtpModifierTable(get('ptp-modifiers'));
     const cpt = tables.get('cpt');
@@ -98,8 +107,11 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     return (
       this.ptpTables.practitioner.has(code) ||
       this.ptpTables.outpatient_hospital.has(code) ||
-      this.mues.has(code) ||
-      this.addOns.has(code)
+      this.mues.practitioner.has(code) ||
+      this.mues.outpatient_hospital.has(code) ||
+      this.mues.dme.has(code) ||
+      this.addOns.has(code) ||
+      this.pfs.has(code)
     );
   }
 
@@ -108,8 +120,9 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     const add = (h: TableHeader) => out.push({ table: h.table, version: h.version });
     if (this.ptpTables.practitioner.has(code)) add(this.ptpTables.practitioner.header);
     if (this.ptpTables.outpatient_hospital.has(code)) add(this.ptpTables.outpatient_hospital.header);
-    if (this.mues.has(code)) add(this.mues.header);
+    for (const m of Object.values(this.mues)) if (m.has(code)) add(m.header);
     if (this.addOns.has(code)) add(this.addOns.header);
+    if (this.pfs.has(code)) add(this.pfs.header);
     return out;
   }
 
@@ -233,9 +246,21 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     return out;
   }
 
-  mue(code: string): MueFact | null {
+  /** The MUE table of the claim's setting: mueSetting, else the PTP setting, else practitioner. */
+  private mueTable(opts?: LookupOptions): MueTable {
+    return this.mues[opts?.mueSetting ?? opts?.setting ?? 'practitioner'];
+  }
+
+  mue(code: string, opts?: LookupOptions): MueFact | null {
     const n = this.normalize(code);
-    return n ? this.mues.get(n.code) : null;
+    return n ? this.mueTable(opts).get(n.code) : null;
+  }
+
+  feeSchedule(code: string, modifier?: string): FeeScheduleFact | null {
+    const n = this.normalize(code);
+    if (!n || n.system === 'ICD-10-CM') return null;
+    const m = modifier ? normalizeModifier(modifier)?.modifier ?? modifier.trim().toUpperCase() : null;
+    return this.pfs.get(n.code, m);
   }
 
   addOn(code: string, opts?: LookupOptions): AddOnFact | null {
@@ -271,6 +296,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       seen.add(n.code);
       list.push(n.code);
     }
+    const mues = this.mueTable(opts);
     const out: EditsAmong = { ptp: [], mue: [], addOn: [] };
     for (let i = 0; i < list.length; i++) {
       for (let j = 0; j < list.length; j++) {
@@ -278,7 +304,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
         const p = table.pick(list[i], list[j], dos.days);
         if (p?.active) out.ptp.push(table.edit(list[i], p));
       }
-      const m = this.mues.get(list[i]);
+      const m = mues.get(list[i]);
       if (m) out.mue.push(m);
       const a = this.addOns.fact(list[i], dos.ymd);
       if (a) out.addOn.push(a);
@@ -290,7 +316,10 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     const tables: { kind: TableKind; header: TableHeader }[] = [
       { kind: 'ptp-practitioner', header: this.ptpTables.practitioner.header },
       { kind: 'ptp-outpatient-hospital', header: this.ptpTables.outpatient_hospital.header },
-      { kind: 'mue-practitioner', header: this.mues.header },
+      { kind: 'mue-practitioner', header: this.mues.practitioner.header },
+      { kind: 'mue-outpatient-hospital', header: this.mues.outpatient_hospital.header },
+      { kind: 'mue-dme', header: this.mues.dme.header },
+      { kind: 'pfs', header: this.pfs.header },
       { kind: 'addon', header: this.addOns.header },
       { kind: 'hcpcs', header: this.hcpcs.header },
       { kind: 'icd10cm', header: this.icd.header },

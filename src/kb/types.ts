@@ -242,7 +242,7 @@ export interface KnowledgeBase {
   editsAmong(codes: string[], opts?: LookupOptions): EditsAmong;
   status(): TableStatus[];
   /** PFS indicators of a code (the global row, or the modifier row when asked and present). Null when the PFS lists it not. */
-  feeSchedule?(code: string, modifier?: string): FeeScheduleFact | null;
+  feeSchedule(code: string, modifier?: string): FeeScheduleFact | null;
   /** Excludes1/Excludes2 notes that apply to the code (its own and its ancestors', up to the chapter block). */
   excludesNotes?(code: string, opts?: LookupOptions): ExcludesNote[];
   /** Pairs among the diagnosis codes that an Excludes note covers, in the code set in force at the date. */
