@@ -8,7 +8,8 @@ import { detectIntents, type Intent } from './intent.ts';
 import { specialtyOf, type Specialty } from './route.ts';
 import { replySubject, type Renderer } from './compose.ts';
 import { loadDraftRenderer } from './templates.ts';
-import { buildView, type TableSources } from './view.ts';
+import { buildAnswer, type Answer, type AnswerKb, type GuidanceQuote, type TableSources } from './answer/index.ts';
+import { buildView } from './view.ts';
 
 export interface DraftInput {
   subject: string;
@@ -19,6 +20,8 @@ export interface DraftInput {
   /** PHI-masked subject and text; when given, codes and intents are read from them and the reply subject uses them. */
   maskedSubject?: string;
   maskedText?: string;
+  /** Today's date (YYYY-MM-DD) for a question with no date of service; defaults to the clock. */
+  today?: string;
 }
 
 export interface DraftCode {
@@ -41,10 +44,18 @@ export interface DraftResult {
     addOn: Array<{ addOnCode: string; primaryCodes: string[]; type: string; primaryInQuestion: string[]; source: string }>;
   };
   specialty: Specialty;
+  /** The direct answer: verdict, customer-ready text and the source ids of the deciding facts. */
+  answer: Answer;
+  /** Official guidance paragraphs quoted in the reply. */
+  guidance: GuidanceQuote[];
+  /** For the reviewer only (console): checks, doubts, limits of public sources, stale tables. Never emailed. */
+  reviewerNotes: string[];
+  /** Codes the answer names that the question does not (the single code for a pair, add-ons of a range). */
+  relatedCodes: string[];
   draft: { subject: string; text: string };
 }
 
-export type DraftKb = Pick<KnowledgeBase, 'lookup' | 'modifier' | 'editsAmong' | 'status'>;
+export type DraftKb = Pick<KnowledgeBase, 'editsAmong'> & AnswerKb;
 
 const sourceCache = new WeakMap<object, TableSources>();
 
@@ -69,10 +80,13 @@ export function buildDraft(input: DraftInput, kb: DraftKb, render: Renderer = lo
   const dateOfService = input.dos ?? parseDateOfService(`${input.subject}\n${input.text}`);
   const subject = input.maskedSubject ?? input.subject;
   const text = input.maskedText ?? input.text;
-  const { codes, modifiers } = extractFromMessage(subject, text, kb, dateOfService ? { dos: dateOfService } : {});
-  const intents = detectIntents(`${subject}\n${text}`, codes, modifiers);
+  const { codes, modifiers, ranges } = extractFromMessage(subject, text, kb, dateOfService ? { dos: dateOfService } : {});
+  const question = `${subject}\n${text}`;
+  const intents = detectIntents(question, codes, modifiers);
   const facts = gatherFacts(codes, modifiers, kb, dateOfService);
-  const view = buildView({ intents, facts, dos: dateOfService, sources: tableSources(kb) });
+  const today = input.today ?? new Date().toISOString().slice(0, 10);
+  const answer = buildAnswer({ question, intents, facts, ranges, dos: dateOfService, kb }, tableSources(kb), today);
+  const view = buildView({ answer, facts, dos: dateOfService, today });
   return {
     codes: codes.map((c) => ({ system: c.system, code: c.code, known: c.known, billable: c.billable, description: c.description, modifiers: c.modifiers })),
     modifiers,
@@ -87,6 +101,10 @@ export function buildDraft(input: DraftInput, kb: DraftKb, render: Renderer = lo
       addOn: facts.addOn.map((a) => ({ addOnCode: a.addOnCode, primaryCodes: a.primaryCodes, type: a.type, primaryInQuestion: a.primaryInQuestion, source: a.source })),
     },
     specialty: specialtyOf(codes),
+    answer: answer.answer,
+    guidance: answer.guidance,
+    reviewerNotes: answer.reviewerNotes,
+    relatedCodes: answer.related,
     draft: { subject: replySubject(subject), text: render(view) },
   };
 }

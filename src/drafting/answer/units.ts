@@ -1,0 +1,76 @@
+// Units: the MUE with what its adjudication indicator means, drug dosage units (amount given / billing
+// unit of the HCPCS code, with JW/JZ for discarded drug) and the units the question asks for.
+import type { MueFact } from '../../kb/types.ts';
+import { unitsParagraph } from './guidance.ts';
+import { type AnswerInput, type Part, part } from './types.ts';
+
+const MAI_TEXT: Record<string, string> = {
+  '1': 'a claim-line edit: units above it on one line are denied; further units on another line need an anatomic modifier or 59/X modifier the documentation supports',
+  '2': 'an absolute per-day limit set by policy: units above it on the same date of service are denied and not paid on appeal',
+  '3': 'a per-day limit set on clinical grounds: units above it on the same date of service are denied, and can be paid on appeal with documentation',
+};
+
+export function maiText(mai: string): string {
+  return MAI_TEXT[mai] ?? 'see the CMS MUE file';
+}
+
+const DOSE = /(\d+(?:\.\d+)?)\s?(mg|mcg|ml|cc|gm|g|units?|u)\b/gi;
+const UNITS_ASKED = /(?:\bx\s?(\d{1,3})\b|\b(\d{1,3})\s?(?:units?|uos|x)\b)/i;
+
+/** The billing unit of a drug code: the KB's reading, else the descriptor's last "per 10 mg" / ", 1 mg". */
+function dosageUnit(input: AnswerInput, code: string, description: string | null): { amount: number; unit: string; phrase: string; source: string } | null {
+  const kbUnit = input.kb.dosageUnit?.(code);
+  if (kbUnit) return kbUnit;
+  if (!description) return null;
+  let last: RegExpExecArray | null = null;
+  for (const m of description.matchAll(/(?:per|,)\s*(\d+(?:\.\d+)?)\s*(mg|mcg|ml|cc|gm|g|units?)\b/gi)) last = m as RegExpExecArray;
+  return last ? { amount: Number(last[1]), unit: last[2].toLowerCase(), phrase: last[0].replace(/^,\s*/, ''), source: 'HCPCS Level II descriptor' } : null;
+}
+
+const sameUnit = (a: string, b: string) => a.replace(/s$/, '').replace(/^u$/, 'unit') === b.replace(/s$/, '').replace(/^u$/, 'unit') || (a === 'cc' && b === 'ml') || (a === 'ml' && b === 'cc');
+
+function mueSentence(code: string, m: MueFact): string {
+  return `MUE ${m.value} for ${code} (MAI ${m.mai}: ${maiText(m.mai)})`;
+}
+
+export function unitParts(input: AnswerInput, mueSource: string): Part[] {
+  const parts: Part[] = [];
+  const asked = input.intents.includes('units');
+  const procs = input.facts.codes.filter((c) => c.system !== 'ICD-10-CM' && c.known);
+  const doses = [...input.question.matchAll(DOSE)].map((m) => ({ amount: Number(m[1]), unit: m[2].toLowerCase() }));
+  for (const c of procs) {
+    const m = input.facts.mue.find((x) => x.code === c.code) ?? null;
+    const du = c.system === 'HCPCS' && /^[JQ]\d{4}$/.test(c.code) ? dosageUnit(input, c.code, c.description) : null;
+    const dose = du ? doses.find((d) => sameUnit(d.unit, du.unit)) : undefined;
+    if (!asked && !dose) continue;
+    const facts = m ? [{ text: `${c.code}: MUE ${m.value}, MAI ${m.mai} (${m.maiDescription}); rationale: ${m.rationale}`, source: m.source }] : [];
+    const basis = m ? [`mue:${c.code}`] : [];
+    const sentences: string[] = [];
+    if (du && dose) {
+      const units = Math.ceil(dose.amount / du.amount - 1e-9);
+      sentences.push(`${c.code} is billed ${du.phrase}: ${dose.amount} ${dose.unit} is ${units} units${units * du.amount !== dose.amount ? ` (rounded up from ${(dose.amount / du.amount).toFixed(2)})` : ''}.`);
+      sentences.push(`From a single-dose vial, report any discarded amount on its own line with modifier JW; when nothing is discarded, add JZ.`);
+      facts.push({ text: `${c.code} billing unit: ${du.phrase}`, source: du.source });
+      basis.push(`dosage:${c.code}`);
+      if (m && units > m.value) sentences.push(`That is above the ${mueSentence(c.code, m)}.`);
+      else if (m) sentences.push(`It is within the ${mueSentence(c.code, m)}.`);
+    } else if (du && asked) {
+      sentences.push(`${c.code} is billed ${du.phrase}: divide the amount given by that and round up.`);
+      facts.push({ text: `${c.code} billing unit: ${du.phrase}`, source: du.source });
+      basis.push(`dosage:${c.code}`);
+      if (m) sentences.push(`${mueSentence(c.code, m)}.`);
+    } else if (m) {
+      const want = UNITS_ASKED.exec(input.question);
+      const n = want ? Number(want[1] ?? want[2]) : null;
+      if (n !== null && procs.length === 1 && n > m.value) sentences.push(`No for ${n} units: ${mueSentence(c.code, m)}.`);
+      else sentences.push(`${mueSentence(c.code, m)}.`);
+    } else {
+      sentences.push(`${c.code} has no MUE in ${mueSource}: the table sets no per-day unit limit for it.`);
+      basis.push(`mue-none:${c.code}`);
+    }
+    const q = m && asked ? unitsParagraph(input.kb, c.code) : null;
+    if (q) basis.push(`guidance:${q.id}`);
+    parts.push(part('units', null, sentences.join(' '), { facts, basis, guidance: q ? [q] : [] }));
+  }
+  return parts;
+}
