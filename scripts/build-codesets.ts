@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { compress, decodeTable, decompress } from '../src/kb/container.ts';
 import { TABLE_NAMES, tableFileName, type TableKind } from '../src/kb/kinds.ts';
 import { PtpBuilder } from '../src/kb/tables/ptp.ts';
-import { encodeIcd, type IcdRowInput } from '../src/kb/tables/icd.ts';
+import { encodeIcdReleases, type IcdRelease, type IcdRevision, type IcdUnionRow } from '../src/kb/tables/icd.ts';
 import { encodeHcpcs } from '../src/kb/tables/hcpcs.ts';
 import { encodeMue } from '../src/kb/tables/mue.ts';
 import { encodePfs } from '../src/kb/tables/pfs.ts';
+import { encodeExcludes, type ExcludesRowInput } from '../src/kb/tables/excludes.ts';
 import { encodeAddOn } from '../src/kb/tables/addon.ts';
 import { encodePtpModifiers } from '../src/kb/tables/modifiers.ts';
 import { parseCmsDate } from '../src/kb/dates.ts';
@@ -72,20 +73,93 @@ async function buildPtp(kind: TableKind, t: ShippedTable): Promise<{ buf: Buffer
   return { buf: b.encode(header(kind, t)), rows: b.rows };
 }
 
+/** RFC 4180 CSV (the FY2027 files are the publisher's CSV): one pass over the characters. */
+function csvRows(file: string): Row[] {
+  const text = fs.readFileSync(path.join(from, file), 'utf8');
+  const records: string[][] = [];
+  let rec: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      rec.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      rec.push(cell);
+      records.push(rec);
+      rec = [];
+      cell = '';
+    } else if (ch !== '\r') cell += ch;
+  }
+  if (cell !== '' || rec.length) records.push([...rec, cell]);
+  const [head, ...body] = records;
+  return body.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i] ?? ''])));
+}
+
+/**
+ * FY2025 (known only through the FY2026 addenda), FY2026 and FY2027 as one table: the union of their
+ * codes in tabular order, each row flagged per release. Codes FY2027 deleted go back where FY2026 had
+ * them (the FY2027 file keeps FY2026's order numbers); codes FY2026 deleted go last (no children).
+ */
 async function buildIcd(t: ShippedTable): Promise<{ buf: Buffer; rows: number }> {
-  const rows: IcdRowInput[] = (await collect(t.sourceFile)).map((r) => ({
-    code: r.code,
-    billable: r.billable === '1',
-    description: r.long_description,
-  }));
-  const present = new Set(rows.map((r) => r.code));
+  const FY25 = 1, FY26 = 2, FY27 = 4;
+  const fy26 = await collect('icd10cm-order-FY2026.tsv');
+  const fy27 = await collect(t.sourceFile);
   const addenda = await collect('icd10cm-order-addenda-FY2026.tsv');
-  const added = addenda.filter((a) => a.action === 'Add' && present.has(a.code)).map((a) => a.code);
-  // A delete followed by an add of the same code is a billable-status change, not a removal.
-  const deleted = addenda
-    .filter((a) => a.action === 'Delete' && !present.has(a.code))
-    .map((a) => ({ code: a.code, billable: a.billable === '1', description: a.long_description }));
-  return { buf: encodeIcd(header('icd10cm', t), rows, { added: [...new Set(added)], deleted }), rows: rows.length };
+  const addedIn26 = new Set(addenda.filter((a) => a.action === 'Add').map((a) => a.code));
+  const deletedIn26 = new Map(addenda.filter((a) => a.action === 'Delete').map((a) => [a.code, a]));
+  const rows = new Map<string, IcdUnionRow>();
+  const order: string[] = [];
+  const in27 = new Set(fy27.map((r) => r.code));
+  const gone = fy26.filter((r) => !in27.has(r.code)); // FY2026 rows FY2027 deleted, in FY2026 order
+  let g = 0;
+  const put = (code: string, description: string, inMask: number, billMask: number) => {
+    const had = rows.get(code);
+    if (had) {
+      had.inMask |= inMask;
+      had.billMask |= billMask;
+      had.description = description;
+    } else {
+      rows.set(code, { code, description, inMask, billMask });
+      order.push(code);
+    }
+  };
+  const fy26By = new Map(fy26.map((r) => [r.code, r]));
+  const add26 = (r: Row) => {
+    const b = r.billable === '1';
+    // In FY2025 unless FY2026 added it; a delete-and-add pair is a billable-status change, whose Delete row holds the FY2025 flag.
+    const del = deletedIn26.get(r.code);
+    const in25 = !addedIn26.has(r.code) || del !== undefined;
+    const b25 = del ? del.billable === '1' : b;
+    put(r.code, r.long_description, FY26 | (in25 ? FY25 : 0), (b ? FY26 : 0) | (in25 && b25 ? FY25 : 0));
+  };
+  for (const r of fy27) {
+    if (r.order !== '') while (g < gone.length && Number(gone[g].order) < Number(r.order)) add26(gone[g++]);
+    const prev = fy26By.get(r.code);
+    if (prev) add26(prev);
+    put(r.code, r.long_description, FY27, r.billable === '1' ? FY27 : 0);
+  }
+  while (g < gone.length) add26(gone[g++]);
+  for (const [code, d] of deletedIn26) if (!rows.has(code)) put(code, d.long_description, FY25, d.billable === '1' ? FY25 : 0);
+  const revised: IcdRevision[] = [];
+  const revFrom = addenda.filter((a) => a.action === 'Revise from');
+  for (const a of revFrom) revised.push({ code: a.code, previous: a.long_description, since: 1 });
+  for (const r of csvRows('icd10cm-fy2027/revised.csv')) revised.push({ code: r.code, previous: r.previousLongTitle, since: 2 });
+  const releases: IcdRelease[] = [
+    { version: 'FY2025', from: '2024-10-01', to: '2025-09-30', partial: true },
+    { version: 'FY2026', from: '2025-10-01', to: '2026-09-30' },
+    { version: 'FY2027', from: '2026-10-01', to: '2027-09-30' },
+  ];
+  const union = order.map((c) => rows.get(c)!);
+  return { buf: encodeIcdReleases(header('icd10cm', t), releases, union, revised), rows: union.length };
 }
 
 async function buildHcpcs(t: ShippedTable): Promise<{ buf: Buffer; rows: number }> {
@@ -159,6 +233,21 @@ async function buildPfs(t: ShippedTable): Promise<{ buf: Buffer; rows: number }>
   return { buf: encodePfs(header('pfs', t), rows), rows: rows.length };
 }
 
+async function buildExcludes(t: ShippedTable): Promise<{ buf: Buffer; rows: number }> {
+  const rows: ExcludesRowInput[] = [];
+  for (const f of ['icd10cm-fy2027/fy2027-excludes1.csv', 'icd10cm-fy2027/fy2027-excludes2.csv']) {
+    for (const r of csvRows(f)) {
+      if (r.noteType !== 'excludes1' && r.noteType !== 'excludes2') throw new Error(`${f}: note type ${JSON.stringify(r.noteType)}`);
+      rows.push({ at: r.code, type: r.noteType, text: r.noteText, referenced: r.referencedCodes ? r.referencedCodes.split('; ') : [] });
+    }
+  }
+  const chapters = csvRows('icd10cm-fy2027/fy2027-excludes-by-chapter.csv').map((r) => {
+    const [lo, hi] = r.codeRange.split('-');
+    return { chapter: Number(r.chapter), from: lo, to: hi };
+  });
+  return { buf: encodeExcludes(header('icd10cm-excludes', t), rows, chapters), rows: rows.length };
+}
+
 const builders: Record<string, (t: ShippedTable) => Promise<{ buf: Buffer; rows: number }>> = {
   'ptp-practitioner': (t) => buildPtp('ptp-practitioner', t),
   'ptp-outpatient-hospital': (t) => buildPtp('ptp-outpatient-hospital', t),
@@ -168,6 +257,7 @@ const builders: Record<string, (t: ShippedTable) => Promise<{ buf: Buffer; rows:
   'mue-outpatient-hospital': buildMue,
   'mue-dme': buildMue,
   pfs: buildPfs,
+  'icd10cm-excludes': buildExcludes,
   addon: buildAddOn,
   'ptp-modifiers': buildModifiers,
 };

@@ -90,12 +90,12 @@ export const SHIPPED: ShippedTable[] = [
   },
   {
     kind: 'icd10cm',
-    version: 'FY2026',
+    version: 'FY2027',
     effectiveFrom: '2025-10-01',
-    effectiveTo: '2026-09-30',
-    sourceFile: 'icd10cm-order-FY2026.tsv',
+    effectiveTo: '2027-09-30',
+    sourceFile: 'icd10cm-order-FY2027.tsv',
     origin:
-      'CMS/NCHS icd10cm_order_2026.txt and icd10cm_order_addenda_2026.txt (2026 Code Descriptions in Tabular Order); via GitHub dewittpe/medicalcoder commit 4e48bdcbf113b7116ed0278fa3f3a15fb682c4a1. Long descriptions only; the addenda mark codes added and deleted in FY2026. Public domain.',
+      'Three releases in one table, answered by date of service: FY2027 (2026-10-01 to 2027-09-30), FY2026 (2025-10-01 to 2026-09-30) and FY2025 as far as the FY2026 addenda tell (codes FY2026 added and deleted). FY2026: CMS/NCHS icd10cm_order_2026.txt and icd10cm_order_addenda_2026.txt via GitHub dewittpe/medicalcoder commit 4e48bdcbf113b7116ed0278fa3f3a15fb682c4a1 (`icd10cm-order-FY2026.tsv`, `icd10cm-order-addenda-FY2026.tsv`). FY2027: the order file built in shared/data from FY2026 and the FY2027 change lists (added, deleted, revised, billable-status changes) of GitHub makevision/icd10cm-open-data (MedCoder.ai, CC0, derived from CMS "2027 Code Descriptions in Tabular Order"), commit 3af025953bd4d5d26a41d1a61184b389eb55ff39. Long descriptions only. Public domain.',
     cmsNotice: false,
   },
   {
@@ -117,6 +117,16 @@ export const SHIPPED: ShippedTable[] = [
     origin:
       'CMS PPRRVU2025_Oct.csv from the RVU25D zip (2025 National Physician Fee Schedule Relative Value File, October release, released 2025-09-11); via GitHub alex-bea/cms_api commit 3261f4d9a97220b829d4efc64e7ffbcbab261aee (sha256 8af460f3…3c56). Payment-policy indicators only (status, global days and shares, multiple procedure, bilateral, assistant, co-surgeon, team, PC/TC, endoscopic base, supervision, imaging family); no RVUs and no DESCRIPTION column (CPT short descriptors are AMA-licensed). CY2025: the CY2026 file is not in shared/data.',
     cmsNotice: true,
+  },
+  {
+    kind: 'icd10cm-excludes',
+    version: 'FY2027',
+    effectiveFrom: '2026-10-01',
+    effectiveTo: '2027-09-30',
+    sourceFile: 'icd10cm-fy2027/fy2027-excludes1.csv',
+    origin:
+      'Every Excludes1 and Excludes2 note line of the FY2027 ICD-10-CM tabular (5,411 + 2,529 lines, at codes, categories, blocks and chapters), with the code-shaped references the publisher parsed from each note; `fy2027-excludes1.csv`, `fy2027-excludes2.csv` and the chapter ranges of `fy2027-excludes-by-chapter.csv` from GitHub makevision/icd10cm-open-data (MedCoder.ai, CC0, derived from the CMS FY2027 tabular XML), commit 3af025953bd4d5d26a41d1a61184b389eb55ff39. No FY2026 Excludes file exists in shared/data: for earlier dates of service these FY2027 notes are used and the answer says so.',
+    cmsNotice: false,
   },
 ];
 

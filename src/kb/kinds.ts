@@ -10,6 +10,7 @@ export const TABLE_KINDS = [
   'icd10cm',
   'ptp-modifiers',
   'pfs',
+  'icd10cm-excludes',
   'cpt',
 ] as const;
 
@@ -26,6 +27,7 @@ export const TABLE_NAMES: Record<TableKind, string> = {
   icd10cm: 'ICD-10-CM',
   'ptp-modifiers': 'NCCI PTP-associated modifiers',
   pfs: 'Medicare PFS relative value file',
+  'icd10cm-excludes': 'ICD-10-CM Excludes notes',
   cpt: 'AMA CPT (licensed)',
 };
 

@@ -5,6 +5,8 @@ import type {
   CodeInfo,
   CodeSystem,
   EditsAmong,
+  ExcludesConflict,
+  ExcludesNote,
   FactSource,
   KnowledgeBase,
   LookupOptions,
@@ -29,6 +31,7 @@ import { AddOnTable } from './tables/addon.ts';
 import { PtpModifierTable } from './tables/modifiers.ts';
 import { CptTable } from './tables/cpt.ts';
 import { PfsTable } from './tables/pfs.ts';
+import { ExcludesTable, spanHolds } from './tables/excludes.ts';
 
 /** How many billable children of an ICD-10-CM header a CodeInfo lists (the total is always given). */
 export const CHILDREN_CAP = 50;
@@ -47,12 +50,14 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly hcpcs: HcpcsTable;
   private readonly mues: Record<MueSetting, MueTable>;
   private readonly pfs: PfsTable;
+  private readonly excludes: ExcludesTable;
+  private readonly excludesFrom: number;
   private readonly addOns: AddOnTable;
   private readonly ptpMods: PtpModifierTable;
   private readonly cpt: CptTable | null;
   private readonly origins: Map<TableKind, 'shipped' | 'imported'>;
-  /** The ICD-10-CM release's first and last days (YYYYMMDD), read once. */
-  private readonly icdWindow: { from: number | null; to: number | null };
+  /** Each ICD-10-CM release's first and last days (YYYYMMDD), read once. */
+  private readonly icdWindows: { from: number; to: number }[];
   private readonly knows = (code: string, system: CodeSystem): boolean =>
     system === 'ICD-10-CM' ? this.icd.has(undotIcd(code)) : this.hcpcs.has(code) || this.inEditTables(code);
 
@@ -74,13 +79,14 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       dme: new MueTable(get('mue-dme')),
     };
     this.pfs = new PfsTable(get('pfs'));
+    this.excludes = new ExcludesTable(get('icd10cm-excludes'));
+    this.excludesFrom = isoToYmd(this.excludes.header.effectiveFrom ?? '') ?? 0;
     this.addOns = new AddOnTable(get('addon'));
     this.ptpMods = new PtpModifierTable(get('ptp-modifiers'));
     const cpt = tables.get('cpt');
     this.cpt = cpt ? new CptTable(cpt.decoded) : null;
     this.origins = new Map([...tables].map(([k, t]) => [k, t.origin]));
-    const h = this.icd.header;
-    this.icdWindow = { from: h.effectiveFrom ? isoToYmd(h.effectiveFrom) : null, to: h.effectiveTo ? isoToYmd(h.effectiveTo) : null };
+    this.icdWindows = this.icd.releases.map((r) => ({ from: isoToYmd(r.from) ?? 0, to: isoToYmd(r.to) ?? 99991231 }));
   }
 
   normalize(raw: string): NormalizedCode | null {
@@ -195,33 +201,71 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     info.known = sources.length > 0;
   }
 
+  /** The ICD-10-CM release in force at the date: the last one begun by then (the first if none has). */
+  icdRelease(dosYmd: number): number {
+    const w = this.icdWindows;
+    let r = 0;
+    for (let k = 1; k < w.length; k++) if (w[k].from <= dosYmd) r = k;
+    return r;
+  }
+
   private describeIcd(info: CodeInfo, dos: Readonly<Dos>): void {
-    const h = this.icd.header;
     const e = this.icd.get(undotIcd(info.code));
     if (!e) return;
+    const rel = this.icd.releases;
+    const w = this.icdWindows;
+    const r = this.icdRelease(dos.ymd);
+    const inR = (k: number) => k >= 0 && k < rel.length && (e.inMask & (1 << k)) !== 0;
+    const billR = (k: number) => (e.billMask & (1 << k)) !== 0;
     info.known = true;
-    info.sources = [{ table: h.table, version: h.version }];
-    info.billable = e.billable;
-    info.description = e.description;
-    const { from, to } = this.icdWindow;
-    info.activeOnDos = true;
-    if (e.change === 'added' && from !== null) {
-      info.effectiveDate = h.effectiveFrom;
-      info.activeOnDos = dos.ymd >= from;
-      if (!info.activeOnDos) info.notes!.push(`new in ${h.version}: not valid before ${h.effectiveFrom}`);
-    } else if (e.change === 'deleted' && from !== null) {
-      info.terminationDate = ymdToIso(daysToYmd(ymdToDays(from) - 1));
-      info.activeOnDos = dos.ymd < from;
-      info.notes!.push(`deleted in ${h.version}: valid only through ${info.terminationDate}`);
+    // The release the answer is read from: the one in force, else the nearest that lists the code.
+    let used = r;
+    if (inR(r)) {
+      info.activeOnDos = true;
+      if (inR(r + 1) === false && r + 1 < rel.length) {
+        info.terminationDate = rel[r].to;
+        info.notes!.push(`deleted in ${rel[r + 1].version}: valid through ${rel[r].to}`);
+      } else if (r + 1 < rel.length && billR(r) && !billR(r + 1)) {
+        info.notes!.push(`became a header in ${rel[r + 1].version} (billable through ${rel[r].to})`);
+      }
+      if (r > 0 && !inR(r - 1)) {
+        info.effectiveDate = rel[r].from;
+        info.notes!.push(`new in ${rel[r].version}: valid from ${rel[r].from}`);
+      } else if (r > 0 && billR(r - 1) && !billR(r)) {
+        info.notes!.push(`became a header in ${rel[r].version}: billable only through ${rel[r - 1].to}`);
+      }
+    } else {
+      info.activeOnDos = false;
+      let later = -1;
+      for (let k = r + 1; k < rel.length && later < 0; k++) if (inR(k)) later = k;
+      if (later >= 0) {
+        used = later;
+        info.effectiveDate = rel[later].from;
+        info.notes!.push(`new in ${rel[later].version}, not valid before ${rel[later].from}`);
+      } else {
+        let earlier = -1;
+        for (let k = r - 1; k >= 0 && earlier < 0; k--) if (inR(k)) earlier = k;
+        used = earlier;
+        info.terminationDate = rel[earlier].to;
+        info.notes!.push(`deleted in ${rel[earlier + 1].version}: valid through ${rel[earlier].to}`);
+      }
     }
-    if (from !== null && dos.ymd < from && e.change === null) {
-      info.notes!.push(`the date of service is before ${h.version} starts (${h.effectiveFrom}): this release may differ from the one in force then`);
+    const release = rel[used];
+    info.sources = [{ table: this.icd.header.table, version: release.version }];
+    info.billable = billR(used);
+    info.description = this.icd.description(e, used);
+    if (release.partial && used === r) {
+      info.notes!.push(`${release.version} is known here only through the next release's addenda (codes added and deleted): other details may differ`);
     }
-    if (to !== null && dos.ymd > to) {
-      info.notes!.push(`the date of service is after ${h.version} ends (${h.effectiveTo}): a newer ICD-10-CM release may apply`);
+    if (dos.ymd < w[0].from) {
+      info.notes!.push(`the date of service is before ${rel[0].version} starts (${rel[0].from}): this release may differ from the one in force then`);
     }
-    if (!e.billable) {
-      const kids = this.icd.billableChildren(e, CHILDREN_CAP);
+    if (dos.ymd > w[w.length - 1].to) {
+      const last = rel[rel.length - 1];
+      info.notes!.push(`the date of service is after ${last.version} ends (${last.to}): a newer ICD-10-CM release may apply`);
+    }
+    if (!info.billable) {
+      const kids = this.icd.billableChildren(e, used, CHILDREN_CAP);
       info.billableChildren = kids.codes.map(dotIcd);
       info.billableChildrenTotal = kids.total;
       info.seventhCharacters = kids.seventh;
@@ -312,6 +356,50 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     return out;
   }
 
+  /** Said when the notes' release starts after the date of service (no FY2026 Excludes file is loaded). */
+  private excludesCaveat(dos: Readonly<Dos>): string | undefined {
+    const h = this.excludes.header;
+    return dos.ymd < this.excludesFrom
+      ? `${h.version} Excludes notes applied to a date of service before ${h.effectiveFrom}: the notes of the release in force then are not loaded`
+      : undefined;
+  }
+
+  private icdCode(raw: string): string | null {
+    const n = this.normalize(raw);
+    return n?.system === 'ICD-10-CM' ? undotIcd(n.code) : null;
+  }
+
+  excludesNotes(code: string, opts?: LookupOptions): ExcludesNote[] {
+    const c = this.icdCode(code);
+    if (!c) return [];
+    const note = this.excludesCaveat(this.dos(opts));
+    const notes = this.excludes.notesFor(c).map((n) => n.fact);
+    return note ? notes.map((n) => ({ ...n, note })) : notes;
+  }
+
+  excludesAmong(codes: string[], opts?: LookupOptions): ExcludesConflict[] {
+    const note = this.excludesCaveat(this.dos(opts));
+    const list = [...new Set(codes.map((c) => this.icdCode(c)).filter((c): c is string => c !== null))];
+    const out: ExcludesConflict[] = [];
+    if (list.length < 2) return out;
+    for (const a of list) {
+      const seen = new Set<string>();
+      for (const n of this.excludes.notesFor(a)) {
+        for (const b of list) {
+          if (b === a || !n.spans.some((s) => spanHolds(s, b))) continue;
+          const key = `${b} ${n.fact.type} ${n.fact.code} ${n.fact.text}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const c: ExcludesConflict = { code: dotIcd(a), other: dotIcd(b), type: n.fact.type, noteAt: n.fact.code, noteText: n.fact.text, source: n.fact.source };
+          if (note) c.note = note;
+          out.push(c);
+        }
+      }
+    }
+    // Excludes1 (never together) before Excludes2 (may be coded together when both apply).
+    return out.sort((x, y) => (x.type === y.type ? 0 : x.type === 'excludes1' ? -1 : 1));
+  }
+
   status(): TableStatus[] {
     const tables: { kind: TableKind; header: TableHeader }[] = [
       { kind: 'ptp-practitioner', header: this.ptpTables.practitioner.header },
@@ -320,6 +408,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       { kind: 'mue-outpatient-hospital', header: this.mues.outpatient_hospital.header },
       { kind: 'mue-dme', header: this.mues.dme.header },
       { kind: 'pfs', header: this.pfs.header },
+      { kind: 'icd10cm-excludes', header: this.excludes.header },
       { kind: 'addon', header: this.addOns.header },
       { kind: 'hcpcs', header: this.hcpcs.header },
       { kind: 'icd10cm', header: this.icd.header },

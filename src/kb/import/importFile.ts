@@ -113,7 +113,7 @@ export async function importFile(req: ImportRequest): Promise<ImportResult> {
     }
     case 'icd10cm': {
       const r = parseIcdOrder(await readLines(file), file, progress);
-      raw = encodeIcd(headerOf(), r, { added: [], deleted: [] });
+      raw = encodeIcd(headerOf(), r);
       rows = r.length;
       break;
     }
