@@ -20,7 +20,11 @@ function primaries(a: AddOnFact): string[] {
 export function addOnParts(input: AnswerInput, addOnSource: string): Part[] {
   const parts: Part[] = [];
   const asked = new Set(input.facts.codes.map((c) => c.code));
+  const rangeEnds = new Set(input.ranges.flat());
+  for (const [from, to] of input.ranges) for (const c of rangeCodes(from, to)) asked.add(c);
   for (const a of input.facts.addOn) {
+    // A range's ends are not asked one by one: the range part below says which codes in it are add-ons.
+    if (rangeEnds.has(a.addOnCode)) continue;
     // "97598 w/o 97597": a primary named only to say it is absent is not in the question.
     const inQ = primaries(a).filter((p) => asked.has(p) && !new RegExp(String.raw`(?:w\/o|without|no)\s+${p}\b`, 'i').test(input.question));
     const fact = { text: `${a.addOnCode}: add-on code, CMS edit type ${a.type}; primary codes: ${primaries(a).slice(0, MAX_LISTED).join(', ')}${primaries(a).length > MAX_LISTED ? ` and ${primaries(a).length - MAX_LISTED} more` : ''}`, source: a.source };

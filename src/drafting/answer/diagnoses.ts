@@ -59,12 +59,20 @@ export function diagnosisParts(input: AnswerInput): Part[] {
       notes: ['Excludes notes are not in the loaded KB: check the tabular at each code and its category.'],
     }));
   }
-  for (const x of ex1) {
+  const seen = new Set<string>();
+  const once = (x: { code: string; other: string; type: string }) => {
+    const k = [x.code, x.other].sort().join('|') + x.type;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  };
+  const inConflict = new Set(ex1.flatMap((x) => [x.code, x.other]));
+  for (const x of ex1.filter(once)) {
     parts.push(part('diagnosis', 'no', `No: ${x.code} and ${x.other} fall under an Excludes1 note at ${x.noteAt} ("${x.noteText}"): the two are not coded together, except where the Official Guidelines allow it for unrelated conditions.`, {
       basis: [`excludes:${x.noteAt}`], facts: [{ text: `Excludes1 at ${x.noteAt}: ${x.noteText}`, source: x.source }],
     }));
   }
-  for (const x of conflicts.filter((y) => y.type === 'excludes2')) {
+  for (const x of conflicts.filter((y) => y.type === 'excludes2').filter(once)) {
     parts.push(part('diagnosis', 'yes', `${x.code} and ${x.other} fall under an Excludes2 note at ${x.noteAt} ("${x.noteText}"): both may be coded when the patient has both conditions.`, {
       basis: [`excludes:${x.noteAt}`], facts: [{ text: `Excludes2 at ${x.noteAt}: ${x.noteText}`, source: x.source }],
     }));
@@ -73,7 +81,10 @@ export function diagnosisParts(input: AnswerInput): Part[] {
   const procQuestion = input.facts.codes.some((c) => c.system !== 'ICD-10-CM');
   for (const c of dx) {
     const p = codePart(c, input);
-    if (procQuestion && p.verdict === 'yes') continue;
+    if ((procQuestion || inConflict.has(c.code)) && p.verdict === 'yes') {
+      if (inConflict.has(c.code)) parts.at(-1)?.facts.push(...p.facts);
+      continue;
+    }
     parts.push(p);
   }
   if (dx.length > 1 && SEQUENCING.test(input.question)) {

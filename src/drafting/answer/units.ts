@@ -20,17 +20,23 @@ const UNITS_ASKED = /(?:\bx\s?(\d{1,3})\b|\b(\d{1,3})\s?(?:units?|uos|x)\b)/i;
 /** The billing unit of a drug code: the KB's reading, else the descriptor's last "per 10 mg" / ", 1 mg". */
 function dosageUnit(input: AnswerInput, code: string, description: string | null): { amount: number; unit: string; phrase: string; source: string } | null {
   const kbUnit = input.kb.dosageUnit?.(code);
-  if (kbUnit) return kbUnit;
+  if (kbUnit) return { ...kbUnit, phrase: /^per\b/i.test(kbUnit.phrase) ? kbUnit.phrase : `per ${kbUnit.amount} ${kbUnit.unit}` };
   if (!description) return null;
   let last: RegExpExecArray | null = null;
   for (const m of description.matchAll(/(?:per|,)\s*(\d+(?:\.\d+)?)\s*(mg|mcg|ml|cc|gm|g|units?)\b/gi)) last = m as RegExpExecArray;
-  return last ? { amount: Number(last[1]), unit: last[2].toLowerCase(), phrase: last[0].replace(/^,\s*/, ''), source: 'HCPCS Level II descriptor' } : null;
+  return last ? { amount: Number(last[1]), unit: last[2].toLowerCase(), phrase: `per ${last[1]} ${last[2].toLowerCase()}`, source: 'HCPCS Level II descriptor' } : null;
 }
 
 const sameUnit = (a: string, b: string) => a.replace(/s$/, '').replace(/^u$/, 'unit') === b.replace(/s$/, '').replace(/^u$/, 'unit') || (a === 'cc' && b === 'ml') || (a === 'ml' && b === 'cc');
 
 function mueSentence(code: string, m: MueFact): string {
   return `MUE ${m.value} for ${code} (MAI ${m.mai}: ${maiText(m.mai)})`;
+}
+
+/** "J3301 x4", "96372 x 5", "36415 *3": the units written right after a code (its modifiers between). */
+function unitsWritten(question: string, code: string): number | null {
+  const m = new RegExp(String.raw`\b${code}(?:-[0-9A-Za-z]{2}){0,4}\s{0,3}(?:x|\*)\s?(\d{1,3})\b`, 'i').exec(question);
+  return m ? Number(m[1]) : null;
 }
 
 export function unitParts(input: AnswerInput, mueSource: string): Part[] {
@@ -42,18 +48,25 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
     const m = input.facts.mue.find((x) => x.code === c.code) ?? null;
     const du = c.system === 'HCPCS' && /^[JQ]\d{4}$/.test(c.code) ? dosageUnit(input, c.code, c.description) : null;
     const dose = du ? doses.find((d) => sameUnit(d.unit, du.unit)) : undefined;
-    if (!asked && !dose) continue;
+    const count = unitsWritten(input.question, c.code);
+    // In a list of codes, only the codes with a dose or a unit count written beside them are unit questions.
+    if (!dose && count === null && (!asked || procs.length > 1)) continue;
     const facts = m ? [{ text: `${c.code}: MUE ${m.value}, MAI ${m.mai} (${m.maiDescription}); rationale: ${m.rationale}`, source: m.source }] : [];
     const basis = m ? [`mue:${c.code}`] : [];
     const sentences: string[] = [];
+    let over = false;
     if (du && dose) {
       const units = Math.ceil(dose.amount / du.amount - 1e-9);
       sentences.push(`${c.code} is billed ${du.phrase}: ${dose.amount} ${dose.unit} is ${units} units${units * du.amount !== dose.amount ? ` (rounded up from ${(dose.amount / du.amount).toFixed(2)})` : ''}.`);
       sentences.push(`From a single-dose vial, report any discarded amount on its own line with modifier JW; when nothing is discarded, add JZ.`);
       facts.push({ text: `${c.code} billing unit: ${du.phrase}`, source: du.source });
       basis.push(`dosage:${c.code}`);
+      over = !!m && units > m.value;
       if (m && units > m.value) sentences.push(`That is above the ${mueSentence(c.code, m)}.`);
       else if (m) sentences.push(`It is within the ${mueSentence(c.code, m)}.`);
+    } else if (count !== null && m) {
+      over = count > m.value;
+      sentences.push(count > m.value ? `No for ${count} units of ${c.code}: that is above the ${mueSentence(c.code, m)}.` : `${count} units of ${c.code} is within the ${mueSentence(c.code, m)}.`);
     } else if (du && asked) {
       sentences.push(`${c.code} is billed ${du.phrase}: divide the amount given by that and round up.`);
       facts.push({ text: `${c.code} billing unit: ${du.phrase}`, source: du.source });
@@ -62,7 +75,8 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
     } else if (m) {
       const want = UNITS_ASKED.exec(input.question);
       const n = want ? Number(want[1] ?? want[2]) : null;
-      if (n !== null && procs.length === 1 && n > m.value) sentences.push(`No for ${n} units: ${mueSentence(c.code, m)}.`);
+      over = n !== null && procs.length === 1 && n > m.value;
+      if (over) sentences.push(`No for ${n} units: ${mueSentence(c.code, m)}.`);
       else sentences.push(`${mueSentence(c.code, m)}.`);
     } else {
       sentences.push(`${c.code} has no MUE in ${mueSource}: the table sets no per-day unit limit for it.`);
@@ -70,7 +84,7 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
     }
     const q = m && asked ? unitsParagraph(input.kb, c.code) : null;
     if (q) basis.push(`guidance:${q.id}`);
-    parts.push(part('units', null, sentences.join(' '), { facts, basis, guidance: q ? [q] : [] }));
+    parts.push(part('units', over ? 'no' : null, sentences.join(' '), { facts, basis, guidance: q ? [q] : [] }));
   }
   return parts;
 }
