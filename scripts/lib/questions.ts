@@ -37,6 +37,8 @@ export interface QuestionRun {
   extra: string[];
   missed: string[];
   invented: string[];
+  /** Guidance paragraph ids the answer quotes or rests on. */
+  cited: string[];
   badCitations: string[];
 }
 
@@ -76,6 +78,7 @@ export function runQuestion(q: EvalQuestion, kb: KnowledgeBase): QuestionRun {
   const got = new Set(result.codes.map((c) => c.code));
   const want = new Set(q.codes);
   const guidance = (result as DraftResult & { guidance?: Array<{ id?: string }> }).guidance ?? [];
+  const cited = new Set([...guidance.map((g) => g.id ?? ''), ...(answer as { basis?: string[] } | undefined)?.basis?.filter((b) => b.startsWith('guidance:')).map((b) => b.slice(9)) ?? []]);
   return {
     q, result, answerText, verdict, missing, forbidden, verdictOk,
     settled: missing.length === 0 && forbidden.length === 0 && verdictOk,
@@ -83,7 +86,8 @@ export function runQuestion(q: EvalQuestion, kb: KnowledgeBase): QuestionRun {
     extra: [...got].filter((c) => !want.has(c)),
     missed: [...want].filter((c) => !got.has(c)),
     invented: ungroundedCodes(result, kb),
-    badCitations: guidance.map((g) => g.id ?? '').filter((id) => !paragraphExists(kb, id)),
+    cited: [...cited],
+    badCitations: [...cited].filter((id) => !paragraphExists(kb, id)),
   };
 }
 
@@ -112,7 +116,7 @@ export function answerFigures(runs: QuestionRun[]): AnswerEvalFigures {
     precision: tp + fp ? tp / (tp + fp) : 1,
     recall: tp + fn ? tp / (tp + fn) : 1,
     invented: runs.reduce((n, r) => n + r.invented.length, 0),
-    citations: runs.reduce((n, r) => n + ((r.result as { guidance?: unknown[] }).guidance?.length ?? 0), 0),
+    citations: runs.reduce((n, r) => n + r.cited.length, 0),
     badCitations: runs.reduce((n, r) => n + r.badCitations.length, 0),
   };
 }
