@@ -27,13 +27,13 @@ function codePart(c: ExtractedCode, input: AnswerInput): Part {
   const info = c.info;
   const stale = staleCodeSet(input);
   if (stale) {
-    return part('diagnosis', 'unknown', `Your date of service ${input.dos} falls in ICD-10-CM FY${fiscalYear(input.dos!)}, and the code set checked here (${stale.version}) ends on ${stale.to}: ${c.code} must be checked in the FY${fiscalYear(input.dos!)} code set.`, {
+    return part('diagnosis', 'unknown', `Your date of service falls in ICD-10-CM FY${fiscalYear(input.dos!)}, and the code set checked here (${stale.version}) ends on ${stale.to}: ${c.code} must be checked in the FY${fiscalYear(input.dos!)} code set.`, {
       basis: [`icd:${c.code}`], facts: [{ text: `${c.code}: ${info.known ? (info.billable ? 'billable' : 'header') : 'not found'} in ${stale.version}`, source: sourceName(info) }],
       limit: `The FY${fiscalYear(input.dos!)} ICD-10-CM code set is not loaded here.`,
       notes: [`ICD-10-CM FY${fiscalYear(input.dos!)} is not loaded: check ${c.code} in the FY${fiscalYear(input.dos!)} tabular and addenda.`],
     });
   }
-  const when = input.dos ? ` on ${input.dos} (ICD-10-CM FY${fiscalYear(input.dos)})` : '';
+  const when = input.dos ? ` on your date of service (ICD-10-CM FY${fiscalYear(input.dos)})` : '';
   const src = sourceName(info);
   const basis = [`icd:${c.code}`];
   if (!info.known) return part('diagnosis', 'unknown', `${c.code} is not found in the ICD-10-CM code set${when}: check the code; it may be mistyped, deleted or not yet in force.`, { basis, facts: [{ text: `${c.code}: not found`, source: src }] });

@@ -14,7 +14,7 @@ export function statusParts(input: AnswerInput): Part[] {
         basis: [`unknown:${c.code}`], notes: [`${c.code} is not in the loaded code sets: confirm the number with the sender.`],
       }));
     } else if (!info.activeOnDos) {
-      parts.push(part('status', 'no', `No: ${c.code} was terminated${info.terminationDate ? ` on ${info.terminationDate}` : ''} and is not valid for ${input.dos ? `the date of service ${input.dos}` : 'services today'}.`, {
+      parts.push(part('status', 'no', `No: ${c.code} was terminated${info.terminationDate ? ` on ${info.terminationDate}` : ''} and is not valid for ${input.dos ? 'your date of service' : 'services today'}.`, {
         basis: [`code:${c.code}`], facts: [{ text: `${c.code}: terminated ${info.terminationDate ?? ''}`.trim(), source: sourceName(info) }],
       }));
     } else if (input.intents.includes('meaning')) {
