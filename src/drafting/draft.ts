@@ -52,6 +52,8 @@ export interface DraftResult {
   reviewerNotes: string[];
   /** Codes the answer names that the question does not (the single code for a pair, add-ons of a range). */
   relatedCodes: string[];
+  /** The deciding facts with their table (what instant facts and the reply list). */
+  facts: Array<{ text: string; source: string }>;
   draft: { subject: string; text: string };
 }
 
@@ -105,6 +107,7 @@ export function buildDraft(input: DraftInput, kb: DraftKb, render: Renderer = lo
     guidance: answer.guidance,
     reviewerNotes: answer.reviewerNotes,
     relatedCodes: answer.related,
+    facts: answer.facts,
     draft: { subject: replySubject(subject), text: render(view) },
   };
 }

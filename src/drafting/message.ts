@@ -39,7 +39,7 @@ export const DEFAULT_CLASSIFY_CONTEXT: ClassifyContext = {
   authservId: null,
 };
 
-const EMPTY = { codes: [], modifiers: [], dateOfService: null, intents: [], edits: { ptp: [], mue: [], addOn: [] }, answer: null, guidance: [], reviewerNotes: [], relatedCodes: [] };
+const EMPTY = { codes: [], modifiers: [], dateOfService: null, intents: [], edits: { ptp: [], mue: [], addOn: [] }, answer: null, guidance: [], reviewerNotes: [], relatedCodes: [], facts: [] };
 
 export function draftFromMessage(
   msg: InboundMessage,
