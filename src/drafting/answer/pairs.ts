@@ -77,7 +77,34 @@ function siblingPart(proc: string, guide: string, input: AnswerInput): Part | nu
   });
 }
 
+/** Several indicator-1 edits whose column 2 is the same E/M read as one sentence: one modifier covers them. */
+function mergeEmParts(parts: Part[], input: AnswerInput): Part[] {
+  const byEm = new Map<string, Part[]>();
+  const rest: Part[] = [];
+  for (const p of parts) {
+    const m = p.topic === 'pair' && p.basis.length === 1 ? /^ptp:(\w+)\/(\w+)$/.exec(p.basis[0]) : null;
+    if (m && isEm(m[2]) && p.verdict !== 'no' && !/modifier indicator 0/.test(p.text)) byEm.set(m[2], [...(byEm.get(m[2]) ?? []), p]);
+    else rest.push(p);
+  }
+  const out = [...rest];
+  for (const [em, group] of byEm) {
+    if (group.length === 1) { out.push(group[0]); continue; }
+    const others = group.map((p) => p.basis[0].split(/[:/]/)[1]);
+    const ok = group.every((p) => p.verdict === 'yes');
+    const mod = DECISION.test(input.question) ? '57' : '25';
+    const text = `${ok ? 'Yes' : 'Only with a modifier'}: ${em} is the column 2 code of NCCI PTP edits with ${others.join(' and ')} (modifier indicator 1). ${ok ? `Modifier ${mod} on ${em}, as you have it, covers them` : `Report modifier ${mod} on ${em}`}, only when the E/M is significant and separately identifiable from those procedures. An E/M takes ${mod === '57' ? '57 or 25' : '25'}, not 59.`;
+    out.push(part('pair', ok ? 'yes' : 'depends', text, {
+      facts: group.flatMap((p) => p.facts), basis: group.flatMap((p) => p.basis), notes: [...new Set(group.flatMap((p) => p.notes))], guidance: group.flatMap((p) => p.guidance),
+    }));
+  }
+  return out;
+}
+
 export function pairParts(input: AnswerInput, ptpSource: string, includeNoEdit: boolean): Part[] {
+  return mergeEmParts(pairPartsEach(input, ptpSource, includeNoEdit), input);
+}
+
+function pairPartsEach(input: AnswerInput, ptpSource: string, includeNoEdit: boolean): Part[] {
   const parts: Part[] = [];
   const active = new Map<string, PtpEdit[]>();
   for (const e of input.facts.ptp) if (e.active) active.set(pairKey(e.column1, e.column2), [...(active.get(pairKey(e.column1, e.column2)) ?? []), e]);
