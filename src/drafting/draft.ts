@@ -9,6 +9,7 @@ import { specialtyOf, type Specialty } from './route.ts';
 import { replySubject, type Renderer } from './compose.ts';
 import { loadDraftRenderer } from './templates.ts';
 import { buildAnswer, type Answer, type AnswerKb, type GuidanceQuote, type TableSources } from './answer/index.ts';
+import { claimSetting, type ClaimSetting } from './setting.ts';
 import { buildView } from './view.ts';
 
 export interface DraftInput {
@@ -59,22 +60,28 @@ export interface DraftResult {
 
 export type DraftKb = Pick<KnowledgeBase, 'editsAmong'> & AnswerKb;
 
-const sourceCache = new WeakMap<object, TableSources>();
+const sourceCache = new WeakMap<object, Map<string, TableSources>>();
 
-export function tableSources(kb: DraftKb): TableSources {
-  const hit = sourceCache.get(kb);
+export function tableSources(kb: DraftKb, setting: ClaimSetting = { setting: 'practitioner', mueSetting: 'practitioner' }): TableSources {
+  const key = `${setting.setting}/${setting.mueSetting}`;
+  const hit = sourceCache.get(kb)?.get(key);
   if (hit) return hit;
   const status = kb.status();
   const name = (kind: string, fallback: string) => {
     const s = status.find((t) => t.kind === kind);
     return s ? `${s.table} ${s.version}` : fallback;
   };
+  const ptpKind = `ptp-${setting.setting.replace('_', '-')}`;
+  const mueKind = `mue-${setting.mueSetting.replace('_', '-')}`;
   const out = {
-    ptp: name('ptp-practitioner', 'NCCI PTP practitioner'),
-    mue: name('mue-practitioner', 'NCCI MUE practitioner'),
+    ptp: name(ptpKind, 'NCCI PTP practitioner'),
+    mue: name(mueKind, 'NCCI MUE practitioner'),
     addOn: name('addon', 'NCCI add-on code edits'),
+    ptpKind,
+    mueKind,
   };
-  sourceCache.set(kb, out);
+  if (!sourceCache.has(kb)) sourceCache.set(kb, new Map());
+  sourceCache.get(kb)!.set(key, out);
   return out;
 }
 
@@ -85,9 +92,10 @@ export function buildDraft(input: DraftInput, kb: DraftKb, render: Renderer = lo
   const { codes, modifiers, ranges } = extractFromMessage(subject, text, kb, dateOfService ? { dos: dateOfService } : {});
   const question = `${subject}\n${text}`;
   const intents = detectIntents(question, codes, modifiers);
-  const facts = gatherFacts(codes, modifiers, kb, dateOfService);
+  const setting = claimSetting(question);
+  const facts = gatherFacts(codes, modifiers, kb, dateOfService, setting);
   const today = input.today ?? new Date().toISOString().slice(0, 10);
-  const answer = buildAnswer({ question, intents, facts, ranges, dos: dateOfService, kb }, tableSources(kb), today);
+  const answer = buildAnswer({ question, intents, facts, ranges, dos: dateOfService, kb }, tableSources(kb, setting), today);
   const view = buildView({ answer, facts, dos: dateOfService, today });
   return {
     codes: codes.map((c) => ({ system: c.system, code: c.code, known: c.known, billable: c.billable, description: c.description, modifiers: c.modifiers })),

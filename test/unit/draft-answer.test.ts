@@ -52,6 +52,15 @@ test('answers: the deciding fact, in customer words', () => {
   }
 });
 
+test('setting: a hospital outpatient claim is checked against the hospital tables', () => {
+  const hosp = ask('hospital outpatient (UB-04), 96372 x5 - MUE?');
+  assert.match(hosp.answer.text, /within the MUE 5/);
+  assert.match(hosp.draft.text, /NCCI MUE outpatient hospital/);
+  const prac = ask('96372 x5 - MUE?');
+  assert.equal(prac.answer.verdict, 'no');
+  assert.match(prac.answer.text, /above the MUE 4/);
+});
+
 test('reply: stale table near the top, reviewer notes only outside it, licence at most once, no DOS printed', () => {
   const r = ask('99214-25, 20610-RT and 96372, 99213 DOS 02/03/2026');
   const head = r.draft.text.split('\n\n').slice(0, 2).join('\n\n');

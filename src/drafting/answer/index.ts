@@ -16,6 +16,9 @@ export interface TableSources {
   ptp: string;
   mue: string;
   addOn: string;
+  /** Table kinds of the claim's setting (ptp-practitioner, mue-outpatient-hospital, ...), for staleness. */
+  ptpKind?: string;
+  mueKind?: string;
 }
 
 export interface Answer {
@@ -46,8 +49,9 @@ const BASIS_KINDS: Record<string, string[]> = {
   ptp: ['ptp-practitioner'], 'ptp-none': ['ptp-practitioner'], mue: ['mue-practitioner'], addon: ['addon'], pfs: ['pfs'], icd: ['icd10cm'], code: ['hcpcs'],
 };
 
-function staleTables(basis: string[], status: TableStatus[], dos: string): string[] {
-  const kinds = new Set(basis.flatMap((b) => BASIS_KINDS[b.split(':')[0]] ?? []));
+function staleTables(basis: string[], status: TableStatus[], dos: string, sources: TableSources): string[] {
+  const swap = (k: string) => (k === 'ptp-practitioner' && sources.ptpKind ? sources.ptpKind : k === 'mue-practitioner' && sources.mueKind ? sources.mueKind : k);
+  const kinds = new Set(basis.flatMap((b) => BASIS_KINDS[b.split(':')[0]] ?? []).map(swap));
   const out: string[] = [];
   for (const s of status) {
     if (!kinds.has(s.kind)) continue;
@@ -86,13 +90,14 @@ export function buildAnswer(input: AnswerInput, sources: TableSources, today: st
   for (const f of parts.flatMap((p) => p.facts)) if (!facts.some((g) => g.text === f.text)) facts.push(f);
   const limits = [...new Set(parts.map((p) => p.limit).filter((x): x is string => !!x))];
   const dos = input.dos ?? today;
-  const stale = staleTables(basis, input.kb.status(), dos);
+  const stale = staleTables(basis, input.kb.status(), dos, sources);
 
   const notes: string[] = [];
   if (stale.length) notes.push(`Stale tables for ${input.dos ? `the date of service ${input.dos}` : `today (${today})`}: ${stale.join('; ')}. Check the current release before approving.`);
   if (!input.dos) notes.push(`No date of service in the question: the facts are as of ${today}.`);
   for (const n of parts.flatMap((p) => p.notes)) if (!notes.includes(n)) notes.push(n);
-  if (parts.some((p) => p.topic === 'pair' && p.verdict !== 'no')) notes.push('Pairs: these are the Medicare practitioner edits; an outpatient hospital claim uses the hospital table, and other payers may have their own edits.');
+  if (parts.some((p) => p.topic === 'pair' && p.verdict !== 'no'))
+    notes.push(`Pairs: checked against ${sources.ptp}; ${sources.ptpKind === 'ptp-outpatient-hospital' ? 'a practitioner claim uses the practitioner table' : 'an outpatient hospital claim uses the hospital table'}, and other payers may have their own edits.`);
   if (parts.some((p) => p.topic === 'pair' && p.verdict === 'depends' && p.basis.some((b) => b.startsWith('ptp:'))))
     notes.push('A PTP modifier needs documentation of a distinct service (different site, session, encounter or structure): confirm it before approving.');
   for (const l of limits) notes.push(`Outside public sources: ${l} Write that part of the answer from the source named.`);
