@@ -9,6 +9,8 @@ import { ungroundedCodes } from '../../src/drafting/grounding.ts';
 
 export const QUESTIONS_FILE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'eval', 'questions.json');
 
+export const HELDOUT_FILE = path.join(path.dirname(QUESTIONS_FILE), 'heldout.json');
+
 export type Verdict = 'yes' | 'no' | 'depends' | 'unknown';
 
 export interface EvalQuestion {

@@ -6,7 +6,8 @@ import { type AnswerInput, type Part, dosOpts, part, sourceName } from './types.
 
 const SEQUENCING = /\b(?:sequenc\w*|first[-\s]?listed|goes\s+first|which\s+(?:one\s+)?(?:goes\s+)?first|primary\s+dx|principal)\b/i;
 const MAX_CHILDREN = 12;
-const TOGETHER = /\btogether\b|\bwith\b|\bboth\b|\bsame\s+claim\b|\band\b/i;
+// "coded together", "can both be", "I10 with I12.9": asks whether two diagnoses go on one claim.
+const TOGETHER = /\btogether\b|\bcan\s+(?:both|they)\b|\bboth\s+be\b|\bsame\s+claim\b|\b[A-Za-z]\d\d(?:\.\w{1,4})?\s{1,3}(?:with|w\/|\+|&)\s{1,3}[A-Za-z]\d\d/i;
 
 /** ICD-10-CM fiscal year in force on a date: FY N runs from October 1 of N-1. */
 export function fiscalYear(dos: string): number {
@@ -76,6 +77,16 @@ export function diagnosisParts(input: AnswerInput): Part[] {
     parts.push(part('diagnosis', 'yes', `${x.code} and ${x.other} fall under an Excludes2 note at ${x.noteAt} ("${x.noteText}"): both may be coded when the patient has both conditions.`, {
       basis: [`excludes:${x.noteAt}`], facts: [{ text: `Excludes2 at ${x.noteAt}: ${x.noteText}`, source: x.source }],
     }));
+  }
+  const asksTogether = dx.length > 1 && TOGETHER.test(input.question) && !SEQUENCING.test(input.question);
+  if (asksTogether && input.kb.excludesAmong && !ex1.length) {
+    const codes = dx.map((c) => c.code).join(' and ');
+    parts.push(part('diagnosis', 'depends', `No Excludes1 note in the ICD-10-CM tabular keeps ${codes} apart. Whether both are reported depends on the Official Guidelines (a combination code may already include one of the conditions) and on the documentation.`, {
+      basis: dx.map((c) => `icd:${c.code}`),
+      limit: 'Whether one of these codes already includes the other condition is set by the Official Guidelines and the tabular instructions at each code.',
+      notes: [`${codes}: no Excludes1 between them; check combination-code guidelines (e.g. hypertension with heart or kidney disease, diabetes with complications) before saying both.`],
+    }));
+    for (const c of dx) inConflict.add(c.code);
   }
   // A list of diagnoses on a procedure question is context: only a problem with one is worth saying.
   const procQuestion = input.facts.codes.some((c) => c.system !== 'ICD-10-CM');
