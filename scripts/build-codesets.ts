@@ -6,7 +6,13 @@ import path from 'node:path';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { compress, decodeTable, decompress } from '../src/kb/container.ts';
+import { column, compress, decodeTable, decompress } from '../src/kb/container.ts';
+import { readTableFile } from '../src/kb/load.ts';
+import { encodeGuidance, type GuidanceParagraphInput } from '../src/kb/tables/guidance.ts';
+import { stripCptText } from '../src/kb/guidance/stripCpt.ts';
+import { splitBenefitPolicyCh15, splitIcdGuidelines, type Segment } from '../src/kb/guidance/split.ts';
+import { extractCodes, type GuidanceCodeSystem } from '../src/kb/guidance/codes.ts';
+import type { GuidanceSource } from '../src/kb/types.ts';
 import { TABLE_NAMES, tableFileName, type TableKind } from '../src/kb/kinds.ts';
 import { PtpBuilder } from '../src/kb/tables/ptp.ts';
 import { encodeIcdReleases, type IcdRelease, type IcdRevision, type IcdUnionRow } from '../src/kb/tables/icd.ts';
@@ -248,6 +254,63 @@ async function buildExcludes(t: ShippedTable): Promise<{ buf: Buffer; rows: numb
   return { buf: encodeExcludes(header('icd10cm-excludes', t), rows, chapters), rows: rows.length };
 }
 
+/** Codes the shipped tables know, to tell a code in guidance text from a page or citation number. */
+async function knownCodes(): Promise<(code: string, system: GuidanceCodeSystem) => boolean> {
+  const procedures = new Set<string>();
+  for (const kind of ['pfs', 'hcpcs', 'mue-practitioner', 'mue-outpatient-hospital', 'mue-dme'] as const) {
+    for (const c of column<string[]>(await readTableFile(path.join(to, tableFileName(kind))), 'codes', 'str')) procedures.add(c);
+  }
+  const icd = new Set(column<string[]>(await readTableFile(path.join(to, tableFileName('icd10cm'))), 'codes', 'str'));
+  return (code, system) => (system === 'CPT/HCPCS' ? procedures.has(code) : icd.has(code.replace('.', '')));
+}
+
+const GUIDANCE_TITLES: Record<GuidanceSource, string> = {
+  'ncci-policy-manual-2026': 'NCCI Policy Manual for Medicare Services, 2026 (rev. 2026-01-01)',
+  'icd10cm-guidelines-fy2026': 'ICD-10-CM Official Guidelines for Coding and Reporting FY 2026 (2025-10-01)',
+  'medicare-bpm-ch15': 'Medicare Benefit Policy Manual, Chapter 15 (Rev. 13774, issued 2026-05-08)',
+};
+
+async function buildGuidance(t: ShippedTable): Promise<{ buf: Buffer; rows: number }> {
+  const known = await knownCodes();
+  const paragraphs: GuidanceParagraphInput[] = [];
+  for (const r of await collect('guidance/paragraphs.tsv')) {
+    const tokens = r.codes ? r.codes.split(';') : [];
+    paragraphs.push({
+      id: r.paragraph_id,
+      source: 'ncci-policy-manual-2026',
+      chapter: r.chapter,
+      section: r.section,
+      page: r.pages,
+      // Rows that quote AMA CPT descriptors lose the quotations; CMS's own words stay.
+      text: r.quotes_cpt_text === 'yes' ? stripCptText(r.text) : r.text,
+      codes: tokens.filter((c) => !c.includes('-')),
+      ranges: tokens.filter((c) => c.includes('-')).map((c) => c.split('-') as [string, string]),
+    });
+  }
+  const counters = new Map<string, number>();
+  const add = (source: GuidanceSource, prefix: string, chapter: string, s: Segment, section: string) => {
+    const base = `${prefix}.${s.section}`;
+    const n = (counters.get(base) ?? 0) + 1;
+    counters.set(base, n);
+    const found = extractCodes(s.text, known);
+    paragraphs.push({ id: `${base}.p${n}`, source, chapter, section, page: s.page, text: s.text, codes: found.codes, ranges: found.ranges });
+  };
+  const read = (f: string) => fs.readFileSync(path.join(from, 'guidance', f), 'utf8');
+  for (const s of splitIcdGuidelines(read('icd10cm-official-guidelines-fy2026.txt'))) {
+    const top = s.section.split('.')[0];
+    add('icd10cm-guidelines-fy2026', 'ICD', top === 'Introduction' ? 'Introduction' : `Section ${top}`, s, s.section === 'Introduction' ? 'Introduction' : `Section ${s.section}. ${s.title}`);
+  }
+  for (const s of splitBenefitPolicyCh15(read('medicare-benefit-policy-manual-ch15.txt'))) {
+    add('medicare-bpm-ch15', 'BPM15', 'Chapter 15', s, `§${s.section} - ${s.title}`);
+  }
+  const ids = new Set<string>();
+  for (const p of paragraphs) {
+    if (ids.has(p.id)) throw new Error(`guidance paragraph id ${p.id} repeats`);
+    ids.add(p.id);
+  }
+  return { buf: encodeGuidance(header('guidance', t), paragraphs, GUIDANCE_TITLES), rows: paragraphs.length };
+}
+
 const builders: Record<string, (t: ShippedTable) => Promise<{ buf: Buffer; rows: number }>> = {
   'ptp-practitioner': (t) => buildPtp('ptp-practitioner', t),
   'ptp-outpatient-hospital': (t) => buildPtp('ptp-outpatient-hospital', t),
@@ -258,6 +321,7 @@ const builders: Record<string, (t: ShippedTable) => Promise<{ buf: Buffer; rows:
   'mue-dme': buildMue,
   pfs: buildPfs,
   'icd10cm-excludes': buildExcludes,
+  guidance: buildGuidance,
   addon: buildAddOn,
   'ptp-modifiers': buildModifiers,
 };

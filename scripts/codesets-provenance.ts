@@ -128,6 +128,16 @@ export const SHIPPED: ShippedTable[] = [
       'Every Excludes1 and Excludes2 note line of the FY2027 ICD-10-CM tabular (5,411 + 2,529 lines, at codes, categories, blocks and chapters), with the code-shaped references the publisher parsed from each note; `fy2027-excludes1.csv`, `fy2027-excludes2.csv` and the chapter ranges of `fy2027-excludes-by-chapter.csv` from GitHub makevision/icd10cm-open-data (MedCoder.ai, CC0, derived from the CMS FY2027 tabular XML), commit 3af025953bd4d5d26a41d1a61184b389eb55ff39. No FY2026 Excludes file exists in shared/data: for earlier dates of service these FY2027 notes are used and the answer says so.',
     cmsNotice: false,
   },
+  {
+    kind: 'guidance',
+    version: '2026',
+    effectiveFrom: null,
+    effectiveTo: null,
+    sourceFile: 'guidance/paragraphs.tsv',
+    origin:
+      'Official guidance paragraphs with source, chapter, section, page and the codes each names: (1) CMS NCCI Policy Manual for Medicare Services, revision 2026-01-01, as the 1,283 rows of `guidance/paragraphs.tsv` (pdfplumber text of CMS\'s 2026 all-chapters PDF, sha256 f9edd797…0ba7, via GitHub oihuegbu/new-podiatry-coder commit 471e9bf6c4831ec8e296d658bfbee34abfda87a0); the 249 rows that quote AMA CPT descriptors or CPT modifier definitions are shipped with those quotations removed ("CPT code 58263 (…)" becomes "CPT code 58263"; a quoted CPT definition becomes "[CPT descriptor omitted: AMA licence]"); (2) ICD-10-CM Official Guidelines for Coding and Reporting FY 2026 (`guidance/icd10cm-official-guidelines-fy2026.txt`), split at its section numbers (I.C.4.a), pages from its "Page N of 121" footers; (3) Medicare Benefit Policy Manual chapter 15, Rev. 13774 (`guidance/medicare-benefit-policy-manual-ch15.txt`), split at its section numbers (§40.24). (2) and (3) from the same repository and commit. Public domain (CMS/CDC).',
+    cmsNotice: false,
+  },
 ];
 
 /** The AMA notice, as CMS prints it on its NCCI, MUE and add-on files (quoted in the shared data README). */

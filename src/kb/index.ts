@@ -9,6 +9,10 @@ export type * from './types.ts';
 export { normalizeCode, codeCandidates, cptCategory, dotIcd, undotIcd, normalizeModifier } from './codes.ts';
 export type { NormalizedCode, CptCategory } from './codes.ts';
 export { CPT_LICENCE_NOTE, CHILDREN_CAP } from './knowledgeBase.ts';
+export * from './pfsMeanings.ts';
+export { modifierFamilyFromWords, type ModifierFamily } from './words.ts';
+export { parseDosageUnit, type ParsedDosage } from './dosage.ts';
+export { CPT_OMITTED } from './guidance/stripCpt.ts';
 
 export interface KbLoadOptions {
   /** Shipped tables; defaults to <repo>/data/codesets. */

@@ -11,6 +11,7 @@ export const TABLE_KINDS = [
   'ptp-modifiers',
   'pfs',
   'icd10cm-excludes',
+  'guidance',
   'cpt',
 ] as const;
 
@@ -28,6 +29,7 @@ export const TABLE_NAMES: Record<TableKind, string> = {
   'ptp-modifiers': 'NCCI PTP-associated modifiers',
   pfs: 'Medicare PFS relative value file',
   'icd10cm-excludes': 'ICD-10-CM Excludes notes',
+  guidance: 'Official coding guidance',
   cpt: 'AMA CPT (licensed)',
 };
 

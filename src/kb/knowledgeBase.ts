@@ -4,6 +4,7 @@ import type {
   AddOnFact,
   CodeInfo,
   CodeSystem,
+  DosageUnit,
   EditsAmong,
   ExcludesConflict,
   ExcludesNote,
@@ -11,6 +12,9 @@ import type {
   KnowledgeBase,
   LookupOptions,
   FeeScheduleFact,
+  GuidanceHit,
+  GuidanceParagraph,
+  GuidanceQuery,
   ModifierInfo,
   MueFact,
   MueSetting,
@@ -32,6 +36,8 @@ import { PtpModifierTable } from './tables/modifiers.ts';
 import { CptTable } from './tables/cpt.ts';
 import { PfsTable } from './tables/pfs.ts';
 import { ExcludesTable, spanHolds } from './tables/excludes.ts';
+import { GuidanceTable, type GuidanceKey } from './tables/guidance.ts';
+import { parseDosageUnit } from './dosage.ts';
 
 /** How many billable children of an ICD-10-CM header a CodeInfo lists (the total is always given). */
 export const CHILDREN_CAP = 50;
@@ -52,6 +58,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly pfs: PfsTable;
   private readonly excludes: ExcludesTable;
   private readonly excludesFrom: number;
+  private readonly guidanceTable: GuidanceTable;
   private readonly addOns: AddOnTable;
   private readonly ptpMods: PtpModifierTable;
   private readonly cpt: CptTable | null;
@@ -81,6 +88,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     this.pfs = new PfsTable(get('pfs'));
     this.excludes = new ExcludesTable(get('icd10cm-excludes'));
     this.excludesFrom = isoToYmd(this.excludes.header.effectiveFrom ?? '') ?? 0;
+    this.guidanceTable = new GuidanceTable(get('guidance'));
     this.addOns = new AddOnTable(get('addon'));
     this.ptpMods = new PtpModifierTable(get('ptp-modifiers'));
     const cpt = tables.get('cpt');
@@ -400,6 +408,28 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     return out.sort((x, y) => (x.type === y.type ? 0 : x.type === 'excludes1' ? -1 : 1));
   }
 
+  guidance(q: GuidanceQuery): GuidanceHit[] {
+    const keys: GuidanceKey[] = [];
+    for (const raw of q.codes ?? []) {
+      const n = this.normalize(raw);
+      if (!n || keys.some((k) => k.code === n.code)) continue;
+      const icd = n.system === 'ICD-10-CM';
+      keys.push({ code: n.code, key: icd ? undotIcd(n.code) : n.code, icd });
+    }
+    return this.guidanceTable.query(keys, q);
+  }
+
+  dosageUnit(code: string): DosageUnit | null {
+    const n = this.normalize(code);
+    const e = n?.system === 'HCPCS' ? this.hcpcs.get(n.code) : null;
+    const d = e ? parseDosageUnit(e.longDescription) : null;
+    return d && e ? { code: e.code, ...d, source: this.hcpcs.source } : null;
+  }
+
+  guidanceParagraph(id: string): GuidanceParagraph | null {
+    return this.guidanceTable.byParagraphId(id);
+  }
+
   status(): TableStatus[] {
     const tables: { kind: TableKind; header: TableHeader }[] = [
       { kind: 'ptp-practitioner', header: this.ptpTables.practitioner.header },
@@ -409,6 +439,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       { kind: 'mue-dme', header: this.mues.dme.header },
       { kind: 'pfs', header: this.pfs.header },
       { kind: 'icd10cm-excludes', header: this.excludes.header },
+      { kind: 'guidance', header: this.guidanceTable.header },
       { kind: 'addon', header: this.addOns.header },
       { kind: 'hcpcs', header: this.hcpcs.header },
       { kind: 'icd10cm', header: this.icd.header },

@@ -252,11 +252,11 @@ export interface KnowledgeBase {
   /** Pairs among the diagnosis codes that an Excludes note covers, in the code set in force at the date. */
   excludesAmong(codes: string[], opts?: LookupOptions): ExcludesConflict[];
   /** Guidance paragraphs ranked for codes and terms; fast (indexed), never a scan of every paragraph per call. */
-  guidance?(q: GuidanceQuery): GuidanceHit[];
+  guidance(q: GuidanceQuery): GuidanceHit[];
   /** One paragraph by id, or null. */
-  guidanceParagraph?(id: string): GuidanceParagraph | null;
+  guidanceParagraph(id: string): GuidanceParagraph | null;
   /** The billing unit of a HCPCS drug code, from its descriptor. */
-  dosageUnit?(code: string): DosageUnit | null;
+  dosageUnit(code: string): DosageUnit | null;
   /** normalizeCode with the tables settling ambiguous tokens (E1165 is ICD-10-CM E11.65: no such HCPCS code). */
   normalize?(raw: string): { code: string; system: CodeSystem } | null;
 }
