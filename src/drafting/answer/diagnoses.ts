@@ -81,8 +81,9 @@ export function diagnosisParts(input: AnswerInput): Part[] {
   const asksTogether = dx.length > 1 && TOGETHER.test(input.question) && !SEQUENCING.test(input.question);
   if (asksTogether && input.kb.excludesAmong && !ex1.length) {
     const codes = dx.map((c) => c.code).join(' and ');
-    parts.push(part('diagnosis', 'depends', `No Excludes1 note in the ICD-10-CM tabular keeps ${codes} apart. Whether both are reported depends on the Official Guidelines (a combination code may already include one of the conditions) and on the documentation.`, {
-      basis: dx.map((c) => `icd:${c.code}`),
+    const q = sequencingParagraph(input.kb, dx.map((c) => c.code));
+    parts.push(part('diagnosis', 'depends', `No Excludes1 note in the ICD-10-CM tabular keeps ${codes} apart. Whether both are reported depends on the Official Guidelines (a combination code may already include one of the conditions${q ? `; see ${q.section}, quoted below` : ''}) and on the documentation.`, {
+      basis: [...dx.map((c) => `icd:${c.code}`), ...(q ? [`guidance:${q.id}`] : [])], guidance: q ? [q] : [],
       limit: 'Whether one of these codes already includes the other condition is set by the Official Guidelines and the tabular instructions at each code.',
       notes: [`${codes}: no Excludes1 between them; check combination-code guidelines (e.g. hypertension with heart or kidney disease, diabetes with complications) before saying both.`],
     }));

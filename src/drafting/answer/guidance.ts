@@ -27,11 +27,36 @@ export function quoteOf(kb: AnswerKb, id: string): GuidanceQuote | null {
   return { id: p.id, source: p.sourceTitle, section: [p.chapter, p.section].filter(Boolean).join(', '), page: p.page, text: trimQuote(p.text) };
 }
 
-/** A paragraph that names both codes (or ranges holding them) and says one is not reported with the other. */
+const CODE_OR_RANGE = /\b([A-Z]?\d{4}[0-9A-Z]?)(?:\s?-\s?([A-Z]?\d{4}[0-9A-Z]?))?\b/g;
+const NARROW_RANGE = 50;
+
+/** Whether a text names the code itself, or a narrow numeric range holding it (20600-20611, not 00100-01999). */
+function names(text: string, code: string): boolean {
+  for (const m of text.matchAll(CODE_OR_RANGE)) {
+    if (m[1] === code || m[2] === code) return true;
+    if (m[2] && /^\d{5}$/.test(code) && /^\d{5}$/.test(m[1]) && /^\d{5}$/.test(m[2])) {
+      const [lo, hi, c] = [Number(m[1]), Number(m[2]), Number(code)];
+      if (hi - lo <= NARROW_RANGE && lo <= c && c <= hi) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A paragraph that names both codes (or narrow ranges holding them) and, in a sentence naming just one
+ * of them, says it is not reported separately. The index's ranking is only a shortlist: broad ranges
+ * (every E/M, every anesthesia code) name everything and decide nothing.
+ */
 export function bundlingParagraph(kb: AnswerKb, a: string, b: string): GuidanceQuote | null {
   if (!kb.guidance) return null;
-  for (const h of kb.guidance({ codes: [a, b], terms: ['not separately reportable', 'shall not be reported', 'guidance'], limit: 5 })) {
-    if (h.codesNamed.includes(a) && h.codesNamed.includes(b) && BUNDLES.test(h.paragraph.text)) return quoteOf(kb, h.paragraph.id);
+  for (const h of kb.guidance({ codes: [a, b], terms: ['not separately reportable', 'shall not be reported'], limit: 5 })) {
+    if (h.codesNamed.length < 2) continue;
+    const text = h.paragraph.text;
+    if (!names(text, a) || !names(text, b)) continue;
+    const sentences = text.split(/(?<=\.)\s+/);
+    // The bundling sentence names exactly one of the two: when it lists both, both are bundled into a
+    // third service (e.g. 97140 and 97530 into canalith repositioning), which says nothing about the pair.
+    if (sentences.some((x) => BUNDLES.test(x) && names(x, a) !== names(x, b))) return quoteOf(kb, h.paragraph.id);
   }
   return null;
 }
@@ -40,7 +65,8 @@ export function bundlingParagraph(kb: AnswerKb, a: string, b: string): GuidanceQ
 export function unitsParagraph(kb: AnswerKb, code: string): GuidanceQuote | null {
   if (!kb.guidance) return null;
   for (const h of kb.guidance({ codes: [code], terms: ['unit of service', 'units of service'], limit: 5 })) {
-    if (h.codesNamed.includes(code) && /\bunits? of service\b|\bUOS\b/i.test(h.paragraph.text)) return quoteOf(kb, h.paragraph.id);
+    // Named outright: a range in a list of bundled services (96360-96379 under anesthesia) is no unit rule for the code.
+    if (new RegExp(String.raw`\b${code}\b`).test(h.paragraph.text) && /\bunits? of service\b|\bUOS\b/i.test(h.paragraph.text)) return quoteOf(kb, h.paragraph.id);
   }
   return null;
 }
@@ -48,7 +74,11 @@ export function unitsParagraph(kb: AnswerKb, code: string): GuidanceQuote | null
 /** The Official Guidelines paragraph that governs sequencing among diagnosis codes, if the KB has one. */
 export function sequencingParagraph(kb: AnswerKb, codes: string[]): GuidanceQuote | null {
   if (!kb.guidance) return null;
-  const hits = kb.guidance({ codes, terms: ['sequence', 'code first', 'use additional code', 'sequenced first'], sources: ['icd10cm-guidelines-fy2026'], limit: 3 });
-  const h = hits.find((x) => x.codesNamed.length > 0) ?? hits[0];
+  const hits = kb.guidance({ codes, terms: ['sequence', 'code first', 'use additional code', 'sequenced first'], sources: ['icd10cm-guidelines-fy2026'], limit: 8 });
+  // Only a section that names one of the codes or its category governs them; a nearby topic does not.
+  // With two or more codes, the section must name the categories of two of them (diabetes and CKD both).
+  const cats = [...new Set(codes.map((c) => c.slice(0, 3)))];
+  const need = Math.min(2, cats.length);
+  const h = hits.find((x) => cats.filter((c) => new RegExp(String.raw`\b${c}`).test(x.paragraph.text)).length >= need);
   return h ? quoteOf(kb, h.paragraph.id) : null;
 }
