@@ -52,9 +52,10 @@ export function diagnosisParts(input: AnswerInput): Part[] {
   const dx = input.facts.codes.filter((c) => c.system === 'ICD-10-CM');
   if (!dx.length) return [];
   const parts: Part[] = [];
+  const procQuestion = input.facts.codes.some((c) => c.system !== 'ICD-10-CM');
   const conflicts = dx.length > 1 && input.kb.excludesAmong ? input.kb.excludesAmong(dx.map((c) => c.code), dosOpts(input.dos)) : [];
   const ex1 = conflicts.filter((x) => x.type === 'excludes1');
-  if (dx.length > 1 && !input.kb.excludesAmong && TOGETHER.test(input.question)) {
+  if (dx.length > 1 && !input.kb.excludesAmong && !procQuestion && TOGETHER.test(input.question)) {
     parts.push(part('diagnosis', 'unknown', `Whether ${dx.map((c) => c.code).join(' and ')} may be coded together depends on the Excludes notes of the ICD-10-CM tabular, which are not loaded here.`, {
       limit: 'The Excludes1/Excludes2 notes of the tabular decide whether these codes go together.',
       notes: ['Excludes notes are not in the loaded KB: check the tabular at each code and its category.'],
@@ -78,7 +79,8 @@ export function diagnosisParts(input: AnswerInput): Part[] {
       basis: [`excludes:${x.noteAt}`], facts: [{ text: `Excludes2 at ${x.noteAt}: ${x.noteText}`, source: x.source }],
     }));
   }
-  const asksTogether = dx.length > 1 && TOGETHER.test(input.question) && !SEQUENCING.test(input.question);
+  // On a procedure question "together" is about the procedures; the diagnoses are context.
+  const asksTogether = !procQuestion && dx.length > 1 && TOGETHER.test(input.question) && !SEQUENCING.test(input.question);
   if (asksTogether && input.kb.excludesAmong && !ex1.length) {
     const codes = dx.map((c) => c.code).join(' and ');
     const q = sequencingParagraph(input.kb, dx.map((c) => c.code));
@@ -90,7 +92,6 @@ export function diagnosisParts(input: AnswerInput): Part[] {
     for (const c of dx) inConflict.add(c.code);
   }
   // A list of diagnoses on a procedure question is context: only a problem with one is worth saying.
-  const procQuestion = input.facts.codes.some((c) => c.system !== 'ICD-10-CM');
   for (const c of dx) {
     const p = codePart(c, input);
     if ((procQuestion || inConflict.has(c.code)) && p.verdict === 'yes') {

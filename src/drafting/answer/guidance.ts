@@ -49,7 +49,8 @@ function names(text: string, code: string): boolean {
  */
 export function bundlingParagraph(kb: AnswerKb, a: string, b: string): GuidanceQuote | null {
   if (!kb.guidance) return null;
-  for (const h of kb.guidance({ codes: [a, b], terms: ['not separately reportable', 'shall not be reported'], limit: 5 })) {
+  // Codes only: the words are checked here, sentence by sentence (a term query costs the index far more).
+  for (const h of kb.guidance({ codes: [a, b], limit: 5 })) {
     if (h.codesNamed.length < 2) continue;
     const text = h.paragraph.text;
     if (!names(text, a) || !names(text, b)) continue;
@@ -64,7 +65,7 @@ export function bundlingParagraph(kb: AnswerKb, a: string, b: string): GuidanceQ
 /** A paragraph on the unit of service of a code (e.g. IX.G.3 for imaging guidance). */
 export function unitsParagraph(kb: AnswerKb, code: string): GuidanceQuote | null {
   if (!kb.guidance) return null;
-  for (const h of kb.guidance({ codes: [code], terms: ['unit of service', 'units of service'], limit: 5 })) {
+  for (const h of kb.guidance({ codes: [code], limit: 5 })) {
     // Named outright: a range in a list of bundled services (96360-96379 under anesthesia) is no unit rule for the code.
     if (new RegExp(String.raw`\b${code}\b`).test(h.paragraph.text) && /\bunits? of service\b|\bUOS\b/i.test(h.paragraph.text)) return quoteOf(kb, h.paragraph.id);
   }
@@ -74,7 +75,7 @@ export function unitsParagraph(kb: AnswerKb, code: string): GuidanceQuote | null
 /** The Official Guidelines paragraph that governs sequencing among diagnosis codes, if the KB has one. */
 export function sequencingParagraph(kb: AnswerKb, codes: string[]): GuidanceQuote | null {
   if (!kb.guidance) return null;
-  const hits = kb.guidance({ codes, terms: ['sequence', 'code first', 'use additional code', 'sequenced first'], sources: ['icd10cm-guidelines-fy2026'], limit: 8 });
+  const hits = kb.guidance({ codes, sources: ['icd10cm-guidelines-fy2026'], limit: 8 });
   // Only a section that names one of the codes or its category governs them; a nearby topic does not.
   // With two or more codes, the section must name the categories of two of them (diabetes and CKD both).
   const cats = [...new Set(codes.map((c) => c.slice(0, 3)))];

@@ -57,7 +57,8 @@ function editPart(e: PtpEdit, input: AnswerInput): Part {
   if (e.modifierIndicator === '9') {
     return part('pair', 'yes', `Yes: the PTP edit between ${c1} and ${c2} has modifier indicator 9 (not applicable), so it does not restrict reporting both.`, { facts: [fact], basis });
   }
-  const paragraph = bundlingParagraph(input.kb, c1, c2);
+  // Guidance is searched only where it can change the answer: imaging guidance in column 2.
+  const paragraph = IMAGING_GUIDANCE.has(c2) ? bundlingParagraph(input.kb, c1, c2) : null;
   if (IMAGING_GUIDANCE.has(c2) && (paragraph || INCLUDES.test(e.rationale))) {
     return part('pair', 'no', `No: ${c1} includes the imaging guidance, so ${c2} is not reported for guiding it (PTP edit rationale: ${e.rationale.toLowerCase()}${paragraph ? `; NCCI Policy Manual ${paragraph.id}` : ''}). A modifier on ${c2} is for guidance of a different, separately reported procedure only.`, {
       facts: [fact], basis: paragraph ? [...basis, `guidance:${paragraph.id}`] : basis, guidance: paragraph ? [paragraph] : [],
@@ -120,6 +121,8 @@ function pairPartsEach(input: AnswerInput, ptpSource: string, includeNoEdit: boo
       for (const e of edits) parts.push(editPart(e, input));
       continue;
     }
+    if (!includeNoEdit) continue;
+    if ([a, b].some((c) => /^[JQ]\d{4}$/.test(c))) continue;
     const paragraph = bundlingParagraph(input.kb, a, b);
     if (paragraph) {
       parts.push(part('guidance', 'no', `No: there is no PTP edit between ${a} and ${b}, but the NCCI Policy Manual (${paragraph.id}) says one is not reported separately with the other.`, {
@@ -127,8 +130,6 @@ function pairPartsEach(input: AnswerInput, ptpSource: string, includeNoEdit: boo
       }));
       continue;
     }
-    if (!includeNoEdit) continue;
-    if ([a, b].some((c) => /^[JQ]\d{4}$/.test(c))) continue;
     const imaging = [a, b].find((c) => IMAGING_GUIDANCE.has(c));
     const fact = { text: `${a} / ${b}: no PTP edit in either order`, source: ptpSource };
     if (imaging) {
