@@ -1,6 +1,7 @@
 // The drafting entry point used by the draft worker and the CLI: question text in, grounded draft out.
 // Pure over the KB; the renderer is loaded once from templates/.
 import type { KnowledgeBase } from '../kb/types.ts';
+import { modifierFamilyFromWords } from '../kb/words.ts';
 import { parseDateOfService } from './dos.ts';
 import { extractFromMessage } from './extract.ts';
 import { gatherFacts } from './facts.ts';
@@ -95,7 +96,7 @@ export function buildDraft(input: DraftInput, kb: DraftKb, render: Renderer = lo
   const setting = claimSetting(question);
   const facts = gatherFacts(codes, modifiers, kb, dateOfService, setting);
   const today = input.today ?? new Date().toISOString().slice(0, 10);
-  const answer = buildAnswer({ question, intents, facts, ranges, dos: dateOfService, kb }, tableSources(kb, setting), today);
+  const answer = buildAnswer({ question, intents, facts, ranges, dos: dateOfService, kb, families: modifierFamilyFromWords(question).map((f) => f.family) }, tableSources(kb, setting), today);
   const view = buildView({ answer, facts, dos: dateOfService, today });
   return {
     codes: codes.map((c) => ({ system: c.system, code: c.code, known: c.known, billable: c.billable, description: c.description, modifiers: c.modifiers })),

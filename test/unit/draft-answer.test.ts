@@ -52,6 +52,16 @@ test('answers: the deciding fact, in customer words', () => {
   }
 });
 
+test('modifier families named in words: wastage, first assist, X modifiers', () => {
+  const waste = ask('J3301 kenalog vial, how do we bill the wastage?');
+  assert.match(waste.answer.text, /JW .*JZ/s);
+  const assist = ask('PA was first assist on 27447, payable?');
+  assert.match(assist.answer.text, /assistant-at-surgery indicator 2/);
+  assert.equal(assist.answer.verdict, 'yes');
+  const x = ask('when can I use x modifiers instead of 59?');
+  assert.match(x.answer.text, /XE\/XS\/XP\/XU/);
+});
+
 test('setting: a hospital outpatient claim is checked against the hospital tables', () => {
   const hosp = ask('hospital outpatient (UB-04), 96372 x5 - MUE?');
   assert.match(hosp.answer.text, /within the MUE 5/);

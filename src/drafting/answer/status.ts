@@ -31,7 +31,7 @@ export function statusParts(input: AnswerInput): Part[] {
     }));
   }
   if (input.facts.codes.length === 0) {
-    const mods = input.facts.modifiers.map((m) => m.modifier);
+    const mods = [...input.facts.modifiers.map((m) => m.modifier), ...(input.families.includes('X{EPSU}') ? ['XE/XS/XP/XU'] : [])];
     const modText = mods.length
       ? ` Modifier${mods.length > 1 ? 's' : ''} ${mods.join(' and ')}: per the NCCI Policy Manual (Chapter I), 25 goes on a significant, separately identifiable E/M, and 59 or XE/XS/XP/XU goes on the column 2 procedure of a PTP edit with modifier indicator 1; which one fits depends on the codes and the documentation.`
       : '';

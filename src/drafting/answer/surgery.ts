@@ -28,7 +28,8 @@ export function surgeryParts(input: AnswerInput): Part[] {
   const kb = input.kb;
   const fs = kb.feeSchedule ? (code: string) => kb.feeSchedule!(code) : null;
   const q = input.question;
-  const want = { bilateral: BILATERAL.test(q), assistant: ASSISTANT.test(q), cosurgeon: COSURGEON.test(q), global: GLOBAL.test(q), multiple: MULTIPLE.test(q) };
+  const fam = new Set(input.families);
+  const want = { bilateral: BILATERAL.test(q) || fam.has('bilateral'), assistant: ASSISTANT.test(q) || fam.has('assistant at surgery'), cosurgeon: COSURGEON.test(q), global: GLOBAL.test(q), multiple: MULTIPLE.test(q) };
   if (!Object.values(want).some(Boolean)) return [];
   const procs = input.facts.codes.filter((c) => c.system !== 'ICD-10-CM' && c.known && !isEm(c.code));
   const ems = input.facts.codes.filter((c) => isEm(c.code)).map((c) => c.code);

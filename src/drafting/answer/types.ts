@@ -17,6 +17,8 @@ export interface AnswerInput {
   ranges: Array<[string, string]>;
   dos: string | null;
   kb: AnswerKb;
+  /** Modifier families the question's words name ("x modifiers", "wastage", "first assist"). */
+  families: string[];
 }
 
 /** A guidance paragraph quoted in the reply, with where it stands in its source. */

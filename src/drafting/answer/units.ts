@@ -50,7 +50,8 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
     const dose = du ? doses.find((d) => sameUnit(d.unit, du.unit)) : undefined;
     const count = unitsWritten(input.question, c.code);
     // In a list of codes, only the codes with a dose or a unit count written beside them are unit questions.
-    if (!dose && count === null && (!asked || procs.length > 1)) continue;
+    const wasteAsked = !!du && input.families.includes('discarded drug');
+    if (!dose && count === null && !wasteAsked && (!asked || procs.length > 1)) continue;
     const facts = m ? [{ text: `${c.code}: MUE ${m.value}, MAI ${m.mai} (${m.maiDescription}); rationale: ${m.rationale}`, source: m.source }] : [];
     const basis = m ? [`mue:${c.code}`] : [];
     const sentences: string[] = [];
@@ -64,6 +65,10 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
       over = !!m && units > m.value;
       if (m && units > m.value) sentences.push(`That is above the ${mueSentence(c.code, m)}.`);
       else if (m) sentences.push(`It is within the ${mueSentence(c.code, m)}.`);
+    } else if (du && input.families.includes('discarded drug')) {
+      sentences.push(`${c.code} is billed ${du.phrase}. From a single-dose vial, report the discarded amount on its own line with modifier JW (in units of ${du.phrase.replace(/^per\s+/, '')}); when nothing is discarded, add JZ to the administered line.`);
+      facts.push({ text: `${c.code} billing unit: ${du.phrase}`, source: du.source });
+      basis.push(`dosage:${c.code}`);
     } else if (count !== null && m) {
       over = count > m.value;
       sentences.push(count > m.value ? `No for ${count} units of ${c.code}: that is above the ${mueSentence(c.code, m)}.` : `${count} units of ${c.code} is within the ${mueSentence(c.code, m)}.`);
