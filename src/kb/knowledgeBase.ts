@@ -35,7 +35,7 @@ import { AddOnTable } from './tables/addon.ts';
 import { PtpModifierTable } from './tables/modifiers.ts';
 import { CptTable } from './tables/cpt.ts';
 import { PfsTable } from './tables/pfs.ts';
-import { ExcludesTable, spanHolds } from './tables/excludes.ts';
+import { ExcludesTable, spanHolds, type RefSpan } from './tables/excludes.ts';
 import { GuidanceTable, type GuidanceKey } from './tables/guidance.ts';
 import { parseDosageUnit } from './dosage.ts';
 
@@ -57,6 +57,8 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly mues: Record<MueSetting, MueTable>;
   private readonly pfs: PfsTable;
   private readonly excludes: ExcludesTable;
+  /** The CMS tables that list procedure codes, in the order sources are cited. */
+  private readonly editTables: { has(code: string): boolean; header: TableHeader }[];
   private readonly excludesFrom: number;
   private readonly guidanceTable: GuidanceTable;
   private readonly addOns: AddOnTable;
@@ -65,6 +67,17 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly origins: Map<TableKind, 'shipped' | 'imported'>;
   /** Each ICD-10-CM release's first and last days (YYYYMMDD), read once. */
   private readonly icdWindows: { from: number; to: number }[];
+  /** The notes a release change gives, built once: a draft looks up many codes. */
+  private readonly icdNotes: {
+    newNotValid: string[];
+    newValidFrom: string[];
+    deletedIn: string[];
+    becameHeaderNext: string[];
+    becameHeader: string[];
+    partial: string[];
+    before: string;
+    after: string;
+  };
   private readonly knows = (code: string, system: CodeSystem): boolean =>
     system === 'ICD-10-CM' ? this.icd.has(undotIcd(code)) : this.hcpcs.has(code) || this.inEditTables(code);
 
@@ -90,11 +103,33 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     this.excludesFrom = isoToYmd(this.excludes.header.effectiveFrom ?? '') ?? 0;
     this.guidanceTable = new GuidanceTable(get('guidance'));
     this.addOns = new AddOnTable(get('addon'));
+    this.editTables = [
+      this.ptpTables.practitioner,
+      this.ptpTables.outpatient_hospital,
+      this.mues.practitioner,
+      this.mues.outpatient_hospital,
+      this.mues.dme,
+      this.addOns,
+      this.pfs,
+    ];
     this.ptpMods = new PtpModifierTable(get('ptp-modifiers'));
     const cpt = tables.get('cpt');
     this.cpt = cpt ? new CptTable(cpt.decoded) : null;
     this.origins = new Map([...tables].map(([k, t]) => [k, t.origin]));
-    this.icdWindows = this.icd.releases.map((r) => ({ from: isoToYmd(r.from) ?? 0, to: isoToYmd(r.to) ?? 99991231 }));
+    const rel = this.icd.releases;
+    this.icdWindows = rel.map((r) => ({ from: isoToYmd(r.from) ?? 0, to: isoToYmd(r.to) ?? 99991231 }));
+    // Index r: the note about release r (new in r, deleted in r + 1, ...).
+    const last = rel[rel.length - 1];
+    this.icdNotes = {
+      newNotValid: rel.map((r) => `new in ${r.version}, not valid before ${r.from}`),
+      newValidFrom: rel.map((r) => `new in ${r.version}: valid from ${r.from}`),
+      deletedIn: rel.map((r, k) => (k + 1 < rel.length ? `deleted in ${rel[k + 1].version}: valid through ${r.to}` : '')),
+      becameHeaderNext: rel.map((r, k) => (k + 1 < rel.length ? `became a header in ${rel[k + 1].version} (billable through ${r.to})` : '')),
+      becameHeader: rel.map((r, k) => (k > 0 ? `became a header in ${r.version}: billable only through ${rel[k - 1].to}` : '')),
+      partial: rel.map((r) => `${r.version} is known here only through the next release's addenda (codes added and deleted): other details may differ`),
+      before: `the date of service is before ${rel[0].version} starts (${rel[0].from}): this release may differ from the one in force then`,
+      after: `the date of service is after ${last.version} ends (${last.to}): a newer ICD-10-CM release may apply`,
+    };
   }
 
   normalize(raw: string): NormalizedCode | null {
@@ -118,25 +153,13 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   }
 
   private inEditTables(code: string): boolean {
-    return (
-      this.ptpTables.practitioner.has(code) ||
-      this.ptpTables.outpatient_hospital.has(code) ||
-      this.mues.practitioner.has(code) ||
-      this.mues.outpatient_hospital.has(code) ||
-      this.mues.dme.has(code) ||
-      this.addOns.has(code) ||
-      this.pfs.has(code)
-    );
+    for (const t of this.editTables) if (t.has(code)) return true;
+    return false;
   }
 
   private editSources(code: string): FactSource[] {
     const out: FactSource[] = [];
-    const add = (h: TableHeader) => out.push({ table: h.table, version: h.version });
-    if (this.ptpTables.practitioner.has(code)) add(this.ptpTables.practitioner.header);
-    if (this.ptpTables.outpatient_hospital.has(code)) add(this.ptpTables.outpatient_hospital.header);
-    for (const m of Object.values(this.mues)) if (m.has(code)) add(m.header);
-    if (this.addOns.has(code)) add(this.addOns.header);
-    if (this.pfs.has(code)) add(this.pfs.header);
+    for (const t of this.editTables) if (t.has(code)) out.push({ table: t.header.table, version: t.header.version });
     return out;
   }
 
@@ -222,56 +245,51 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     if (!e) return;
     const rel = this.icd.releases;
     const w = this.icdWindows;
+    const notes = this.icdNotes;
     const r = this.icdRelease(dos.ymd);
-    const inR = (k: number) => k >= 0 && k < rel.length && (e.inMask & (1 << k)) !== 0;
-    const billR = (k: number) => (e.billMask & (1 << k)) !== 0;
+    const inMask = e.inMask;
+    const billMask = e.billMask;
+    const n = rel.length;
     info.known = true;
     // The release the answer is read from: the one in force, else the nearest that lists the code.
     let used = r;
-    if (inR(r)) {
+    if (bit(inMask, n, r)) {
       info.activeOnDos = true;
-      if (inR(r + 1) === false && r + 1 < rel.length) {
+      if (bit(inMask, n, r + 1) === false && r + 1 < rel.length) {
         info.terminationDate = rel[r].to;
-        info.notes!.push(`deleted in ${rel[r + 1].version}: valid through ${rel[r].to}`);
-      } else if (r + 1 < rel.length && billR(r) && !billR(r + 1)) {
-        info.notes!.push(`became a header in ${rel[r + 1].version} (billable through ${rel[r].to})`);
+        info.notes!.push(notes.deletedIn[r]);
+      } else if (r + 1 < rel.length && bit(billMask, n, r) && !bit(billMask, n, r + 1)) {
+        info.notes!.push(notes.becameHeaderNext[r]);
       }
-      if (r > 0 && !inR(r - 1)) {
+      if (r > 0 && !bit(inMask, n, r - 1)) {
         info.effectiveDate = rel[r].from;
-        info.notes!.push(`new in ${rel[r].version}: valid from ${rel[r].from}`);
-      } else if (r > 0 && billR(r - 1) && !billR(r)) {
-        info.notes!.push(`became a header in ${rel[r].version}: billable only through ${rel[r - 1].to}`);
+        info.notes!.push(notes.newValidFrom[r]);
+      } else if (r > 0 && bit(billMask, n, r - 1) && !bit(billMask, n, r)) {
+        info.notes!.push(notes.becameHeader[r]);
       }
     } else {
       info.activeOnDos = false;
       let later = -1;
-      for (let k = r + 1; k < rel.length && later < 0; k++) if (inR(k)) later = k;
+      for (let k = r + 1; k < rel.length && later < 0; k++) if (bit(inMask, n, k)) later = k;
       if (later >= 0) {
         used = later;
         info.effectiveDate = rel[later].from;
-        info.notes!.push(`new in ${rel[later].version}, not valid before ${rel[later].from}`);
+        info.notes!.push(notes.newNotValid[later]);
       } else {
         let earlier = -1;
-        for (let k = r - 1; k >= 0 && earlier < 0; k--) if (inR(k)) earlier = k;
+        for (let k = r - 1; k >= 0 && earlier < 0; k--) if (bit(inMask, n, k)) earlier = k;
         used = earlier;
         info.terminationDate = rel[earlier].to;
-        info.notes!.push(`deleted in ${rel[earlier + 1].version}: valid through ${rel[earlier].to}`);
+        info.notes!.push(notes.deletedIn[earlier]);
       }
     }
     const release = rel[used];
     info.sources = [{ table: this.icd.header.table, version: release.version }];
-    info.billable = billR(used);
+    info.billable = bit(billMask, n, used);
     info.description = this.icd.description(e, used);
-    if (release.partial && used === r) {
-      info.notes!.push(`${release.version} is known here only through the next release's addenda (codes added and deleted): other details may differ`);
-    }
-    if (dos.ymd < w[0].from) {
-      info.notes!.push(`the date of service is before ${rel[0].version} starts (${rel[0].from}): this release may differ from the one in force then`);
-    }
-    if (dos.ymd > w[w.length - 1].to) {
-      const last = rel[rel.length - 1];
-      info.notes!.push(`the date of service is after ${last.version} ends (${last.to}): a newer ICD-10-CM release may apply`);
-    }
+    if (release.partial && used === r) info.notes!.push(notes.partial[r]);
+    if (dos.ymd < w[0].from) info.notes!.push(notes.before);
+    if (dos.ymd > w[w.length - 1].to) info.notes!.push(notes.after);
     if (!info.billable) {
       const kids = this.icd.billableChildren(e, used, CHILDREN_CAP);
       info.billableChildren = kids.codes.map(dotIcd);
@@ -394,7 +412,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       const seen = new Set<string>();
       for (const n of this.excludes.notesFor(a)) {
         for (const b of list) {
-          if (b === a || !n.spans.some((s) => spanHolds(s, b))) continue;
+          if (b === a || !anySpanHolds(n.spans, b)) continue;
           const key = `${b} ${n.fact.type} ${n.fact.code} ${n.fact.text}`;
           if (seen.has(key)) continue;
           seen.add(key);
@@ -419,11 +437,20 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     return this.guidanceTable.query(keys, q);
   }
 
+  /** Read once per HCPCS code (at most the table's 8,846 entries). */
+  private readonly dosages = new Map<string, DosageUnit | null>();
+
   dosageUnit(code: string): DosageUnit | null {
     const n = this.normalize(code);
-    const e = n?.system === 'HCPCS' ? this.hcpcs.get(n.code) : null;
-    const d = e ? parseDosageUnit(e.longDescription) : null;
-    return d && e ? { code: e.code, ...d, source: this.hcpcs.source } : null;
+    if (n?.system !== 'HCPCS') return null;
+    let d = this.dosages.get(n.code);
+    if (d === undefined) {
+      const e = this.hcpcs.get(n.code);
+      const p = e ? parseDosageUnit(e.longDescription) : null;
+      d = p && e ? Object.freeze({ code: e.code, ...p, source: this.hcpcs.source }) : null;
+      if (e) this.dosages.set(n.code, d);
+    }
+    return d;
   }
 
   guidanceParagraph(id: string): GuidanceParagraph | null {
@@ -457,4 +484,15 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       source: header.source,
     }));
   }
+}
+
+/** A loop, not spans.some(closure): tsx names every closure it creates, per note and code here. */
+function anySpanHolds(spans: RefSpan[], undotted: string): boolean {
+  for (const s of spans) if (spanHolds(s, undotted)) return true;
+  return false;
+}
+
+/** Release k's bit of a row's mask; false outside the releases. */
+function bit(mask: number, releases: number, k: number): boolean {
+  return k >= 0 && k < releases && (mask & (1 << k)) !== 0;
 }

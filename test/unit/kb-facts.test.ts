@@ -73,3 +73,15 @@ test('MUE by setting: practitioner, outpatient hospital, DME supplier', () => {
   const among = kb.editsAmong(['11046', '11045'], { mueSetting: 'outpatient_hospital' });
   assert.equal(among.mue.find((m) => m.code === '11046')?.source, 'NCCI MUE outpatient hospital 2026-04-01');
 });
+
+test('lookup report: fee schedule rows, dosage units, Excludes pairs, and the DME setting without PTP', async () => {
+  const { lookupReport } = await import('../../src/kb/cli.ts');
+  const r = lookupReport(kb, ['71046', '26', 'J1885', '20610', '99213', 'E11.9', 'E10.9'], '2026-11-02', 'practitioner');
+  assert.equal(r.feeSchedule.find((f) => f.code === '71046')?.modifier, '26');
+  assert.deepEqual(r.dosageUnits.map((d) => `${d.code} ${d.amount} ${d.unit}`), ['J1885 15 mg']);
+  assert.ok(r.excludes.some((x) => x.code === 'E11.9' && x.other === 'E10.9' && x.type === 'excludes1'));
+  assert.ok(r.ptp.some((e) => e.column1 === '20610' && e.column2 === '99213'));
+  const dme = lookupReport(kb, ['E0431', '20610', '99213'], '2026-05-01', 'dme');
+  assert.deepEqual(dme.ptp, []);
+  assert.equal(dme.mue.find((m) => m.code === 'E0431')?.source, 'NCCI MUE DME supplier 2026-04-01');
+});

@@ -24,6 +24,7 @@ test('each kind imports and then wins over the shipped table', async () => {
   const cases: { kind: ImportKind; files: string[]; version: string; rows: number; from: string | null; to: string | null }[] = [
     { kind: 'ptp-practitioner', files: ['ccipra_v321r0_f1.txt', 'ccipra_v321r0_f2.txt'], version: 'v321r0', rows: 7, from: '2026-04-01', to: '2026-06-30' },
     { kind: 'mue', files: ['MCR_MUE_PractitionerServices_Eff_07-01-2026.csv'], version: '2026-07-01', rows: 3, from: '2026-07-01', to: '2026-09-30' },
+    { kind: 'mue-dme', files: ['MCR_MUE_DMESupplierServices_Eff_07-01-2026.csv'], version: '2026-07-01', rows: 2, from: '2026-07-01', to: '2026-09-30' },
     { kind: 'addon', files: ['AOC_V2026Q3-MCR.csv'], version: '2026Q3', rows: 5, from: '2026-07-01', to: '2026-09-30' },
     { kind: 'hcpcs', files: ['HCPC2026_JAN_ANWEB.txt'], version: '2026-01', rows: 4, from: '2026-01-01', to: '2026-03-31' },
     { kind: 'icd10cm', files: ['icd10cm_order_2027.txt'], version: 'FY2027', rows: 6, from: '2026-10-01', to: '2027-09-30' },
@@ -39,10 +40,13 @@ test('each kind imports and then wins over the shipped table', async () => {
   }
   const kb = await load();
   const status = new Map(kb.status().map((s) => [s.kind, s]));
-  for (const kind of ['ptp-practitioner', 'mue-practitioner', 'addon', 'hcpcs', 'icd10cm', 'cpt']) {
+  for (const kind of ['ptp-practitioner', 'mue-practitioner', 'mue-dme', 'addon', 'hcpcs', 'icd10cm', 'cpt']) {
     assert.equal(status.get(kind)?.origin, 'imported', kind);
   }
   assert.equal(status.get('ptp-outpatient-hospital')?.origin, 'shipped');
+  assert.equal(status.get('mue-outpatient-hospital')?.origin, 'shipped');
+  assert.equal(kb.mue('E0431', { mueSetting: 'dme' })?.value, 2);
+  assert.equal(kb.mue('E0431', { mueSetting: 'dme' })?.source, 'NCCI MUE DME supplier 2026-07-01');
 
   // PTP with effective dates: the 99214/99213 pair changed indicator on 2020-01-01.
   const ptpCases: [string, string, string, boolean | null, string | null][] = [

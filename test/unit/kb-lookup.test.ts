@@ -162,7 +162,7 @@ test('status lists every shipped table with its version and rows', () => {
     ['mue-dme', '2026-04-01', 3_083],
     ['pfs', 'RVU25D', 19_090],
     ['icd10cm-excludes', 'FY2027', 7_940],
-    ['guidance', '2026', 2_336],
+    ['guidance', '2026', 2_351],
     ['ptp-modifiers', '2026-01-01', 47],
   ];
   for (const [kind, version, rows] of cases) {

@@ -30,7 +30,8 @@ function chunk(lines: { text: string; page: number }[], max = 1200): { lines: st
     cur.lines.push(l.text);
     cur.pages.push(l.page);
     size += l.text.length + 1;
-    if (size >= max && /[.:;]$/.test(l.text.trim())) {
+    // Tables (code lists, transmittal history) have no sentence ends: cut them at twice the size.
+    if ((size >= max && /[.:;]$/.test(l.text.trim())) || size >= 2 * max) {
       out.push(cur);
       cur = { lines: [], pages: [] };
       size = 0;

@@ -22,13 +22,15 @@ import { parseIcdOrder } from './icd.ts';
 import { parseCpt } from './cpt.ts';
 import { guessWindow, lastDayOfQuarter, type Window } from './versions.ts';
 
-export const IMPORT_KINDS = ['ptp-practitioner', 'ptp-outpatient-hospital', 'mue', 'addon', 'hcpcs', 'icd10cm', 'cpt'] as const;
+export const IMPORT_KINDS = ['ptp-practitioner', 'ptp-outpatient-hospital', 'mue', 'mue-outpatient-hospital', 'mue-dme', 'addon', 'hcpcs', 'icd10cm', 'cpt'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 const TABLE_OF: Record<ImportKind, TableKind> = {
   'ptp-practitioner': 'ptp-practitioner',
   'ptp-outpatient-hospital': 'ptp-outpatient-hospital',
   mue: 'mue-practitioner',
+  'mue-outpatient-hospital': 'mue-outpatient-hospital',
+  'mue-dme': 'mue-dme',
   addon: 'addon',
   hcpcs: 'hcpcs',
   icd10cm: 'icd10cm',
@@ -93,7 +95,9 @@ export async function importFile(req: ImportRequest): Promise<ImportResult> {
       rows = b.rows;
       break;
     }
-    case 'mue': {
+    case 'mue':
+    case 'mue-outpatient-hospital':
+    case 'mue-dme': {
       const r = parseMue(await readLines(file), file, progress);
       raw = encodeMue(headerOf(), r);
       rows = r.length;

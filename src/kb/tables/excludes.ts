@@ -59,12 +59,26 @@ export function parseReference(ref: string): RefSpan | null {
 }
 
 export function spanHolds(s: RefSpan, undotted: string): boolean {
-  return undotted.slice(0, s.lo.length) >= s.lo && undotted.slice(0, s.hi.length) <= s.hi;
+  return prefixCompare(undotted, s.lo) >= 0 && prefixCompare(undotted, s.hi) <= 0;
 }
 
-interface Note {
-  fact: ExcludesNote;
-  spans: RefSpan[];
+/** Compares the code's first bound.length characters with the bound, as strings, without slicing (it runs per note and code). */
+function prefixCompare(code: string, bound: string): number {
+  for (let i = 0; i < bound.length; i++) {
+    if (i >= code.length) return -1;
+    const d = code.charCodeAt(i) - bound.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** A note line; its references are parsed the first time a question asks about it. */
+class Note {
+  private parsed: RefSpan[] | null = null;
+  constructor(readonly fact: ExcludesNote) {}
+  get spans(): RefSpan[] {
+    return (this.parsed ??= this.fact.referenced.map(parseReference).filter((s): s is RefSpan => s !== null));
+  }
 }
 
 export class ExcludesTable {
@@ -74,6 +88,8 @@ export class ExcludesTable {
   /** Block notes with the block's category span, e.g. A15..A19. */
   private readonly blocks: { span: RefSpan; notes: Note[] }[] = [];
   private readonly chapters: (ChapterRange & { notes: Note[] })[];
+  /** Block and chapter notes of a category, found once. */
+  private readonly byCategory = new Map<string, Note[]>();
 
   constructor(t: DecodedTable) {
     this.header = t.header;
@@ -87,10 +103,9 @@ export class ExcludesTable {
     const blockIndex = new Map<string, Note[]>();
     for (let i = 0; i < at.length; i++) {
       const referenced = refs[i] ? refs[i].split('; ') : [];
-      const note: Note = {
-        fact: Object.freeze({ code: at[i], type: type[i] === 1 ? 'excludes1' : 'excludes2', text: text[i], referenced, source: this.source }) as ExcludesNote,
-        spans: referenced.map(parseReference).filter((s): s is RefSpan => s !== null),
-      };
+      const note = new Note(
+        Object.freeze({ code: at[i], type: type[i] === 1 ? 'excludes1' : 'excludes2', text: text[i], referenced, source: this.source }) as ExcludesNote,
+      );
       const a = at[i];
       if (a.startsWith('Chapter ')) {
         chapters.find((c) => c.chapter === Number(a.slice(8)))?.notes.push(note);
@@ -120,8 +135,15 @@ export class ExcludesTable {
       if (list) out.push(...list);
     }
     const cat = undotted.slice(0, 3);
-    for (const b of this.blocks) if (spanHolds(b.span, cat)) out.push(...b.notes);
-    for (const c of this.chapters) if (cat >= c.from && cat <= c.to) out.push(...c.notes);
+    let wide = this.byCategory.get(cat);
+    if (!wide) {
+      wide = [];
+      for (const b of this.blocks) if (spanHolds(b.span, cat)) wide.push(...b.notes);
+      for (const c of this.chapters) if (cat >= c.from && cat <= c.to) wide.push(...c.notes);
+      // At most one entry per category (about 1,900): the block scan runs once per category.
+      this.byCategory.set(cat, wide);
+    }
+    for (const n of wide) out.push(n);
     return out;
   }
 }

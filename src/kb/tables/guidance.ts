@@ -103,8 +103,9 @@ export class GuidanceTable {
   private readonly ranges: string[];
   private readonly titles: Record<GuidanceSource, string>;
   private readonly byId = new Map<string, number>();
-  private readonly exact = new Map<string, Uint32Array>();
-  private readonly terms = new Map<string, Uint32Array>();
+  /** Key -> its number in the posting columns; the posting list is a view made when asked. */
+  private readonly exact: Postings;
+  private readonly terms: Postings;
   /** Spans by system and first character ("c6" for 64490-64495, "iE" for E08-E13). */
   private readonly spans = new Map<string, { span: RefSpan; para: number; weight: number }[]>();
   private readonly cache = new Map<number, GuidanceParagraph>();
@@ -122,10 +123,8 @@ export class GuidanceTable {
     this.ranges = column<string[]>(t, 'ranges', 'str');
     this.titles = (t.header.meta as { titles: Record<GuidanceSource, string> }).titles;
     this.ids.forEach((id, i) => this.byId.set(id, i));
-    const lists = (keys: string[], off: Uint32Array, ids: Uint32Array, into: Map<string, Uint32Array>) =>
-      keys.forEach((k, i) => into.set(k, ids.subarray(off[i], off[i + 1])));
-    lists(column<string[]>(t, 'exKeys', 'str'), column(t, 'exOff', Uint32Array), column(t, 'exIds', Uint32Array), this.exact);
-    lists(column<string[]>(t, 'tmKeys', 'str'), column(t, 'tmOff', Uint32Array), column(t, 'tmIds', Uint32Array), this.terms);
+    this.exact = new Postings(column<string[]>(t, 'exKeys', 'str'), column(t, 'exOff', Uint32Array), column(t, 'exIds', Uint32Array));
+    this.terms = new Postings(column<string[]>(t, 'tmKeys', 'str'), column(t, 'tmOff', Uint32Array), column(t, 'tmIds', Uint32Array));
     const lo = column<string[]>(t, 'spLo', 'str');
     const hi = column<string[]>(t, 'spHi', 'str');
     const sp = column(t, 'spIds', Uint32Array);
@@ -250,6 +249,21 @@ export function spanWeight(lo: string, hi: string, icd: boolean): number {
   const width = Number(hi.replace(/\D/g, '')) - Number(lo.replace(/\D/g, ''));
   if (!(width >= 0) || lo[0] !== hi[0]) return 20;
   return width <= 20 ? 90 : width <= 100 ? 70 : width <= 1000 ? 40 : 15;
+}
+
+class Postings {
+  private readonly index = new Map<string, number>();
+  constructor(
+    keys: string[],
+    private readonly off: Uint32Array,
+    private readonly ids: Uint32Array,
+  ) {
+    for (let i = 0; i < keys.length; i++) this.index.set(keys[i], i);
+  }
+  get(key: string): Uint32Array | undefined {
+    const i = this.index.get(key);
+    return i === undefined ? undefined : this.ids.subarray(this.off[i], this.off[i + 1]);
+  }
 }
 
 function has(list: Uint32Array, v: number): boolean {
