@@ -18,7 +18,14 @@ export function askedPairs(input: AnswerInput): Array<[string, string]> {
   const procs = input.facts.codes.filter((c) => c.system !== 'ICD-10-CM' && c.known).map((c) => c.code).slice(0, 8);
   const ranges = new Set(input.ranges.map(([a, b]) => pairKey(a, b)));
   const out: Array<[string, string]> = [];
-  for (let i = 0; i < procs.length; i++) for (let j = i + 1; j < procs.length; j++) if (!ranges.has(pairKey(procs[i], procs[j]))) out.push([procs[i], procs[j]]);
+  for (let i = 0; i < procs.length; i++)
+    for (let j = i + 1; j < procs.length; j++) {
+      const [a, b] = [procs[i], procs[j]];
+      if (ranges.has(pairKey(a, b))) continue;
+      // E/M levels of one family listed together (99203, 99204 and 99205) are alternatives, not a pair.
+      if (procs.length > 2 && isEm(a) && isEm(b) && a.slice(0, 4) === b.slice(0, 4)) continue;
+      out.push([a, b]);
+    }
   return out;
 }
 
@@ -101,12 +108,28 @@ function mergeEmParts(parts: Part[], input: AnswerInput): Part[] {
   return out;
 }
 
+/** "No edit" for one code with each of several others reads as one sentence. */
+function mergeNoEditParts(parts: Part[]): Part[] {
+  const plain = parts.filter((p) => p.verdict === 'yes' && p.basis.length === 1 && p.basis[0].startsWith('ptp-none:'));
+  if (plain.length < 2) return parts;
+  const pairs = plain.map((p) => p.basis[0].slice('ptp-none:'.length).split('/'));
+  const common = pairs[0].find((c) => pairs.every((x) => x.includes(c)));
+  if (!common) return parts;
+  const others = pairs.map((x) => x.find((c) => c !== common)!);
+  const merged = part('pair', 'yes', `Yes: there is no NCCI PTP edit between ${common} and any of ${others.join(', ')}, so Medicare's edits let ${common} be reported with each of them on the same date without a modifier. Other payers may apply their own edits.`, {
+    facts: plain.flatMap((p) => p.facts), basis: plain.flatMap((p) => p.basis),
+  });
+  const rest = parts.filter((p) => !plain.includes(p));
+  return [merged, ...rest];
+}
+
 export function pairParts(input: AnswerInput, ptpSource: string, includeNoEdit: boolean): Part[] {
-  return mergeEmParts(pairPartsEach(input, ptpSource, includeNoEdit), input);
+  return mergeNoEditParts(mergeEmParts(pairPartsEach(input, ptpSource, includeNoEdit), input));
 }
 
 function pairPartsEach(input: AnswerInput, ptpSource: string, includeNoEdit: boolean): Part[] {
   const parts: Part[] = [];
+  const addOns = new Set(input.facts.addOn.map((a) => a.addOnCode));
   const active = new Map<string, PtpEdit[]>();
   for (const e of input.facts.ptp) if (e.active) active.set(pairKey(e.column1, e.column2), [...(active.get(pairKey(e.column1, e.column2)) ?? []), e]);
   for (const [a, b] of askedPairs(input)) {
@@ -123,6 +146,8 @@ function pairPartsEach(input: AnswerInput, ptpSource: string, includeNoEdit: boo
     }
     if (!includeNoEdit) continue;
     if ([a, b].some((c) => /^[JQ]\d{4}$/.test(c))) continue;
+    // An add-on with no edit is answered by its add-on part (primary in the question or not).
+    if ([a, b].some((c) => addOns.has(c))) continue;
     const paragraph = bundlingParagraph(input.kb, a, b);
     if (paragraph) {
       parts.push(part('guidance', 'no', `No: there is no PTP edit between ${a} and ${b}, but the NCCI Policy Manual (${paragraph.id}) says one is not reported separately with the other.`, {
