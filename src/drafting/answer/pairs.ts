@@ -7,6 +7,8 @@ import { type AnswerInput, type Part, isEm, part } from './types.ts';
 const ANATOMIC = /^(?:RT|LT|E[1-4]|F[A1-9]|T[A1-9]|LC|LD|LM|RC|RI)$/;
 const DISTINCT = /^(?:59|X[EPSU])$/;
 const DECISION = /\bdecision\b|\bdecid/i;
+const PREVENTIVE = /^993(?:8[1-7]|9[1-7])$/;
+const OFFICE_EM = /^992(?:0[2-5]|1[1-5])$/;
 const INCLUDES = /code definition|more extensive|CPT Manual or CMS manual coding instruction/i;
 
 export function pairKey(a: string, b: string): string {
@@ -163,6 +165,15 @@ function pairPartsEach(input: AnswerInput, ptpSource: string, includeNoEdit: boo
         facts: [fact], basis: [`ptp-none:${a}/${b}`],
         limit: `Whether the imaging is included in ${other} is a CPT guideline question: check the CPT book's notes for ${other}.`,
         notes: [`${a}/${b}: no PTP edit, but imaging with a procedure is often included by CPT guidelines: check the CPT parentheticals for ${other} and write the answer from them.`],
+      }));
+      continue;
+    }
+    const preventive = [a, b].find((c) => PREVENTIVE.test(c));
+    const problem = [a, b].find((c) => OFFICE_EM.test(c));
+    if (preventive && problem) {
+      parts.push(part('pair', 'yes', `Yes: there is no NCCI PTP edit between ${a} and ${b}. A problem-oriented visit on the day of a preventive visit is reported with modifier 25 on ${problem} when it is significant and separately documented (CPT's rule for this pairing); the preventive visit ${preventive} carries no modifier.`, {
+        facts: [fact], basis: [`ptp-none:${a}/${b}`], limit: `Modifier 25 on ${problem} with a preventive visit comes from the CPT guidelines.`,
+        notes: [`${preventive} with ${problem}: no PTP edit; modifier 25 on the problem visit is a CPT guideline, and payers differ on preventive coverage.`],
       }));
       continue;
     }
