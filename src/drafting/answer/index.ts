@@ -40,6 +40,7 @@ export interface AnswerResult {
   related: string[];
 }
 
+const MAX_PARTS = 12;
 const RANK: Record<Verdict, number> = { no: 3, depends: 2, unknown: 1, yes: 0 };
 const ORDER = ['guidance', 'pair', 'add_on', 'units', 'surgery', 'diagnosis', 'status', 'coverage', 'none'];
 const OTHER_DATE = /\b(?:wks?|weeks?|days?|months?)\s+ago\b|\bpost-?op\w*|\bpostoperative\b|\bduring\s+the\s+global\b/i;
@@ -80,7 +81,9 @@ export function buildAnswer(input: AnswerInput, sources: TableSources, today: st
   const includeNoEdit = asksPair || (procs.length === 2 && topical.length === 0);
   // An E/M on another date than the surgery is a global-period question, not a same-day PTP pair.
   const pairs = pairParts(input, sources.ptp, includeNoEdit).filter((p) => !(otherDate && p.basis.some((b) => /^ptp:/.test(b) && b.split(/[:/]/).some(isEm))));
-  const parts = [...pairs, ...topical].sort((a, b) => ORDER.indexOf(a.topic) - ORDER.indexOf(b.topic));
+  const all = [...pairs, ...topical].sort((a, b) => ORDER.indexOf(a.topic) - ORDER.indexOf(b.topic));
+  // A question is answered in a screenful; a list of dozens of codes gets the first parts and a note.
+  const parts = all.slice(0, MAX_PARTS);
 
   const verdict = pickVerdict(parts);
   const basis = [...new Set(parts.flatMap((p) => p.basis))];
@@ -96,6 +99,7 @@ export function buildAnswer(input: AnswerInput, sources: TableSources, today: st
   if (stale.length) notes.push(`Stale tables for ${input.dos ? `the date of service ${input.dos}` : `today (${today})`}: ${stale.join('; ')}. Check the current release before approving.`);
   if (!input.dos) notes.push(`No date of service in the question: the facts are as of ${today}.`);
   for (const n of parts.flatMap((p) => p.notes)) if (!notes.includes(n)) notes.push(n);
+  if (all.length > parts.length) notes.push(`The question holds more than the reply answers: ${all.length - parts.length} further points (pairs, units or codes) are left for you.`);
   if (parts.some((p) => p.topic === 'pair' && p.verdict !== 'no'))
     notes.push(`Pairs: checked against ${sources.ptp}; ${sources.ptpKind === 'ptp-outpatient-hospital' ? 'a practitioner claim uses the practitioner table' : 'an outpatient hospital claim uses the hospital table'}, and other payers may have their own edits.`);
   if (parts.some((p) => p.topic === 'pair' && p.verdict === 'depends' && p.basis.some((b) => b.startsWith('ptp:'))))

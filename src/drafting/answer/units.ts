@@ -14,6 +14,7 @@ export function maiText(mai: string): string {
   return MAI_TEXT[mai] ?? 'see the CMS MUE file';
 }
 
+const MAX_CODES = 20;
 const DOSE = /(\d+(?:\.\d+)?)\s?(mg|mcg|ml|cc|gm|g|units?|u)\b/gi;
 const UNITS_ASKED = /(?:\bx\s?(\d{1,3})\b|\b(\d{1,3})\s?(?:units?|uos|x)\b)/i;
 
@@ -42,7 +43,8 @@ function unitsWritten(question: string, code: string): number | null {
 export function unitParts(input: AnswerInput, mueSource: string): Part[] {
   const parts: Part[] = [];
   const asked = input.intents.includes('units');
-  const procs = input.facts.codes.filter((c) => c.system !== 'ICD-10-CM' && c.known);
+  // Each code scans the question once for "CODE xN": a bounded number keeps a hostile list linear.
+  const procs = input.facts.codes.filter((c) => c.system !== 'ICD-10-CM' && c.known).slice(0, MAX_CODES);
   const doses = [...input.question.matchAll(DOSE)].map((m) => ({ amount: Number(m[1]), unit: m[2].toLowerCase() }));
   for (const c of procs) {
     const m = input.facts.mue.find((x) => x.code === c.code) ?? null;
