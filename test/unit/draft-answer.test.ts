@@ -62,6 +62,17 @@ test('modifier families named in words: wastage, first assist, X modifiers', () 
   assert.match(x.answer.text, /XE\/XS\/XP\/XU/);
 });
 
+test('Medicare status and laterality decide: status I, bilateral code, grams to mg', () => {
+  const s = ask('99215 + 99417 for 80 min - ok?');
+  assert.equal(s.answer.verdict, 'depends');
+  assert.match(s.answer.text, /99417 has fee schedule status I/);
+  const b = ask('M17.11 vs M17.12 - pt has both knees, which?');
+  assert.equal(b.answer.verdict, 'no');
+  assert.match(b.answer.text, /bilateral code M17\.0/);
+  const g = ask('pt got 2 g rocephin, J0696 units?');
+  assert.match(g.answer.text, /2 g \(2000 mg\) is 8 units/);
+});
+
 test('setting: a hospital outpatient claim is checked against the hospital tables', () => {
   const hosp = ask('hospital outpatient (UB-04), 96372 x5 - MUE?');
   assert.match(hosp.answer.text, /within the MUE 5/);

@@ -10,6 +10,8 @@ const MAX_CHILDREN = 12;
 const TOGETHER = /\btogether\b|\bcan\s+(?:both|they)\b|\bboth\s+be\b|\bsame\s+claim\b|\b[A-Za-z]\d\d(?:\.\w{1,4})?\s{1,3}(?:with|w\/|\+|&)\s{1,3}[A-Za-z]\d\d/i;
 
 /** ICD-10-CM fiscal year in force on a date: FY N runs from October 1 of N-1. */
+const procQuestionOf = (input: AnswerInput) => input.facts.codes.some((c) => c.system !== 'ICD-10-CM');
+
 export function fiscalYear(dos: string): number {
   const y = Number(dos.slice(0, 4));
   return Number(dos.slice(5, 7)) >= 10 ? y + 1 : y;
@@ -48,6 +50,38 @@ function codePart(c: ExtractedCode, input: AnswerInput): Part {
   });
 }
 
+const BOTH_SIDES = /\bboth\b|\bbilat\w*/i;
+const MAX_SIBLINGS = 60;
+
+const words = (s: string) => new Set(s.toLowerCase().replace(/\b(?:right|left|unilateral|bilateral)\b/g, ' ').match(/[a-z]+/g) ?? []);
+
+/**
+ * A right and a left code of one category when the patient has both sides: the category's bilateral
+ * code, when it has one (Official Guidelines I.B.13: a bilateral code is assigned for a bilateral condition).
+ */
+function bilateralPart(dx: ExtractedCode[], input: AnswerInput): Part | null {
+  if (!BOTH_SIDES.test(input.question)) return null;
+  const right = dx.find((c) => /\bright\b/i.test(c.description ?? ''));
+  const left = dx.find((c) => c !== right && /\bleft\b/i.test(c.description ?? '') && c.code.slice(0, 3) === right?.code.slice(0, 3));
+  if (!right || !left) return null;
+  const header = input.kb.lookup(right.code.slice(0, 3), dosOpts(input.dos));
+  const want = words(right.description ?? '');
+  let best: { code: string; description: string; score: number } | null = null;
+  for (const child of header.billableChildren.slice(0, MAX_SIBLINGS)) {
+    const info = input.kb.lookup(child, dosOpts(input.dos));
+    if (!info.description || !/\bbilateral\b/i.test(info.description)) continue;
+    let score = 0;
+    for (const w of words(info.description)) if (want.has(w)) score++;
+    if (!best || score > best.score) best = { code: info.code, description: info.description, score };
+  }
+  if (!best) return null;
+  return part('diagnosis', 'no', `No: for a condition on both sides, report the bilateral code ${best.code} (${best.description}) instead of ${right.code} and ${left.code}, per the ICD-10-CM Official Guidelines on laterality.`, {
+    basis: [`icd:${best.code}`, `icd:${right.code}`, `icd:${left.code}`], related: [best.code],
+    facts: [{ text: `${best.code}: billable, ${best.description}`, source: sourceName(right.info) }],
+    notes: [`Bilateral answer ${best.code}: confirm the documentation describes the same condition on both sides.`],
+  });
+}
+
 export function diagnosisParts(input: AnswerInput): Part[] {
   const dx = input.facts.codes.filter((c) => c.system === 'ICD-10-CM');
   if (!dx.length) return [];
@@ -69,6 +103,11 @@ export function diagnosisParts(input: AnswerInput): Part[] {
     return true;
   };
   const inConflict = new Set(ex1.flatMap((x) => [x.code, x.other]));
+  const bilateral = procQuestionOf(input) ? null : bilateralPart(dx, input);
+  if (bilateral) {
+    parts.push(bilateral);
+    for (const c of dx) inConflict.add(c.code);
+  }
   for (const x of ex1.filter(once)) {
     parts.push(part('diagnosis', 'no', `No: ${x.code} and ${x.other} fall under an Excludes1 note at ${x.noteAt} ("${x.noteText}"): the two are not coded together, except where the Official Guidelines allow it for unrelated conditions.`, {
       basis: [`excludes:${x.noteAt}`], facts: [{ text: `Excludes1 at ${x.noteAt}: ${x.noteText}`, source: x.source }],

@@ -81,7 +81,10 @@ export function buildAnswer(input: AnswerInput, sources: TableSources, today: st
   const includeNoEdit = asksPair || (procs.length === 2 && topical.length === 0);
   // An E/M on another date than the surgery is a global-period question, not a same-day PTP pair.
   const pairs = pairParts(input, sources.ptp, includeNoEdit).filter((p) => !(otherDate && p.basis.some((b) => /^ptp:/.test(b) && b.split(/[:/]/).some(isEm))));
-  const all = [...pairs, ...topical].sort((a, b) => ORDER.indexOf(a.topic) - ORDER.indexOf(b.topic));
+  // A code a pair part already says is not reported (imaging included in the procedure) needs no add-on "no".
+  const notReported = new Set(pairs.filter((p) => p.verdict === 'no').flatMap((p) => p.basis.filter((b) => b.startsWith('ptp:')).map((b) => b.split('/')[1])));
+  const kept = topical.filter((p) => !(p.topic === 'add_on' && p.verdict === 'no' && p.basis.some((b) => notReported.has(b.slice('addon:'.length)))));
+  const all = [...pairs, ...kept].sort((a, b) => ORDER.indexOf(a.topic) - ORDER.indexOf(b.topic));
   // A question is answered in a screenful; a list of dozens of codes gets the first parts and a note.
   const parts = all.slice(0, MAX_PARTS);
 

@@ -4,9 +4,26 @@ import { type AnswerInput, type Part, part, sourceName } from './types.ts';
 
 const COVERAGE = /\bcover(?:ed|age|s)?\b|\blcds?\b|\bncds?\b|\bmedical\s+necessity\b|\bprior\s+auth|\bpre-?auth|\bfrequency\s+limit|\bpolicy\b/i;
 
+// Fee schedule statuses that decide a Medicare answer whatever the edits say (the rest, A, C, E, X..., do not).
+const MEDICARE_STATUS: Record<string, string> = {
+  I: 'not valid for Medicare: Medicare uses another code for reporting and payment',
+  B: 'bundled: Medicare makes no separate payment for it',
+  N: 'not covered by Medicare',
+};
+
 export function statusParts(input: AnswerInput): Part[] {
   const parts: Part[] = [];
   const procs = input.facts.codes.filter((c) => c.system !== 'ICD-10-CM');
+  const kb = input.kb;
+  for (const c of procs.slice(0, 8)) {
+    const f = c.known && kb.feeSchedule ? kb.feeSchedule(c.code) : null;
+    const meaning = f ? MEDICARE_STATUS[f.status] : undefined;
+    if (!f || !meaning) continue;
+    parts.push(part('status', 'depends', `For Medicare, ${c.code} has fee schedule status ${f.status}: ${meaning}. Other payers may pay it under their own rules.`, {
+      basis: [`pfs:${c.code}`], facts: [{ text: `${c.code}: PFS status ${f.status}`, source: f.source }],
+      notes: [`${c.code} has PFS status ${f.status} (${meaning}): say which payer the answer is for.`],
+    }));
+  }
   for (const c of procs) {
     const info = c.info;
     if (!info.known) {

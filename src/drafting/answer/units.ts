@@ -28,7 +28,14 @@ function dosageUnit(input: AnswerInput, code: string, description: string | null
   return last ? { amount: Number(last[1]), unit: last[2].toLowerCase(), phrase: `per ${last[1]} ${last[2].toLowerCase()}`, source: 'HCPCS Level II descriptor' } : null;
 }
 
-const sameUnit = (a: string, b: string) => a.replace(/s$/, '').replace(/^u$/, 'unit') === b.replace(/s$/, '').replace(/^u$/, 'unit') || (a === 'cc' && b === 'ml') || (a === 'ml' && b === 'cc');
+const unitOf = (u: string) => u.toLowerCase().replace(/s$/, '').replace(/^u$/, 'unit').replace(/^cc$/, 'ml').replace(/^gm$/, 'g');
+/** Factor that turns an amount in `from` into `to` (g into mg is 1000), or null when they do not convert. */
+function factor(from: string, to: string): number | null {
+  const [a, b] = [unitOf(from), unitOf(to)];
+  if (a === b) return 1;
+  const mass: Record<string, number> = { g: 1e6, mg: 1e3, mcg: 1 };
+  return a in mass && b in mass ? mass[a] / mass[b] : null;
+}
 
 function mueSentence(code: string, m: MueFact): string {
   return `MUE ${m.value} for ${code} (MAI ${m.mai}: ${maiText(m.mai)})`;
@@ -49,18 +56,21 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
   for (const c of procs) {
     const m = input.facts.mue.find((x) => x.code === c.code) ?? null;
     const du = c.system === 'HCPCS' && /^[JQ]\d{4}$/.test(c.code) ? dosageUnit(input, c.code, c.description) : null;
-    const dose = du ? doses.find((d) => sameUnit(d.unit, du.unit)) : undefined;
+    const found = du ? doses.find((d) => factor(d.unit, du.unit) !== null) : undefined;
+    const dose = found && du ? { amount: found.amount * factor(found.unit, du.unit)!, unit: unitOf(du.unit), said: `${found.amount} ${found.unit}` } : undefined;
     const count = unitsWritten(input.question, c.code);
     // In a list of codes, only the codes with a dose or a unit count written beside them are unit questions.
     const wasteAsked = !!du && input.families.includes('discarded drug');
-    if (!dose && count === null && !wasteAsked && (!asked || procs.length > 1)) continue;
+    const named = asked && new RegExp(String.raw`\b(?:mues?|units?|how\s+many)\b[^.?!\n]{0,25}\b${c.code}\b|\b${c.code}\b[^.?!\n]{0,12}\b(?:mues?|units?)\b`, 'i').test(input.question);
+    if (!dose && count === null && !wasteAsked && !named && (!asked || (procs.length > 1 && !du))) continue;
     const facts = m ? [{ text: `${c.code}: MUE ${m.value}, MAI ${m.mai} (${m.maiDescription}); rationale: ${m.rationale}`, source: m.source }] : [];
     const basis = m ? [`mue:${c.code}`] : [];
     const sentences: string[] = [];
     let over = false;
     if (du && dose) {
       const units = Math.ceil(dose.amount / du.amount - 1e-9);
-      sentences.push(`${c.code} is billed ${du.phrase}: ${dose.amount} ${dose.unit} is ${units} units${units * du.amount !== dose.amount ? ` (rounded up from ${(dose.amount / du.amount).toFixed(2)})` : ''}.`);
+      const said = unitOf(dose.said.split(' ')[1]) === dose.unit ? `${dose.amount} ${dose.unit}` : `${dose.said} (${dose.amount} ${dose.unit})`;
+      sentences.push(`${c.code} is billed ${du.phrase}: ${said} is ${units} units${units * du.amount !== dose.amount ? ` (rounded up from ${(dose.amount / du.amount).toFixed(2)})` : ''}.`);
       sentences.push(`From a single-dose vial, report any discarded amount on its own line with modifier JW; when nothing is discarded, add JZ.`);
       facts.push({ text: `${c.code} billing unit: ${du.phrase}`, source: du.source });
       basis.push(`dosage:${c.code}`);
