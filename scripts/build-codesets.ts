@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { column, compress, decodeTable, decompress } from '../src/kb/container.ts';
 import { readTableFile } from '../src/kb/load.ts';
+import { splitCsv } from '../src/kb/import/text.ts';
 import { encodeGuidance, type GuidanceParagraphInput } from '../src/kb/tables/guidance.ts';
 import { stripCptText } from '../src/kb/guidance/stripCpt.ts';
 import { splitBenefitPolicyCh15, splitIcdGuidelines, type Segment } from '../src/kb/guidance/split.ts';
@@ -79,34 +80,9 @@ async function buildPtp(kind: TableKind, t: ShippedTable): Promise<{ buf: Buffer
   return { buf: b.encode(header(kind, t)), rows: b.rows };
 }
 
-/** RFC 4180 CSV (the FY2027 files are the publisher's CSV): one pass over the characters. */
+/** The FY2027 files are the publisher's CSV (quoted fields, none spanning lines). */
 function csvRows(file: string): Row[] {
-  const text = fs.readFileSync(path.join(from, file), 'utf8');
-  const records: string[][] = [];
-  let rec: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      rec.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      rec.push(cell);
-      records.push(rec);
-      rec = [];
-      cell = '';
-    } else if (ch !== '\r') cell += ch;
-  }
-  if (cell !== '' || rec.length) records.push([...rec, cell]);
-  const [head, ...body] = records;
+  const [head, ...body] = fs.readFileSync(path.join(from, file), 'utf8').split('\n').filter((l) => l !== '').map(splitCsv);
   return body.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i] ?? ''])));
 }
 

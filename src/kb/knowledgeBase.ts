@@ -473,10 +473,12 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       { kind: 'ptp-modifiers', header: this.ptpMods.header },
     ];
     if (this.cpt) tables.push({ kind: 'cpt', header: this.cpt.header });
+    // The ICD-10-CM table holds several years: status names the full ones ("FY2026 + FY2027").
+    const icdYears = this.icd.releases.filter((r) => !r.partial).map((r) => r.version).join(' + ');
     return tables.map(({ kind, header }) => ({
       kind,
       table: header.table,
-      version: header.version,
+      version: kind === 'icd10cm' ? icdYears : header.version,
       rows: header.rows,
       effectiveFrom: header.effectiveFrom,
       effectiveTo: header.effectiveTo,

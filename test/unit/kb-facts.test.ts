@@ -39,6 +39,8 @@ test('fee schedule indicators per code and modifier row', () => {
     if (c.sup) assert.equal(f.supervision, c.sup, label);
     assert.equal(f.source, 'Medicare PFS relative value file RVU25D', label);
   }
+  // 86153 has only a 26 row: it answers for the code.
+  assert.equal(kb.feeSchedule('86153')?.modifier, '26');
   assert.equal(kb.feeSchedule('M80.08'), null);
   assert.equal(kb.feeSchedule('ZZZZZ'), null);
 });

@@ -28,7 +28,8 @@ test('stripCptText drops descriptors after codes and quoted CPT definitions, kee
     // CMS's own parentheses and short quoted terms stay.
     ['a total abdominal colectomy (e.g., CPT code 44150).', 'a total abdominal colectomy (e.g., CPT code 44150).'],
     ['the code descriptor includes the “separate procedure” designation', 'the code descriptor includes the “separate procedure” designation'],
-    // An unclosed parenthesis is left alone rather than eating the paragraph.
+    // A quotation left unbalanced ends at its first ")"; one that never closes is left alone.
+    ['CPT code 96522 (Refilling of pump, systemic (e.g., intravenous) and CPT code 96521 (Refilling) shall not', 'CPT code 96522 and CPT code 96521 shall not'],
     ['CPT code 99213 (unclosed', 'CPT code 99213 (unclosed'],
   ];
   for (const [input, want] of cases) assert.equal(stripCptText(input), want, input);

@@ -27,8 +27,11 @@ export function dropDescriptorsAfterCodes(text: string): { text: string; dropped
     let at = m.index + m[0].length;
     while (text[at] === ' ') at++;
     if (text[at] !== '(') continue;
-    const end = closeOf(text, at);
-    if (end < 0) continue;
+    // A quotation CMS left unbalanced ("(Refilling ... systemic (e.g., intravenous, intra-arterial)")
+    // ends at its first ")"; with none at all the text stays as it is.
+    let end = closeOf(text, at);
+    if (end < 0) end = text.indexOf(')', at) + 1;
+    if (end <= 0) continue;
     out.push(text.slice(from, m.index + m[0].length));
     dropped.push(text.slice(at, end));
     from = end;

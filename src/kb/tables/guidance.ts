@@ -57,6 +57,9 @@ export function encodeGuidance(header: Omit<TableHeader, 'rows'>, paragraphs: Gu
     for (const w of wordsOf(`${p.section} ${p.text}`)) add(terms, w, i);
   });
   spans.sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : x.para - y.para));
+  const encoded = paragraphs.map((p) => Buffer.from(p.text, 'utf8'));
+  const textBytes = { bytes: new Uint8Array(Buffer.concat(encoded)), off: new Uint32Array(encoded.length + 1) };
+  encoded.forEach((b, i) => (textBytes.off[i + 1] = textBytes.off[i] + b.length));
   const ex = postings(exact);
   const tm = postings(terms);
   return encodeTable(
@@ -67,7 +70,9 @@ export function encodeGuidance(header: Omit<TableHeader, 'rows'>, paragraphs: Gu
       chapter: paragraphs.map((p) => p.chapter),
       section: paragraphs.map((p) => p.section),
       page: paragraphs.map((p) => p.page),
-      text: paragraphs.map((p) => p.text),
+      // UTF-8 bytes and offsets, decoded per paragraph when asked: most are never read in a process.
+      textBytes: textBytes.bytes,
+      textOff: textBytes.off,
       codes: paragraphs.map((p) => p.codes.join(';')),
       ranges: paragraphs.map((p) => p.ranges.map((r) => r.join('-')).join(';')),
       exKeys: ex.keys,
@@ -98,7 +103,8 @@ export class GuidanceTable {
   private readonly chapter: string[];
   private readonly section: string[];
   private readonly page: string[];
-  private readonly text: string[];
+  private readonly textBytes: Uint8Array;
+  private readonly textOff: Uint32Array;
   private readonly codes: string[];
   private readonly ranges: string[];
   private readonly titles: Record<GuidanceSource, string>;
@@ -118,7 +124,8 @@ export class GuidanceTable {
     this.chapter = column<string[]>(t, 'chapter', 'str');
     this.section = column<string[]>(t, 'section', 'str');
     this.page = column<string[]>(t, 'page', 'str');
-    this.text = column<string[]>(t, 'text', 'str');
+    this.textBytes = column(t, 'textBytes', Uint8Array);
+    this.textOff = column(t, 'textOff', Uint32Array);
     this.codes = column<string[]>(t, 'codes', 'str');
     this.ranges = column<string[]>(t, 'ranges', 'str');
     this.titles = (t.header.meta as { titles: Record<GuidanceSource, string> }).titles;
@@ -156,7 +163,7 @@ export class GuidanceTable {
         chapter: this.chapter[i],
         section: this.section[i],
         page: this.page[i],
-        text: this.text[i],
+        text: this.text(i),
         codes: this.codes[i] ? this.codes[i].split(';') : [],
         ranges: this.ranges[i] ? this.ranges[i].split(';').map((r) => r.split('-') as [string, string]) : [],
       });
@@ -189,8 +196,12 @@ export class GuidanceTable {
 
   private lowerText(i: number): string {
     let s = this.lower.get(i);
-    if (s === undefined) this.lower.set(i, (s = `${this.section[i]} ${this.text[i]}`.toLowerCase()));
+    if (s === undefined) this.lower.set(i, (s = `${this.section[i]} ${this.text(i)}`.toLowerCase()));
     return s;
+  }
+
+  private text(i: number): string {
+    return UTF8.decode(this.textBytes.subarray(this.textOff[i], this.textOff[i + 1]));
   }
 
   query(keys: GuidanceKey[], q: GuidanceQuery): GuidanceHit[] {
@@ -235,6 +246,8 @@ export class GuidanceTable {
     return ranked.slice(0, q.limit ?? 5).map((r) => ({ paragraph: this.paragraph(r.p), codesNamed: r.h.codes, termsFound: r.h.terms, score: r.score }));
   }
 }
+
+const UTF8 = new TextDecoder();
 
 /** A paragraph that names the code itself outranks one whose narrow range holds it, which outranks a chapter-wide range. */
 const DIRECT = 100;

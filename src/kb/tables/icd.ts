@@ -138,3 +138,61 @@ export class IcdTable {
     return { codes, total, seventh: [...seventh].sort(), placeholder };
   }
 }
+
+/** The table's releases, rows and revisions, to build a newer table on top of it. */
+export function icdTableContents(t: DecodedTable): { releases: IcdRelease[]; rows: IcdUnionRow[]; revised: IcdRevision[] } {
+  const table = new IcdTable(t);
+  const codes = column<string[]>(t, 'codes', 'str');
+  const desc = column<string[]>(t, 'desc', 'str');
+  const inMask = column(t, 'inMask', Uint8Array);
+  const billMask = column(t, 'billMask', Uint8Array);
+  const revCodes = column<string[]>(t, 'revCodes', 'str');
+  const revPrev = column<string[]>(t, 'revPrev', 'str');
+  const revSince = column(t, 'revSince', Uint8Array);
+  return {
+    releases: [...table.releases],
+    rows: codes.map((code, i) => ({ code, description: desc[i], inMask: inMask[i], billMask: billMask[i] })),
+    revised: revCodes.map((code, i) => ({ code, previous: revPrev[i], since: revSince[i] })),
+  };
+}
+
+/**
+ * A new release on top of the loaded ones: rows keep the order of the new file, and a code the new
+ * release deleted stays right after the code it followed before. At most 8 releases: the oldest goes.
+ */
+export function addIcdRelease(
+  base: { releases: IcdRelease[]; rows: IcdUnionRow[]; revised: IcdRevision[] },
+  release: IcdRelease,
+  rows: IcdRowInput[],
+): { releases: IcdRelease[]; rows: IcdUnionRow[]; revised: IcdRevision[] } {
+  let { releases, rows: baseRows, revised } = base;
+  if (releases.length === 8) {
+    releases = releases.slice(1);
+    baseRows = baseRows.map((r) => ({ ...r, inMask: r.inMask >> 1, billMask: r.billMask >> 1 })).filter((r) => r.inMask !== 0);
+    revised = revised.map((r) => ({ ...r, since: r.since - 1 })).filter((r) => r.since > 0);
+  }
+  const k = releases.length;
+  const bit = 1 << k;
+  const lastBit = 1 << (k - 1);
+  const at = new Map(baseRows.map((r, i) => [r.code, i]));
+  const inNew = new Set(rows.map((r) => r.code));
+  const out: IcdUnionRow[] = [];
+  const nextRevised = [...revised];
+  let b = 0;
+  const flushBefore = (limit: number) => {
+    for (; b < limit; b++) if (!inNew.has(baseRows[b].code)) out.push(baseRows[b]);
+  };
+  for (const r of rows) {
+    const i = at.get(r.code);
+    if (i === undefined) {
+      out.push({ code: r.code, description: r.description, inMask: bit, billMask: r.billable ? bit : 0 });
+      continue;
+    }
+    flushBefore(i + 1);
+    const old = baseRows[i];
+    if ((old.inMask & lastBit) !== 0 && old.description !== r.description) nextRevised.push({ code: r.code, previous: old.description, since: k });
+    out.push({ code: r.code, description: r.description, inMask: old.inMask | bit, billMask: old.billMask | (r.billable ? bit : 0) });
+  }
+  flushBefore(baseRows.length);
+  return { releases: [...releases, release], rows: out, revised: nextRevised };
+}

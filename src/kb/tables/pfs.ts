@@ -4,25 +4,8 @@
 import type { FeeScheduleFact } from '../types.ts';
 import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
 
-export interface PfsRowInput {
-  code: string;
-  /** '' for the global row, '26' / 'TC' / '53'. */
-  modifier: string;
-  status: string;
-  globalDays: string;
-  preOp: number;
-  intraOp: number;
-  postOp: number;
-  multipleProcedure: string;
-  bilateral: string;
-  assistant: string;
-  coSurgeon: string;
-  teamSurgery: string;
-  pcTc: string;
-  endoscopicBase: string;
-  supervision: string;
-  imagingFamily: string;
-}
+/** A fact as the PPRRVU file gives it: modifier and endoscopic base '' when blank. */
+export type PfsRowInput = Omit<FeeScheduleFact, 'modifier' | 'endoscopicBase' | 'source'> & { modifier: string; endoscopicBase: string };
 
 // Layout of the `ind` column: status, mult, bilat, asst, co, team, pctc (1 each), global days (3),
 // supervision (2), imaging family (2).
@@ -90,13 +73,15 @@ export class PfsTable {
     this.post = column(t, 'post', Uint16Array);
     this.endo = column<string[]>(t, 'endo', 'str');
     for (let i = 0; i < this.codes.length; i++) this.ids.set(this.mods[i] ? `${this.codes[i]} ${this.mods[i]}` : this.codes[i], i);
+    // A code listed only with a modifier row (86153 has only its 26 row) answers with that row.
+    for (let i = 0; i < this.codes.length; i++) if (!this.ids.has(this.codes[i])) this.ids.set(this.codes[i], i);
   }
 
   has(code: string): boolean {
     return this.ids.has(code);
   }
 
-  /** The modifier row when asked and listed, else the code's global row. Facts are frozen and shared. */
+  /** The modifier row when asked and listed, else the code's global row (its only row when it has no global one). Facts are frozen and shared. */
   get(code: string, modifier?: string | null): FeeScheduleFact | null {
     const i = (modifier ? this.ids.get(`${code} ${modifier}`) : undefined) ?? this.ids.get(code);
     if (i === undefined) return null;
