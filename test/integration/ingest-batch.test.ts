@@ -113,7 +113,7 @@ describe('batched ingest on PostgreSQL and Redis', () => {
     await q(`UPDATE plans SET instant_facts = true WHERE name = 'pro'`);
     try {
       const [pro, guest] = await store(
-        mail({ from: 'Pia <pia@big.example>', subject: 'CMP and BMP', body: 'Can 80053 and 80048 be billed on the same DOS?', messageId: '<pia@big.example>' }),
+        mail({ from: 'Pia <pia@big.example>', subject: 'CMP and BMP', body: 'Can 80053 and 80048 be billed on the same DOS?', messageId: '<pia@big.example>', headers: [dmarcPass('big.example')] }),
         mail({ from: 'Gus <gus@g.example>', subject: 'CMP and BMP', body: 'Can 80053 and 80048 be billed on the same DOS?', messageId: '<gus@g.example>' }),
       );
       const out = await handleIngestBatch(app.ctx, [pro, guest]);
