@@ -31,7 +31,7 @@ const mailAddress = z
 
 const planLimit = z.number().int().min(0).max(1_000_000).nullable().optional();
 const planOverride = z
-  .object({ monthly: planLimit, total: planLimit, dueHours: z.number().int().min(1).max(24 * 30).optional() })
+  .object({ monthly: planLimit, total: planLimit, dueHours: z.number().int().min(1).max(24 * 30).optional(), instantFacts: z.boolean().optional() })
   .strict();
 export type PlanOverride = z.infer<typeof planOverride>;
 

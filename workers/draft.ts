@@ -100,7 +100,11 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
         c,
         subject: result.draft?.subject ?? c.subject,
         text: result.draft?.text ?? '',
-        facts: { codes: result.codes, modifiers: result.modifiers, dateOfService: result.dateOfService, intents: result.intents, edits: result.edits, specialty: result.specialty },
+        facts: {
+          codes: result.codes, modifiers: result.modifiers, dateOfService: result.dateOfService, intents: result.intents, edits: result.edits, specialty: result.specialty,
+          // The console shows the reviewer notes; they are never part of the emailed text.
+          answer: result.answer, guidance: result.guidance, reviewerNotes: result.reviewerNotes,
+        },
         specialty: result.specialty,
         assigneeId: c.assignee_id ?? (picked == null ? null : Number(picked)),
       });

@@ -6,6 +6,9 @@ import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { parseDateOfService } from '../src/drafting/dos.ts';
 import { truncationNote } from '../src/mail/bound.ts';
+import { buildDraft, type DraftKb } from '../src/drafting/draft.ts';
+import { instantFacts } from '../src/drafting/instant.ts';
+import { getKnowledgeBase } from '../src/kb/index.ts';
 import { classify, isListTraffic } from '../src/mail/classify.ts';
 import { greetableName } from '../src/mail/display-name.ts';
 import { parseRawEmail, UnparseableMessage } from '../src/mail/parse.ts';
@@ -204,13 +207,22 @@ export async function settleSenderAuth(ctx: AppContext, prepared: Prepared[]): P
   );
 }
 
-/** The new consultation's rows, its acknowledgement rendered. */
-export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: PlanLimits, ticketNo: number): NewQuestion {
+/** The knowledge base for a plan with instant facts (loaded once per process, only when a plan asks). */
+export async function instantFactsKb(ctx: AppContext, plan: PlanLimits): Promise<DraftKb | null> {
+  return plan.instantFacts ? getKnowledgeBase({ importDir: ctx.config.paths.codesets }) : null;
+}
+
+/** The new consultation's rows, its acknowledgement rendered (with the table facts when the plan has instant facts). */
+export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: PlanLimits, ticketNo: number, kb: DraftKb | null = null): NewQuestion {
   const dueAt = new Date(Date.now() + plan.dueHours * 3600_000);
   const ticket = formatTicketNo(ticketNo);
   const replyToken = newReplyToken();
   const maskedSubject = p.subjectPhi.masked;
-  const ack = renderEmail('ack', { name: p.from.name, ticket, phiDetected: p.phiKinds.length > 0, dueText: `by ${dueAt.toUTCString()}` });
+  // Only masked text is read, as the draft worker does; the facts are the tables', marked preliminary.
+  const instant = plan.instantFacts && kb
+    ? instantFacts(buildDraft({ subject: maskedSubject, text: p.bodyPhi.masked, dos: p.dateOfService }, kb))
+    : null;
+  const ack = renderEmail('ack', { name: p.from.name, ticket, phiDetected: p.phiKinds.length > 0, dueText: `by ${dueAt.toUTCString()}`, instant });
   return {
     inboundId: p.row.id,
     ticketNo,
@@ -370,7 +382,7 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
       return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };
     }
 
-    const question = newQuestion(ctx, p, intake, plan, usage.ticketNo);
+    const question = newQuestion(ctx, p, intake, plan, usage.ticketNo, await instantFactsKb(ctx, plan));
     if (decision.refused) question.audit.threadRefused = decision.refused;
     const [opened] = await openConsultations(q, [question], interval);
     return { consultationId: opened.consultationId, kind: 'question', opened: { ...opened, inboundId: row.id } };

@@ -7,7 +7,7 @@ import { effectivePlan, monthStart, quotaDecision } from '../src/mail/quota.ts';
 import type { IngestJob } from '../src/queue/contracts.ts';
 import { getInbound, getInbounds } from '../src/store/inbound.ts';
 import { beginIntake, openConsultations, quotaScopeKey, quotaUsageAndTickets, type NewQuestion } from '../src/store/intake.ts';
-import { enqueueOpened, heldAsUnauthenticated, ingestPrepared, settleSenderAuth, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
+import { enqueueOpened, heldAsUnauthenticated, ingestPrepared, instantFactsKb, settleSenderAuth, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
 
 /**
  * A message larger than this is not read with its batch but on its own, after it: a batch of 128
@@ -121,11 +121,11 @@ async function openFreshQuestions(ctx: AppContext, fresh: Prepared[]) {
 
     const usages = await quotaUsageAndTickets(q, chosen.map((c) => ({ accountId: c.intake.accountId, address: c.p.from.address })), monthStart(new Date()));
     const questions: NewQuestion[] = [];
-    chosen.forEach((c, k) => {
+    for (const [k, c] of chosen.entries()) {
       const plan = effectivePlan(c.intake.planRow, ctx.config.PLANS[c.intake.plan]);
-      if (quotaDecision(plan, usages[k]).allowed) questions.push(newQuestion(ctx, c.p, c.intake, plan, usages[k].ticketNo));
+      if (quotaDecision(plan, usages[k]).allowed) questions.push(newQuestion(ctx, c.p, c.intake, plan, usages[k].ticketNo, await instantFactsKb(ctx, plan)));
       else deferred.push(c.p);
-    });
+    }
     if (!questions.length) return { opened: [], deferred };
     const opened = await openConsultations(q, questions, ctx.config.AUTO_REPLY_MIN_INTERVAL_MINUTES);
     return { opened: opened.map((o, k) => ({ ...o, inboundId: questions[k].inboundId })), deferred };

@@ -13,7 +13,8 @@ export function blockedSpans(text: string): Array<[number, number]> {
     // NANP phones, with optional country code and extension.
     /(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b(?:\s{0,8}(?:x|ext\.?)\s{0,8}\d{1,6})?/gi,
     // International phones written with a leading +.
-    /\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,5}/g,
+    // Groups need a separator: "+64634" is an add-on code written with its plus sign, not a phone.
+    /\+\d{1,3}(?:[\s.-]\(?\d{1,5}\)?){2,5}/g,
     // Money: $19,083.00, $12001, USD 12001, 12001 dollars.
     /\$\s?\d[\d,]*(?:\.\d+)?/g,
     /\b(?:usd|eur)\s?\d[\d,]*(?:\.\d+)?/gi,

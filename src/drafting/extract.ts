@@ -30,6 +30,8 @@ export interface Extraction {
   codes: ExtractedCode[];
   /** Every modifier the text names, attached or not, in order of first appearance. */
   modifiers: string[];
+  /** Ranges written with a dash between two codes of one system (64490-64495): its ends are not a pair. */
+  ranges: Array<[string, string]>;
 }
 
 // Letter-initial tokens (HCPCS, ICD-10-CM with or without dot) or 5-character CPT (incl. Cat II/III, PLA).
@@ -100,7 +102,8 @@ function classifyLetter(raw: string, before: string, after: string, kb: CodeOrac
 export function extractCodes(text: string, kb: CodeOracle, opts: { dos?: string } = {}): Extraction {
   const spans = blockedSpans(text);
   const found = new Map<string, ExtractedCode>();
-  let lastAccepted: { end: number; system: CodeSystem } | null = null;
+  let lastAccepted: { end: number; system: CodeSystem; code: string } | null = null;
+  const ranges: Array<[string, string]> = [];
   let lastIdentifierEnd = -1;
 
   for (const m of text.matchAll(TOKEN)) {
@@ -154,14 +157,15 @@ export function extractCodes(text: string, kb: CodeOracle, opts: { dos?: string 
         info,
       });
     }
-    lastAccepted = { end: end + mods.length, system: decision.system };
+    if (isRangeEnd && lastAccepted && lastAccepted.system === decision.system && lastAccepted.code < code) ranges.push([lastAccepted.code, code]);
+    lastAccepted = { end: end + mods.length, system: decision.system, code };
   }
 
   const codes = [...found.values()];
   const modifiers: string[] = [];
   for (const c of codes) for (const x of c.modifiers) if (!modifiers.includes(x)) modifiers.push(x);
   for (const x of mentionedModifiers(text, kb)) if (!modifiers.includes(x)) modifiers.push(x);
-  return { codes, modifiers };
+  return { codes, modifiers, ranges };
 }
 
 /** Extraction over subject and body together; the subject counts as the first line. */

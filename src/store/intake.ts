@@ -70,6 +70,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
       claimed_account_id: number | null;
       plan: string;
       due_hours: number;
+      instant_facts: boolean;
       monthly_quota: number | null;
       total_quota: number | null;
       duplicate_of: number | null;
@@ -88,7 +89,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
          SELECT id, email, account_id FROM ins
          UNION ALL SELECT id, email, account_id FROM contacts WHERE email = ANY($2::text[])
        ), s AS (
-         SELECT input.*, ct.id AS contact_id, claimed.id AS claimed_account_id, a.id AS account_id, COALESCE(a.plan, 'guest') AS plan, p.due_hours, p.monthly_quota, p.total_quota
+         SELECT input.*, ct.id AS contact_id, claimed.id AS claimed_account_id, a.id AS account_id, COALESCE(a.plan, 'guest') AS plan, p.due_hours, p.monthly_quota, p.total_quota, p.instant_facts
          FROM input
          JOIN ct ON ct.email = input.email
          LEFT JOIN accounts claimed ON claimed.id = COALESCE(ct.account_id, (SELECT id FROM accounts WHERE domain = input.domain))
@@ -102,7 +103,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
            ) u ORDER BY kind, k
          ) ordered
        )
-       SELECT s.i, s.contact_id, s.account_id, s.claimed_account_id, s.plan, s.due_hours, s.monthly_quota, s.total_quota,
+       SELECT s.i, s.contact_id, s.account_id, s.claimed_account_id, s.plan, s.due_hours, s.monthly_quota, s.total_quota, s.instant_facts,
          (SELECT consultation_id FROM consultation_messages WHERE s.message_id IS NOT NULL AND direction = 'in' AND message_id = s.message_id) AS duplicate_of,
          (SELECT COALESCE(json_agg(${CANDIDATE} ORDER BY c.id), '[]'::json) FROM consultations c
            WHERE cardinality(s.thread_ids) > 0
@@ -123,7 +124,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
     accountId: row.account_id,
     claimedAccountId: row.claimed_account_id,
     plan: row.plan,
-    planRow: { name: row.plan, monthly_quota: row.monthly_quota, total_quota: row.total_quota, due_hours: row.due_hours },
+    planRow: { name: row.plan, monthly_quota: row.monthly_quota, total_quota: row.total_quota, due_hours: row.due_hours, instant_facts: row.instant_facts },
     duplicateOf: row.duplicate_of,
     byMessageId: (row.by_message_id ?? []).map((c) => candidate(c)!),
     byToken: candidate(row.by_token),

@@ -106,6 +106,32 @@ describe('batched ingest on PostgreSQL and Redis', () => {
     assert.notEqual([...accounts][0], null);
   });
 
+  it('puts the table facts in the acknowledgement, marked preliminary, only for a plan with instant facts', async () => {
+    // Off by default: the mixed batch above got none.
+    const before = await q<{ body_text: string }>(`SELECT body_text FROM outbound_messages WHERE kind = 'ack'`);
+    assert.ok(before.length > 0 && before.every((a) => !a.body_text.includes('Preliminary facts')));
+    await q(`UPDATE plans SET instant_facts = true WHERE name = 'pro'`);
+    try {
+      const [pro, guest] = await store(
+        mail({ from: 'Pia <pia@big.example>', subject: 'CMP and BMP', body: 'Can 80053 and 80048 be billed on the same DOS?', messageId: '<pia@big.example>', headers: [dmarcPass('big.example')] }),
+        mail({ from: 'Gus <gus@g.example>', subject: 'CMP and BMP', body: 'Can 80053 and 80048 be billed on the same DOS?', messageId: '<gus@g.example>' }),
+      );
+      const out = await handleIngestBatch(app.ctx, [pro, guest]);
+      assert.deepEqual([out.get(pro), out.get(guest)], ['question', 'question']);
+      const ack = async (to: string) =>
+        (await q<{ body_text: string; body_html: string }>(`SELECT body_text, body_html FROM outbound_messages WHERE kind = 'ack' AND to_address = $1`, [to]))[0];
+      const withFacts = await ack('pia@big.example');
+      assert.match(withFacts.body_text, /Preliminary facts from the public CMS tables \(not yet an answer/);
+      assert.match(withFacts.body_text, /80053 \(column 1\) \/ 80048 \(column 2\): modifier indicator 0/);
+      assert.match(withFacts.body_html, /Preliminary facts/);
+      // Only the table facts: the direct answer waits for the coder.
+      assert.doesNotMatch(withFacts.body_text, /no modifier bypasses/);
+      assert.doesNotMatch((await ack('gus@g.example')).body_text, /Preliminary facts/, 'the guest plan has them off');
+    } finally {
+      await q(`UPDATE plans SET instant_facts = false WHERE name = 'pro'`);
+    }
+  });
+
   it('threads a follow-up and opens a new question in the same batch', async () => {
     const [follow, dan] = await store(
       mail({ from: 'Ann <ann@a.example>', subject: 'Re: Is 29881 bundled with 29877?', body: 'Also lateral meniscus.', messageId: '<ann3@a.example>', headers: ['In-Reply-To: <ann1@a.example>'] }),

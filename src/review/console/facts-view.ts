@@ -14,6 +14,9 @@ export interface FactsView {
   specialty: string;
   codeList: string[];
   empty: boolean;
+  /** For the reviewer only: never in the emailed text. */
+  reviewerNotes: string[];
+  verdict: string;
 }
 
 const yesNo = (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : '');
@@ -47,5 +50,7 @@ export function factsView(facts: unknown): FactsView {
     specialty: str(f.specialty),
     codeList: codes.map((c) => c.code).filter(Boolean),
     empty: !codes.length && !ptp.length && !mue.length && !addOn.length,
+    reviewerNotes: Array.isArray(f.reviewerNotes) ? f.reviewerNotes.map(str).filter(Boolean) : [],
+    verdict: f.answer && typeof f.answer === 'object' ? str((f.answer as Obj).verdict) : '',
   };
 }
