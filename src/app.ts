@@ -2,7 +2,8 @@
 import type { Worker } from 'bullmq';
 import type { AppContext } from './context.ts';
 import { closeContext } from './context.ts';
-import { startImapSource, parseImapUrl } from './mail/sources/imap.ts';
+import { startImapSource } from './mail/sources/imap.ts';
+import { envImapTarget } from './mail/mailbox-specs.ts';
 import { startMaildirSource, type MailSource } from './mail/sources/maildir.ts';
 import type { QueueName } from './queue/contracts.ts';
 import { startWorker } from './queue/worker.ts';
@@ -54,7 +55,7 @@ export const ALL_WORKER_QUEUES: QueueName[] = ['ingest', 'draft', 'notify', 'sen
 
 export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_QUEUES): Running {
   const workers: Worker[] = [];
-  const reconcile = createReconciler(ctx.config);
+  const reconcile = createReconciler(ctx.config, envImapTarget(ctx));
   for (const q of queues) {
     if (q === 'ingest') {
       const batcher = new MicroBatcher<number, string>((ids) => handleIngestBatch(ctx, ids), ctx.config.INGEST_CONCURRENCY);
@@ -93,7 +94,7 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
 export function startPoller(ctx: AppContext): Running {
   let source: MailSource;
   if (ctx.config.IMAP_URL) {
-    source = startImapSource(ctx, parseImapUrl(ctx.config.IMAP_URL), { archiveMailbox: ctx.config.IMAP_ARCHIVE_MAILBOX || undefined });
+    source = startImapSource(ctx, envImapTarget(ctx)!, { archiveMailbox: ctx.config.IMAP_ARCHIVE_MAILBOX || undefined });
   } else {
     source = startMaildirSource(ctx, ctx.config.paths.maildir);
   }

@@ -39,6 +39,13 @@ export const inboundClassified = new client.Counter({
   registers: [registry],
 });
 
+export const oauth2Refreshes = new client.Counter({
+  name: 'cc_oauth2_refreshes_total',
+  help: 'OAuth2 access-token refreshes at the provider by outcome (ok, rotated: a new refresh token was stored, failed)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
 /** The gauges below describe the whole deployment, not one process: they carry no process label. */
 export const SYSTEM_GAUGES: ReadonlySet<string> = new Set(['cc_queue_jobs', 'cc_consultations', 'cc_due_breaches', 'cc_outbound_messages', 'cc_inbound_messages']);
 

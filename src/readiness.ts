@@ -1,7 +1,8 @@
 // /readyz: can this deployment do its work right now? Redis, the database and the mailbox.
 import fs from 'node:fs';
 import type { AppContext } from './context.ts';
-import { newImapClient, parseImapUrl } from './mail/sources/imap.ts';
+import { connectImap } from './mail/sources/imap.ts';
+import { envImapTarget } from './mail/mailbox-specs.ts';
 
 export interface Check {
   ok: boolean;
@@ -29,10 +30,8 @@ export async function readiness(ctx: AppContext): Promise<{ ok: boolean; checks:
         fs.accessSync(ctx.config.paths.maildir, fs.constants.W_OK);
         return;
       }
-      const target = parseImapUrl(ctx.config.IMAP_URL);
-      const c = newImapClient(target);
-      c.on('error', () => {});
-      await c.connect();
+      const target = envImapTarget(ctx)!;
+      const c = await connectImap(target);
       try {
         await c.status(target.mailbox, { uidValidity: true });
       } finally {

@@ -5,6 +5,7 @@ import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../context.ts';
 import { getCursor, saveCursor } from '../../store/cursors.ts';
 import { acceptRawBatch } from '../accept.ts';
+import { isAuthFailure, type TokenSource } from '../oauth2/token-provider.ts';
 import type { MailSource } from './maildir.ts';
 
 export interface ImapTarget {
@@ -14,6 +15,8 @@ export interface ImapTarget {
   user: string;
   pass: string;
   mailbox: string;
+  /** OAuth2: sign in with an access token from here (XOAUTH2 or OAUTHBEARER) instead of the password. */
+  tokens?: TokenSource;
 }
 
 export function parseImapUrl(url: string): ImapTarget {
@@ -31,18 +34,42 @@ export function parseImapUrl(url: string): ImapTarget {
 
 export const mailboxKey = (t: ImapTarget) => `imap:${t.user}@${t.host}:${t.port}/${t.mailbox}`;
 
-export function newImapClient(t: ImapTarget): ImapFlow {
+export function newImapClient(t: ImapTarget, accessToken?: string): ImapFlow {
   return new ImapFlow({
     host: t.host,
     port: t.port,
     secure: t.secure,
-    auth: { user: t.user, pass: t.pass },
+    // imapflow picks OAUTHBEARER when the server offers it, else XOAUTH2.
+    auth: accessToken ? { user: t.user, accessToken } : { user: t.user, pass: t.pass },
     logger: false,
     disableAutoIdle: true,
     // IDLE is restarted at least this often, and each restart runs a catch-up: a safety net for a
     // notification the server never sent.
     maxIdleTime: 60_000,
   });
+}
+
+/**
+ * A connected client. With OAuth2, a token the server refuses (revoked, or expired before its time)
+ * is dropped and the sign-in tried once more with a refreshed one.
+ */
+export async function connectImap(t: ImapTarget, onError: (err: Error) => void = () => {}): Promise<ImapFlow> {
+  for (let attempt = 0; ; attempt++) {
+    const token = t.tokens ? await t.tokens.accessToken() : undefined;
+    const c = newImapClient(t, token);
+    c.on('error', onError);
+    try {
+      await c.connect();
+      return c;
+    } catch (err) {
+      c.close();
+      if (token && attempt === 0 && isAuthFailure(err)) {
+        t.tokens!.invalidate(token);
+        continue;
+      }
+      throw err;
+    }
+  }
 }
 
 const BATCH = 200;
@@ -118,16 +145,14 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
   }
 
   async function session(): Promise<void> {
-    const c = newImapClient(target);
+    const c = await connectImap(target, (err: Error) => ctx.log.warn({ mailbox: key, err: { message: err.message } }, 'imap error'));
     client = c;
-    c.on('error', (err: Error) => ctx.log.warn({ mailbox: key, err: { message: err.message } }, 'imap error'));
     let pending = true;
     c.on('exists', () => {
       pending = true;
       // Any command ends IDLE; the loop below then catches up.
       if (c.idling) c.noop().catch(() => {});
     });
-    await c.connect();
     try {
       const mb = await c.mailboxOpen(target.mailbox);
       const uidvalidity = Number(mb.uidValidity);
