@@ -2,7 +2,8 @@
 import type { Worker } from 'bullmq';
 import type { AppContext } from './context.ts';
 import { closeContext } from './context.ts';
-import { startImapSource } from './mail/sources/imap.ts';
+import { startMailboxPoller } from './mail/poller.ts';
+import { listMailboxes } from './store/mailboxes.ts';
 import { envImapTarget } from './mail/mailbox-specs.ts';
 import { startMaildirSource, type MailSource } from './mail/sources/maildir.ts';
 import type { QueueName } from './queue/contracts.ts';
@@ -91,13 +92,14 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
   };
 }
 
-export function startPoller(ctx: AppContext): Running {
+/**
+ * IMAP mailboxes (IMAP_URL and the mailboxes table) under a lease each, so several pollers fail over;
+ * without any, the Maildir inbox of the embedded default.
+ */
+export async function startPoller(ctx: AppContext): Promise<Running> {
   let source: MailSource;
-  if (ctx.config.IMAP_URL) {
-    source = startImapSource(ctx, envImapTarget(ctx)!, { archiveMailbox: ctx.config.IMAP_ARCHIVE_MAILBOX || undefined });
-  } else {
-    source = startMaildirSource(ctx, ctx.config.paths.maildir);
-  }
+  if (ctx.config.IMAP_URL || (await listMailboxes(ctx.db)).length) source = startMailboxPoller(ctx);
+  else source = startMaildirSource(ctx, ctx.config.paths.maildir);
   return { stop: () => source.stop() };
 }
 

@@ -26,7 +26,7 @@ async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[])
   // so the final snapshot holds the last jobs).
   if (!parts.includes('web')) running.push(startMetricsPublisher(ctx));
   if (parts.includes('worker')) running.push(startWorkers(ctx, queues));
-  if (parts.includes('poller')) running.push(startPoller(ctx));
+  if (parts.includes('poller')) running.push(await startPoller(ctx));
   if (parts.includes('web')) {
     const web = await startWeb(ctx);
     running.push(web);

@@ -24,6 +24,8 @@ export const ErrorCodes = {
   OAUTH2_REFRESH_FAILED: 'OAUTH2_REFRESH_FAILED',
   /** A stored secret (mailbox password, client secret, refresh token) cannot be opened with this key. */
   SECRET_UNREADABLE: 'SECRET_UNREADABLE',
+  /** A poller's lease on a mailbox passed to another poller: it must stop touching that mailbox. */
+  LEASE_LOST: 'LEASE_LOST',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -46,6 +46,13 @@ export const oauth2Refreshes = new client.Counter({
   registers: [registry],
 });
 
+export const pollerLeases = new client.Gauge({
+  name: 'cc_poller_lease_held',
+  help: 'Mailboxes this poller holds the lease of, valued by the fencing token',
+  labelNames: ['mailbox'] as const,
+  registers: [registry],
+});
+
 /** The gauges below describe the whole deployment, not one process: they carry no process label. */
 export const SYSTEM_GAUGES: ReadonlySet<string> = new Set(['cc_queue_jobs', 'cc_consultations', 'cc_due_breaches', 'cc_outbound_messages', 'cc_inbound_messages']);
 

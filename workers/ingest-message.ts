@@ -23,11 +23,13 @@ import { recordDeliveryReport } from '../src/store/bounces.ts';
 import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, setConsultation } from '../src/store/consultations.ts';
 import type { Queryable } from '../src/store/db.ts';
 import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
+import { mailboxDirectory } from '../src/mail/mailbox-specs.ts';
 import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion, type OpenedConsultation } from '../src/store/intake.ts';
 
-export function classifyContext(config: AppContext['config']): ClassifyContext {
+export function classifyContext(config: AppContext['config'], mailboxAddresses: string[] = []): ClassifyContext {
   return {
-    ownAddresses: [config.mailFromAddress],
+    // Mail from any of our mailboxes is a loop, whichever one it reached.
+    ownAddresses: [...new Set([config.mailFromAddress, ...mailboxAddresses])],
     ownMessageIdDomain: config.MESSAGE_ID_DOMAIN,
     maxRecipients: config.MAX_RECIPIENTS,
     maxBytes: config.MAX_MESSAGE_BYTES,
@@ -67,6 +69,7 @@ export const isFresh = (p: Prepared) => p.threadIds.length === 0 && !p.replyToke
 
 export function intakeRequest(p: Prepared): IntakeRequest {
   return {
+    inboundId: p.row.id,
     address: p.from.address,
     name: p.from.name,
     messageId: p.messageId,
@@ -108,7 +111,8 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     return 'failed';
   }
 
-  const cls = classify(msg, classifyContext(ctx.config));
+  const mailboxes = await mailboxDirectory(ctx);
+  const cls = classify(msg, classifyContext(ctx.config, [...mailboxes.values()].flatMap((m) => [m.fromAddress, m.imap.user.toLowerCase()])));
   if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
 
   const newText = extractNewText(msg);
@@ -124,7 +128,8 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     // Read before masking, which may remove dates; kept in the database only, never echoed back.
     dateOfService: parseDateOfService(`${msg.subject}\n${newText}`),
     threadIds: threadHints(msg),
-    replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), ctx.config.mailFromAddress.split('@')[0]),
+    // Replies come back to consult+<token>@ of the mailbox the question came to.
+    replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), (mailboxes.get(row.mailbox)?.fromAddress ?? ctx.config.mailFromAddress).split('@')[0]),
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
     references: msg.references.map(angle).join(' ') || null,
@@ -279,6 +284,8 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         },
         interval,
       );
+      // Leaves from the mailbox the question came to (it has no consultation to say so).
+      await q.query('UPDATE outbound_messages SET mailbox = $2 WHERE id = $1', [out.id, row.mailbox]);
       await finishInbound(q, row.id, { status: 'ignored', kind: 'over_quota', reason: `${plan.name}-${verdict.reason}`, messageId: msg.messageId });
       await audit(q, { action: 'inbound.over_quota', detail: { inboundId: row.id, plan: plan.name, quota: verdict.reason, limit: verdict.limit, outboundId: out.id, suppressed } });
       return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };

@@ -3,7 +3,7 @@
 // by itself, so each session is a new client, with backoff between them.
 import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../context.ts';
-import { getCursor, saveCursor } from '../../store/cursors.ts';
+import { claimCursor, FencedOut, saveCursor } from '../../store/cursors.ts';
 import { acceptRawBatch } from '../accept.ts';
 import { isAuthFailure, type TokenSource } from '../oauth2/token-provider.ts';
 import type { MailSource } from './maildir.ts';
@@ -100,16 +100,24 @@ export function batchesBySize(messages: { uid: number; size: number }[], maxCoun
 export interface ImapSourceOptions {
   archiveMailbox?: string;
   onCycle?: (stored: number) => void;
+  /** The fencing token of this poller's lease on the mailbox (poller-lease.ts): checked at every cursor write. */
+  fence?: number;
+  /** The cursor refused our fence: another poller holds the mailbox now. The source has stopped. */
+  onFenced?: () => void;
+  /** The key the mailbox is known by (default: from its URL). */
+  key?: string;
 }
 
 export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log' | 'config'>, target: ImapTarget, opts: ImapSourceOptions = {}): MailSource {
-  const key = mailboxKey(target);
+  const key = opts.key ?? mailboxKey(target);
+  const fence = opts.fence ?? 0;
   let stopped = false;
   let client: ImapFlow | null = null;
   let wakeSleep: (() => void) | null = null;
 
   async function catchUp(c: ImapFlow, uidvalidity: number): Promise<number> {
-    const cursor = await getCursor(ctx.db, key);
+    // Every catch-up first claims the cursor with our fence: refused once a newer holder has it.
+    const { cursor } = await claimCursor(ctx.db, key, uidvalidity, fence);
     let last = cursor && cursor.uidvalidity === uidvalidity ? cursor.lastUid : 0;
     if (cursor && cursor.uidvalidity !== uidvalidity) {
       // A new UIDVALIDITY renumbers the mailbox; dedup by content hash and Message-ID keeps this safe.
@@ -137,10 +145,10 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
         await c.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
         if (opts.archiveMailbox) await c.messageMove(done.join(','), opts.archiveMailbox, { uid: true });
         last = Math.max(last, ...done);
-        await saveCursor(ctx.db, key, { uidvalidity, lastUid: last });
+        await saveCursor(ctx.db, key, { uidvalidity, lastUid: last }, fence);
       }
     }
-    if (!cursor || cursor.uidvalidity !== uidvalidity) await saveCursor(ctx.db, key, { uidvalidity, lastUid: last });
+    if (!cursor || cursor.uidvalidity !== uidvalidity) await saveCursor(ctx.db, key, { uidvalidity, lastUid: last }, fence);
     return stored;
   }
 
@@ -179,6 +187,12 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
       try {
         await session();
       } catch (err) {
+        if (err instanceof FencedOut) {
+          ctx.log.warn({ mailbox: key, fence }, 'poller lease lost: another poller holds the mailbox');
+          stopped = true;
+          opts.onFenced?.();
+          break;
+        }
         if (!stopped) ctx.log.warn({ mailbox: key, err: { message: (err as Error).message } }, 'imap session ended');
       }
       if (stopped) break;
