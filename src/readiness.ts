@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { AppContext } from './context.ts';
 import { connectImap } from './mail/sources/imap.ts';
 import { envImapTarget } from './mail/mailbox-specs.ts';
+import { mailboxOverview } from './mail/mailbox-overview.ts';
 
 export interface Check {
   ok: boolean;
@@ -20,7 +21,16 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 5000): Promise<Chec
   }
 }
 
-export async function readiness(ctx: AppContext): Promise<{ ok: boolean; checks: Record<string, Check> }> {
+/** Each mailbox and the poller holding its lease (null: none holds it; nothing is read from it). */
+async function leases(ctx: AppContext): Promise<Record<string, { key: string; holder: string | null; fence: number | null; expiresInMs: number | null; lastUid: number | null }>> {
+  const out: Awaited<ReturnType<typeof leases>> = {};
+  for (const m of await mailboxOverview(ctx)) {
+    out[m.name] = { key: m.key, holder: m.lease?.holder ?? null, fence: m.lease?.fence ?? null, expiresInMs: m.lease?.expiresInMs ?? null, lastUid: m.cursor?.lastUid ?? null };
+  }
+  return out;
+}
+
+export async function readiness(ctx: AppContext): Promise<{ ok: boolean; checks: Record<string, Check>; mailboxes?: Awaited<ReturnType<typeof leases>> }> {
   const [redis, database, mailbox] = await Promise.all([
     // A real round trip on the producers' fail-fast connection.
     timed(() => ctx.producers.queue('ingest').getJobCounts('waiting')),
@@ -40,5 +50,6 @@ export async function readiness(ctx: AppContext): Promise<{ ok: boolean; checks:
     }),
   ]);
   const checks = { redis, database, mailbox };
-  return { ok: Object.values(checks).every((c) => c.ok), checks };
+  const mailboxes = await leases(ctx).catch(() => undefined);
+  return { ok: Object.values(checks).every((c) => c.ok), checks, ...(mailboxes ? { mailboxes } : {}) };
 }
