@@ -12,6 +12,7 @@ export interface MailboxInput {
   smtpAuth?: string;
   from?: string;
   archive?: string;
+  sent?: string;
   specialty?: string;
   plan?: string;
   oauth2Provider?: string;
@@ -35,6 +36,7 @@ export interface NewMailbox {
   oauth2: { tokenUrl: string; clientId: string; clientSecret: string | null; refreshToken: string; scope: string | null } | null;
   from: string;
   archive: string | null;
+  sent: string | null;
   specialty: string | null;
   plan: string | null;
 }
@@ -118,6 +120,7 @@ export function parseMailboxInput(i: MailboxInput): NewMailbox {
     oauth2,
     from,
     archive: blank(i.archive),
+    sent: blank(i.sent),
     specialty,
     plan: blank(i.plan),
   };

@@ -20,6 +20,8 @@ export interface MailboxSpec {
   key: string;
   imap: ImapTarget;
   archiveMailbox?: string;
+  /** Where its provider files sent mail (default IMAP_SENT_MAILBOX). */
+  sentMailbox?: string;
   /** From of replies to questions that came here ("Name <address>") and its bare address. */
   from: string;
   fromAddress: string;
@@ -104,6 +106,7 @@ export function specFromRow(ctx: Ctx, row: MailboxRow): MailboxSpec {
     key: row.key,
     imap,
     archiveMailbox: row.archive_mailbox ?? undefined,
+    sentMailbox: row.sent_mailbox ?? undefined,
     from: row.from_address,
     fromAddress: addressOf(row.from_address),
     smtp,

@@ -24,6 +24,7 @@ export function registerMailboxCommands(program: Command): void {
     .addOption(new Option('--smtp-auth <auth>').choices(['password', 'oauth2']).default('password'))
     .option('--from <address>', 'From of its replies, "Name <address>" (default: the IMAP user)')
     .option('--archive <folder>', 'move stored messages there (default: only flagged \\Seen)')
+    .option('--sent <folder>', 'where its provider files sent mail (default IMAP_SENT_MAILBOX), e.g. "Sent Items", "[Gmail]/Sent Mail"')
     .option('--specialty <specialty>', 'specialty of questions whose codes name none')
     .option('--plan <plan>', 'plan of senders without an account')
     .addOption(new Option('--oauth2-provider <provider>', 'token URL and scopes preset').choices(['microsoft', 'google']))
@@ -42,6 +43,7 @@ export function registerMailboxCommands(program: Command): void {
         smtpAuth: o.smtpUrl ? o.smtpAuth : undefined,
         from: o.from,
         archive: o.archive,
+        sent: o.sent,
         specialty: o.specialty,
         plan: o.plan,
         oauth2Provider: o.oauth2Provider,

@@ -26,16 +26,19 @@ function mailboxParts(ctx: AppContext, spec: MailboxSpec) {
     hit?.transport.close();
     const transport = spec.smtp ? createTransport(ctx.config, spec.smtp.tokens, spec.smtp.url) : ctx.transport;
     // The mailbox's own Sent folder, when its messages go out over SMTP.
-    const reconcile = transport.kind === 'smtp' ? imapReconciler(spec.imap, ctx.config.IMAP_SENT_MAILBOX) : undefined;
+    const reconcile = transport.kind === 'smtp' ? imapReconciler(spec.imap, spec.sentMailbox ?? ctx.config.IMAP_SENT_MAILBOX) : undefined;
     hit = { version: spec.version, transport, reconcile };
     byKey.set(spec.key, hit);
   }
   return hit;
 }
 
-export async function senderFor(ctx: AppContext, row: Pick<OutboundRow, 'consultation_id'> & { mailbox?: string | null }): Promise<Sender> {
-  let key = row.mailbox ?? null;
-  if (!key && row.consultation_id) {
+/** Mail to our own people (reviewer notifications, sign-in links) leaves from MAIL_FROM, whatever the case. */
+const INTERNAL_KINDS: ReadonlySet<string> = new Set(['notify', 'magic_link']);
+
+export async function senderFor(ctx: AppContext, row: Pick<OutboundRow, 'consultation_id' | 'kind'> & { mailbox?: string | null }): Promise<Sender> {
+  let key = INTERNAL_KINDS.has(row.kind) ? null : (row.mailbox ?? null);
+  if (!key && row.consultation_id && !INTERNAL_KINDS.has(row.kind)) {
     const r = await ctx.db.query<{ mailbox: string | null }>('SELECT mailbox FROM consultations WHERE id = $1', [row.consultation_id]);
     key = r.rows[0]?.mailbox ?? null;
   }

@@ -21,6 +21,7 @@ export interface MailboxRow {
   oauth2_scope: string | null;
   from_address: string;
   archive_mailbox: string | null;
+  sent_mailbox: string | null;
   default_specialty: string | null;
   default_plan: string | null;
   active: boolean;
@@ -41,13 +42,13 @@ export async function addMailbox(q: Queryable, m: NewMailbox, secretKey: Buffer)
   if (m.plan && !(await q.query('SELECT 1 FROM plans WHERE name = $1', [m.plan])).rows.length) throw new AppError(ErrorCodes.BAD_REQUEST, `no plan named ${m.plan}`);
   const r = await q.query<{ id: number }>(
     `INSERT INTO mailboxes (name, key, imap_url, imap_auth, imap_password, smtp_url, smtp_auth, smtp_password, oauth2_token_url, oauth2_client_id,
-       oauth2_client_secret, oauth2_refresh_token, oauth2_scope, from_address, archive_mailbox, default_specialty, default_plan)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+       oauth2_client_secret, oauth2_refresh_token, oauth2_scope, from_address, archive_mailbox, default_specialty, default_plan, sent_mailbox)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
     [
       m.name, m.key, m.imapUrl, m.imapAuth, seal(m.imapPassword, secretKey, 'mailbox:imap_password'), m.smtpUrl, m.smtpAuth,
       seal(m.smtpPassword, secretKey, 'mailbox:smtp_password'), m.oauth2?.tokenUrl ?? null, m.oauth2?.clientId ?? null,
       seal(m.oauth2?.clientSecret ?? null, secretKey, 'mailbox:oauth2_client_secret'), seal(m.oauth2?.refreshToken ?? null, secretKey, 'mailbox:oauth2_refresh_token'),
-      m.oauth2?.scope ?? null, m.from, m.archive, m.specialty, m.plan,
+      m.oauth2?.scope ?? null, m.from, m.archive, m.specialty, m.plan, m.sent,
     ],
   );
   return r.rows[0].id;

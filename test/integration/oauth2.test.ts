@@ -82,6 +82,18 @@ describe('OAuth2 sign-in for IMAP and SMTP', { timeout: 120_000 }, () => {
     assert.match(log, /method=XOAUTH2/i, 'Dovecot saw an XOAUTH2 sign-in');
   });
 
+  it('signs in over OAUTHBEARER where the server offers it', async () => {
+    const other = await startDovecot(undefined, { oauth2: { introspectionUrl: idp.introspectUrl, mechanisms: ['oauthbearer', 'xoauth2'] } });
+    try {
+      const c = await connectImap({ ...envImapTarget(app.ctx)!, port: other.port });
+      await c.logout();
+      const log = await import('node:fs').then((fs) => fs.readFileSync(`${other.root}/dovecot.log`, 'utf8'));
+      assert.match(log, /method=OAUTHBEARER/);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('refreshes an expired token, for a new IMAP session and for the next send', async () => {
     const issued = idp.issued.length;
     await sleep(idp.ttlSeconds * 1000 + 200);

@@ -22,6 +22,7 @@ const form = z.object({
   smtpAuth: field,
   from: field,
   archive: field,
+  sent: field,
   specialty: field,
   plan: field,
   oauth2Provider: field,

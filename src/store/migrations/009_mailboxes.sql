@@ -21,6 +21,7 @@ CREATE TABLE mailboxes (
   oauth2_scope text,
   from_address text NOT NULL,          -- "Name <address>" of replies to questions that came here
   archive_mailbox text,
+  sent_mailbox text,                   -- where its provider files sent mail; NULL: IMAP_SENT_MAILBOX
   default_specialty text,
   default_plan text REFERENCES plans(name),
   active boolean NOT NULL DEFAULT true,
