@@ -111,7 +111,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     return 'failed';
   }
 
-  const mailboxes = await mailboxDirectory(ctx);
+  const mailboxes = await mailboxDirectory(ctx, row.mailbox);
   const cls = classify(msg, classifyContext(ctx.config, [...mailboxes.values()].flatMap((m) => [m.fromAddress, m.imap.user.toLowerCase()])));
   if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
 

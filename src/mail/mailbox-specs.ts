@@ -127,13 +127,24 @@ const directories = new WeakMap<Db, () => Promise<Map<string, MailboxSpec>>>();
 
 /**
  * Mailboxes by key, read at most every 10 s: ingest asks for each message's mailbox defaults, the
- * send worker for the From and the transport of each reply.
+ * send worker for the From and the transport of each reply. A key it does not know (a mailbox added
+ * since) is looked up at once: its first reply must not leave from another mailbox.
  */
-export function mailboxDirectory(ctx: Ctx): Promise<Map<string, MailboxSpec>> {
+export async function mailboxDirectory(ctx: Ctx, key?: string | null): Promise<Map<string, MailboxSpec>> {
   let d = directories.get(ctx.db);
   if (!d) {
     d = ttlMemo(() => 10_000, async () => new Map((await loadMailboxSpecs(ctx)).map((s) => [s.key, s])));
     directories.set(ctx.db, d);
   }
-  return d();
+  const dir = await d();
+  if (!key || dir.has(key)) return dir;
+  // Maildir messages, and a removed mailbox's, are not in the table: one look per 10 s, not per message.
+  let missed = misses.get(ctx.db);
+  if (!missed) misses.set(ctx.db, (missed = new Map()));
+  if (Date.now() - (missed.get(key) ?? 0) < 10_000) return dir;
+  const fresh = new Map((await loadMailboxSpecs(ctx)).map((s) => [s.key, s]));
+  if (!fresh.has(key)) missed.set(key, Date.now());
+  return fresh;
 }
+
+const misses = new WeakMap<Db, Map<string, number>>();

@@ -42,7 +42,7 @@ export async function senderFor(ctx: AppContext, row: Pick<OutboundRow, 'consult
     const r = await ctx.db.query<{ mailbox: string | null }>('SELECT mailbox FROM consultations WHERE id = $1', [row.consultation_id]);
     key = r.rows[0]?.mailbox ?? null;
   }
-  const spec = key ? (await mailboxDirectory(ctx)).get(key) : undefined;
+  const spec = key ? (await mailboxDirectory(ctx, key)).get(key) : undefined;
   if (!spec || spec.version === 'env') return { from: ctx.config.MAIL_FROM, fromAddress: ctx.config.mailFromAddress, transport: ctx.transport };
   const parts = mailboxParts(ctx, spec);
   return { from: spec.from, fromAddress: spec.fromAddress, transport: parts.transport, reconcile: parts.reconcile };

@@ -14,9 +14,13 @@ import { startFakeIdp, type FakeIdp } from '../support/oauth-idp.ts';
 import { question, spyLog, type LogRecord } from '../support/ops.ts';
 import { connectImap } from '../../src/mail/sources/imap.ts';
 import { envImapTarget } from '../../src/mail/mailbox-specs.ts';
+import { parseMailboxInput } from '../../src/mail/mailbox-input.ts';
+import { addMailbox } from '../../src/store/mailboxes.ts';
+import { rawEncryptionKey } from '../../src/raw-key.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const USER = 'consult@example.test';
+const BILLING = 'billing@example.test';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('OAuth2 sign-in for IMAP and SMTP', { timeout: 120_000 }, () => {
@@ -45,6 +49,7 @@ describe('OAuth2 sign-in for IMAP and SMTP', { timeout: 120_000 }, () => {
     MAIL_FROM: `CaseConsultant <${USER}>`,
     DATA_DIR: `${dovecot.root}/var`,
     AUTO_REPLY_MIN_INTERVAL_MINUTES: '0',
+    POLLER_LEASE_SECONDS: '3',
     PLANS: '{"guest":{"total":null}}',
   });
   const consultations = async () => Number((await app.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations')).rows[0].n);
@@ -55,7 +60,7 @@ describe('OAuth2 sign-in for IMAP and SMTP', { timeout: 120_000 }, () => {
     seed = idp.grant(USER);
     [dovecot, smtp, db] = await Promise.all([
       // XOAUTH2 only, so imapflow signs in with it (it prefers OAUTHBEARER when offered).
-      startDovecot(undefined, { oauth2: { introspectionUrl: idp.introspectUrl, mechanisms: ['xoauth2'] } }),
+      startDovecot({ [USER]: 'consult-pass', [BILLING]: 'billing-pass' }, { oauth2: { introspectionUrl: idp.introspectUrl, mechanisms: ['xoauth2'] } }),
       startSmtpSink({ oauth2: (t) => idp.check(t), authLog: smtpAuth }),
       createTestDatabase(),
     ]);
@@ -167,6 +172,27 @@ describe('OAuth2 sign-in for IMAP and SMTP', { timeout: 120_000 }, () => {
     const used = idp.refreshesWith.slice(since);
     assert.ok(used.length >= 1, 'the new process refreshed');
     assert.ok(used.every((r) => r !== seed), 'with the rotated token, not the configured one');
+  });
+
+  it('polls and answers a mailbox added with its own OAuth2 client and SMTP sign-in', async () => {
+    const m = parseMailboxInput({
+      name: 'billing',
+      imapUrl: `imap://${encodeURIComponent(BILLING)}@127.0.0.1:${dovecot.port}/INBOX`,
+      imapAuth: 'oauth2',
+      smtpUrl: `smtp://${encodeURIComponent(BILLING)}@127.0.0.1:${smtp.port}`,
+      smtpAuth: 'oauth2',
+      from: `Billing Desk <${BILLING}>`,
+      oauth2TokenUrl: idp.tokenUrl,
+      oauth2ClientId: idp.clientId,
+      oauth2ClientSecret: idp.clientSecret,
+      oauth2RefreshToken: idp.grant(BILLING),
+    });
+    await addMailbox(app.ctx.db, m, rawEncryptionKey(app.config));
+    await appendMessage(dovecot, BILLING, question(5, 'oa').replace(`To: ${USER}`, `To: ${BILLING}`));
+    const ack = await waitFor('acknowledgement from billing', () => smtp.messages.find((x) => x.to[0] === 'oa5@clinic5.example'), 30_000);
+    assert.equal(ack.user, BILLING, 'signed in to SMTP as the billing mailbox, over XOAUTH2');
+    assert.equal(ack.parsed.from?.value[0].address, BILLING);
+    assert.ok(idp.introspections.some((i) => i.active && idp.check(i.token) === BILLING), 'IMAP signed in as billing with its own token');
   });
 
   it('logs no token', () => {
