@@ -4,6 +4,7 @@ import type { AppContext } from './context.ts';
 import { connectImap } from './mail/sources/imap.ts';
 import { envImapTarget } from './mail/mailbox-specs.ts';
 import { mailboxOverview } from './mail/mailbox-overview.ts';
+import { listMailboxes } from './store/mailboxes.ts';
 
 export interface Check {
   ok: boolean;
@@ -37,6 +38,8 @@ export async function readiness(ctx: AppContext): Promise<{ ok: boolean; checks:
     timed(() => ctx.db.query('SELECT 1')),
     timed(async () => {
       if (!ctx.config.IMAP_URL) {
+        // Mailboxes from the table are reported below, each with the poller that holds it.
+        if ((await listMailboxes(ctx.db)).length) return;
         fs.accessSync(ctx.config.paths.maildir, fs.constants.W_OK);
         return;
       }

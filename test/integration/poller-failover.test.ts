@@ -3,7 +3,8 @@
 // runs out and catches up by UID from the committed cursor: every question is stored exactly once and
 // becomes exactly one consultation, none skipped. The gap (kill to takeover, kill to the next message
 // stored) is measured and printed. Then a SIGTERM: the holder releases its lease and the other takes
-// over at its next tick, without waiting for the lease to run out.
+// over at its next tick, without waiting for the lease to run out. Last, a holder paused (SIGSTOP)
+// past its lease wakes to find its fencing token refused and lets the mailbox go.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
@@ -135,5 +136,36 @@ describe('poller failover', { timeout: 240_000 }, () => {
     assert.ok(ms < LEASE_SECONDS * 1000, `before the lease would have run out (${ms} ms)`);
     await appendWithRetry(dovecot, question(10_000, 'fo'));
     await waitFor('read by the new holder', async () => (await count(`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id LIKE '%fo-10000@%'`)) === 1, 30_000);
+  });
+
+  it('fences out a holder that was paused past its lease: it wakes, finds the cursor taken and stops', async () => {
+    const stopped = group.parts.find((p) => !group.alive(p))!;
+    group.start(stopped);
+    const paused = await holderPart();
+    paused.part.child!.kill('SIGSTOP');
+    let resumed = false;
+    try {
+      for (let i = 20_000; i < 20_010; i++) await appendWithRetry(dovecot, question(i, 'fo'));
+      const next = await waitFor('takeover from the paused holder', async () => {
+        const h = await leases.holderOf(key);
+        return h && h.fence > paused.fence ? h : null;
+      }, 40_000, 100);
+      await waitFor('the ten read by the new holder', async () => (await count(`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id LIKE '%fo-200__@%'`)) === 10, 30_000);
+      // Wakes with its IMAP session, its stale lease and mail it has not seen: its writes are refused.
+      paused.part.child!.kill('SIGCONT');
+      resumed = true;
+      for (let i = 20_010; i < 20_020; i++) await appendWithRetry(dovecot, question(i, 'fo'));
+      await waitFor('the next ten stored', async () => (await count(`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id LIKE '%fo-200__@%'`)) === 20, 30_000);
+      await sleep(LEASE_SECONDS * 1000 / 3 + 1000);
+      assert.ok(group.alive(paused.part), 'the woken poller is still running (it let the mailbox go, it did not crash)');
+      assert.equal((await leases.holderOf(key))?.fence, next.fence, 'the lease stayed with the new holder');
+      const cursor = await app.ctx.db.query<{ fence: number }>('SELECT fence FROM mailbox_cursors WHERE mailbox = $1', [key]);
+      assert.equal(Number(cursor.rows[0].fence), next.fence, 'the cursor was never written with the stale fence');
+      const doubled = await count(`SELECT count(*)::int AS n FROM (SELECT message_id FROM inbound_messages GROUP BY message_id HAVING count(*) > 1) d`);
+      assert.equal(doubled, 0, 'nothing stored twice');
+      await waitFor('all ingested once', async () => (await count(`SELECT count(*)::int AS n FROM consultations`)) === (await count('SELECT count(*)::int AS n FROM inbound_messages')), 30_000);
+    } finally {
+      if (!resumed) paused.part.child?.kill('SIGCONT');
+    }
   });
 });
