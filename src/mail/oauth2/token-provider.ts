@@ -53,6 +53,10 @@ export function refreshMargin(lifetimeMs: number): number {
 
 export class OAuth2TokenProvider implements TokenSource {
   private held: Held | null = null;
+  /** The refresh token that worked last (the newest this process knows). */
+  private rotated: string | null = null;
+  /** A rotated refresh token not yet stored (the write failed). */
+  private unsaved: string | null = null;
   private inflight: Promise<string> | null = null;
   private readonly now: () => number;
 
@@ -79,29 +83,35 @@ export class OAuth2TokenProvider implements TokenSource {
 
   private async refresh(): Promise<string> {
     const { store } = this.opts;
-    const seed = this.credential.refreshToken;
-    let used = (await store?.load(this.credential.key, seed)) ?? seed;
-    let res = await this.exchange(used);
-    // Another process may have rotated the token between our read and our use, and a provider that
-    // revokes a used refresh token refuses ours: read the stored one again and try that once.
-    if (!res.ok && res.error === 'invalid_grant' && store) {
-      const latest = (await store.load(this.credential.key, seed)) ?? seed;
-      if (latest !== used) {
-        used = latest;
-        res = await this.exchange(used);
-      }
+    const { key, refreshToken: seed } = this.credential;
+    // A rotated token this process received but could not store yet is stored first.
+    if (this.unsaved && store) {
+      await store.save(key, seed, this.unsaved).then(() => (this.unsaved = null), () => {});
+    }
+    const stored = (await store?.load(key, seed).catch(() => null)) ?? null;
+    // Newest first: what this process last received, then what the database holds (another process
+    // may have rotated since), then the configured seed. A provider that revokes a used refresh token
+    // refuses the stale ones with invalid_grant; any other refusal ends the attempt.
+    const candidates = [...new Set([this.rotated, stored, seed].filter((t): t is string => !!t))];
+    let res: Awaited<ReturnType<OAuth2TokenProvider['exchange']>> = { ok: false, error: 'no_refresh_token' };
+    let used = seed;
+    for (const candidate of candidates) {
+      used = candidate;
+      res = await this.exchange(candidate);
+      if (res.ok || res.error !== 'invalid_grant') break;
     }
     if (!res.ok) {
       this.opts.onRefresh?.('failed');
       throw new AppError(ErrorCodes.OAUTH2_REFRESH_FAILED, `OAuth2 token endpoint refused the refresh: ${res.error}`);
     }
-    let rotated = false;
-    if (res.refreshToken && res.refreshToken !== used) {
-      rotated = true;
-      await store?.save(this.credential.key, seed, res.refreshToken);
-    }
+    const rotated = !!res.refreshToken && res.refreshToken !== used;
+    this.rotated = rotated ? res.refreshToken! : used;
     const lifetime = res.expiresIn * 1000;
     this.held = { token: res.accessToken, expiresAt: this.now() + lifetime, marginMs: refreshMargin(lifetime) };
+    if (rotated && store) {
+      // Kept in memory first: a failed write (database away) loses nothing and is tried again.
+      await store.save(key, seed, this.rotated).catch(() => (this.unsaved = this.rotated));
+    }
     this.opts.onRefresh?.(rotated ? 'rotated' : 'ok');
     return res.accessToken;
   }
