@@ -94,13 +94,13 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
 
 /**
  * IMAP mailboxes (IMAP_URL and the mailboxes table) under a lease each, so several pollers fail over;
- * without any, the Maildir inbox of the embedded default.
+ * mailboxes added later are taken up as they come. Without any at start, also the Maildir inbox of
+ * the embedded default.
  */
 export async function startPoller(ctx: AppContext): Promise<Running> {
-  let source: MailSource;
-  if (ctx.config.IMAP_URL || (await listMailboxes(ctx.db)).length) source = startMailboxPoller(ctx);
-  else source = startMaildirSource(ctx, ctx.config.paths.maildir);
-  return { stop: () => source.stop() };
+  const sources: MailSource[] = [startMailboxPoller(ctx)];
+  if (!ctx.config.IMAP_URL && !(await listMailboxes(ctx.db)).length) sources.push(startMaildirSource(ctx, ctx.config.paths.maildir));
+  return { stop: async () => void (await Promise.all(sources.map((s) => s.stop()))) };
 }
 
 export async function startWeb(ctx: AppContext): Promise<Running> {
