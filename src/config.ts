@@ -80,6 +80,18 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('cc'),
   PORT: intInRange(0, 65535, 3000),
+  /**
+   * Which proxies' X-Forwarded-For to believe: empty = none (the connecting address is the client),
+   * a hop count ("1": the last proxy's word), or addresses/CIDRs of the proxies ("10.0.0.0/8,127.0.0.1").
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^\d{1,2}$/.test(v) || v.split(',').every((p) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(p.trim())), 'a hop count or a comma-separated list of proxy addresses/CIDRs')
+    .transform((v): false | number | string[] => (v === '' || v === '0' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((p) => p.trim()))),
+  /** When set, /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().trim().default('').refine((v) => v === '' || v.length >= 16, 'at least 16 characters'),
   HOST: z.string().trim().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   MAIL_FROM: mailAddress.default('CaseConsultant <consult@caseconsultant.localhost>'),
@@ -95,6 +107,19 @@ export const envSchema = z.object({
   MAX_MESSAGE_BYTES: intInRange(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
   MAX_RECIPIENTS: intInRange(1, 1000, 20),
   AUTHSERV_ID: z.string().trim().default(''),
+  /**
+   * How a sender's domain is authenticated at ingest: verify = DKIM and DMARC checked with mailauth
+   * (DNS lookups), unless AUTHSERV_ID's Authentication-Results is on the message; authserv = only that
+   * header (no lookups at ingest).
+   */
+  SENDER_AUTH: z.enum(['verify', 'authserv']).default('verify'),
+  /** What happens to unauthenticated mail claiming an account's address or domain: guest = answered as a guest's, hold = quarantined. */
+  UNAUTHENTICATED_SENDERS: z.enum(['guest', 'hold']).default('guest'),
+  /** DNS servers for sender verification (ip or ip:port, comma-separated); empty = the system's. */
+  DNS_SERVERS: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v ?? []),
+    z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/, 'must be an IP address, optionally with :port')),
+  ),
   /** Hours a consultation may wait for its answer when the account's plan names none. */
   DEFAULT_DUE_HOURS: intInRange(1, 24 * 30, 24),
   /** Raw messages are purged (hash and metadata kept) this many days after receipt. */
@@ -151,6 +176,9 @@ export const envSchema = z.object({
     if (!e.OAUTH2_TOKEN_URL && !e.OAUTH2_PROVIDER) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['OAUTH2_TOKEN_URL'], message: `required with ${name}_AUTH=oauth2 (or OAUTH2_PROVIDER=microsoft|google)` });
     if (!e.OAUTH2_CLIENT_ID) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['OAUTH2_CLIENT_ID'], message: `required with ${name}_AUTH=oauth2` });
     if (!e.OAUTH2_REFRESH_TOKEN) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['OAUTH2_REFRESH_TOKEN'], message: `required with ${name}_AUTH=oauth2` });
+  }
+  if (e.SENDER_AUTH === 'authserv' && !e.AUTHSERV_ID) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['AUTHSERV_ID'], message: 'required when SENDER_AUTH=authserv' });
   }
   if (e.NODE_ENV === 'production' && e.DATABASE_URL && !e.RAW_ENCRYPTION_KEY) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['RAW_ENCRYPTION_KEY'], message: 'required in production with DATABASE_URL (every process must share one key)' });

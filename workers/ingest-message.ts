@@ -5,18 +5,22 @@
 import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { parseDateOfService } from '../src/drafting/dos.ts';
-import { classify } from '../src/mail/classify.ts';
+import { classify, isListTraffic } from '../src/mail/classify.ts';
+import { greetableName } from '../src/mail/display-name.ts';
 import { parseRawEmail } from '../src/mail/parse.ts';
 import { detectPhi } from '../src/mail/phi.ts';
 import { effectivePlan, monthStart, quotaDecision, type PlanLimits } from '../src/mail/quota.ts';
 import { extractNewText } from '../src/mail/reply-text.ts';
+import type { SenderAuth } from '../src/mail/sender-auth.ts';
 import { parseTicketTag, replyTokenFromAddresses, resolveThread } from '../src/mail/threading.ts';
+import { verifySender } from '../src/mail/verify-sender.ts';
 import type { Classification, ClassifyContext, InboundMessage, PhiResult } from '../src/mail/types.ts';
 import { ingestLag } from '../src/metrics.ts';
 import { rawEncryptionKey } from '../src/raw-key.ts';
 import { secretKey } from '../src/secrets.ts';
 import { renderEmail } from '../src/send/render.ts';
 import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../src/send/threading-headers.ts';
+import { addressesWithAccount } from '../src/store/accounts.ts';
 import { audit } from '../src/store/audit.ts';
 import { enqueueAutoReply } from '../src/store/auto-replies.ts';
 import { recordDeliveryReport } from '../src/store/bounces.ts';
@@ -44,7 +48,12 @@ const REDRAFT_ON_FOLLOW_UP = new Set(['received', 'drafting', 'awaiting_review',
 export interface Prepared {
   row: InboundRow;
   msg: InboundMessage;
+  /** name: the display name only when it reads as a person's name (greetableName), else null. */
   from: { address: string; name: string | null };
+  /** What vouches for the From domain (DKIM/DMARC, or our server's Authentication-Results). */
+  auth: SenderAuth;
+  /** The plaintext, kept only while auth is deferred (settleSenderAuth completes it). */
+  plain: Buffer | null;
   bodyPhi: PhiResult;
   subjectPhi: PhiResult;
   phiKinds: string[];
@@ -76,6 +85,7 @@ export function intakeRequest(p: Prepared): IntakeRequest {
     threadIds: p.threadIds,
     replyToken: p.replyToken,
     ticketNo: p.ticketTag ? Number(p.ticketTag.replace(/\D/g, '')) : null,
+    authenticated: p.auth.authenticated,
   };
 }
 
@@ -114,6 +124,10 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   const mailboxes = await mailboxDirectory(ctx, row.mailbox);
   const cls = classify(msg, classifyContext(ctx.config, [...mailboxes.values()].flatMap((m) => [m.fromAddress, m.imap.user.toLowerCase()])));
   if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
+  const auth = await verifySender(ctx.config, plain, msg, { dkim: 'when-enforcing' });
+  // A forgery its own domain asks us to reject: held, and never answered (no backscatter). List mail
+  // fails DMARC honestly (lists rewrite it), as classify's own dmarc-fail rule says: merely unverified.
+  if (auth.forged && !isListTraffic(msg)) return recordUnanswered(ctx, row, msg, { kind: 'rejected', machine: false, reason: 'dmarc-fail', bounce: null });
 
   const newText = extractNewText(msg);
   const bodyPhi = detectPhi(newText);
@@ -121,7 +135,9 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   return {
     row,
     msg,
-    from: { address: msg.from!.address, name: msg.from!.name || null },
+    from: { address: msg.from!.address, name: greetableName(msg.from!.name) },
+    auth,
+    plain: auth.deferred ? plain : null,
     bodyPhi,
     subjectPhi,
     phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
@@ -135,6 +151,23 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     references: msg.references.map(angle).join(' ') || null,
     replyReferences: replyReferences(msg.references, msg.messageId).join(' ') || null,
   };
+}
+
+/**
+ * Completes the deferred sender checks of prepared messages: DKIM is verified for senders who claim
+ * an account (one query for the lot); for anyone else it changes nothing, so it is not paid for.
+ */
+export async function settleSenderAuth(ctx: AppContext, prepared: Prepared[]): Promise<void> {
+  const deferred = prepared.filter((p) => p.auth.deferred && p.plain);
+  if (!deferred.length) return;
+  const claimed = await addressesWithAccount(ctx.db, deferred.map((p) => p.from.address));
+  await Promise.all(
+    deferred.map(async (p) => {
+      if (claimed.has(p.from.address.toLowerCase())) p.auth = await verifySender(ctx.config, p.plain!, p.msg);
+      else p.auth = { ...p.auth, deferred: false };
+      p.plain = null;
+    }),
+  );
 }
 
 /** The new consultation's rows, its acknowledgement rendered. */
@@ -160,7 +193,7 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
     dateOfService: p.dateOfService,
     dueAt,
     rawMessageId: p.msg.messageId,
-    audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name },
+    audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name, senderAuth: p.auth.evidence, ...(intake.claimedAccountId !== null && intake.accountId === null ? { unauthenticatedClaim: intake.claimedAccountId } : {}) },
     ack: {
       messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'ack'),
       to: p.from.address,
@@ -178,7 +211,12 @@ type Result =
   | { kind: 'duplicate'; consultationId: number }
   | { kind: 'follow_up'; consultationId: number; lagSeconds: number | null }
   | { kind: 'question'; consultationId: number; opened: OpenedQuestion }
-  | { kind: 'over_quota'; consultationId: null; outboundId: number | null };
+  | { kind: 'over_quota'; consultationId: null; outboundId: number | null }
+  | { kind: 'rejected'; consultationId: null };
+
+/** UNAUTHENTICATED_SENDERS=hold: unauthenticated mail that claims an account is held, not answered. */
+export const heldAsUnauthenticated = (ctx: AppContext, intake: Intake) =>
+  ctx.config.UNAUTHENTICATED_SENDERS === 'hold' && intake.accountId === null && intake.claimedAccountId !== null;
 
 export type OpenedQuestion = OpenedConsultation & { inboundId: number };
 
@@ -210,6 +248,11 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
     if (intake.duplicateOf) {
       await finishInbound(q, row.id, { status: 'duplicate', kind: 'question', messageId: msg.messageId, consultationId: intake.duplicateOf });
       return { consultationId: intake.duplicateOf, kind: 'duplicate' };
+    }
+    if (heldAsUnauthenticated(ctx, intake)) {
+      await finishInbound(q, row.id, { status: 'quarantined', kind: 'rejected', reason: 'unauthenticated', messageId: msg.messageId });
+      await audit(q, { action: 'inbound.unauthenticated', detail: { inboundId: row.id, claimedAccountId: intake.claimedAccountId, senderAuth: p.auth.evidence } });
+      return { kind: 'rejected', consultationId: null };
     }
     const decision = resolveThread({
       messageIds: p.threadIds,
@@ -263,6 +306,10 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
       return { consultationId: c.id, kind: 'follow_up', lagSeconds };
     }
 
+    // Named a consultation it may not join: it opens its own (within quota), and both logs say why.
+    if (decision.refused) {
+      await audit(q, { action: 'inbound.thread_refused', consultationId: decision.refused.consultationId, detail: { inboundId: row.id, via: decision.refused.via, reason: 'sender-not-customer' } });
+    }
     const plan = effectivePlan(intake.planRow, ctx.config.PLANS[intake.plan]);
     const [usage] = await quotaUsageAndTickets(q, [{ accountId: intake.accountId, address: from.address }], monthStart(new Date()));
     const verdict = quotaDecision(plan, usage);
@@ -291,7 +338,9 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
       return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };
     }
 
-    const [opened] = await openConsultations(q, [newQuestion(ctx, p, intake, plan, usage.ticketNo)], interval);
+    const question = newQuestion(ctx, p, intake, plan, usage.ticketNo);
+    if (decision.refused) question.audit.threadRefused = decision.refused;
+    const [opened] = await openConsultations(q, [question], interval);
     return { consultationId: opened.consultationId, kind: 'question', opened: { ...opened, inboundId: row.id } };
   });
 

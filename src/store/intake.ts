@@ -26,11 +26,16 @@ export interface IntakeRequest {
   threadIds: string[];
   replyToken: string | null;
   ticketNo: number | null;
+  /** The sender's domain is authenticated (DKIM/DMARC): only then does its account count. */
+  authenticated: boolean;
 }
 
 export interface Intake {
   contactId: number;
+  /** The sender's account when authenticated; null for guests and unauthenticated senders. */
   accountId: number | null;
+  /** The account the address or domain belongs to, authenticated or not. */
+  claimedAccountId: number | null;
   plan: string;
   /** The plan's row as stored; PLANS overrides are applied by the caller (effectivePlan). */
   planRow: PlanRow;
@@ -57,13 +62,14 @@ const CANDIDATE = `json_build_object('id', c.id, 'account_id', c.account_id, 'st
 export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise<Intake[]> {
   const input = items.map((m, i) => {
     const email = m.address.toLowerCase();
-    return { i, inbound_id: m.inboundId ?? null, email, name: m.name, domain: email.split('@')[1] ?? '', message_id: m.messageId, thread_ids: m.threadIds, reply_token: m.replyToken, ticket_no: m.ticketNo };
+    return { i, inbound_id: m.inboundId ?? null, email, name: m.name, domain: email.split('@')[1] ?? '', message_id: m.messageId, thread_ids: m.threadIds, reply_token: m.replyToken, ticket_no: m.ticketNo, authenticated: m.authenticated };
   });
   const run = () =>
     q.query<{
       i: number;
       contact_id: number;
       account_id: number | null;
+      claimed_account_id: number | null;
       plan: string;
       due_hours: number;
       monthly_quota: number | null;
@@ -75,7 +81,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
     }>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS x(i int, inbound_id int, email text, name text, domain text, message_id text, thread_ids text[], reply_token text, ticket_no int)
+           AS x(i int, inbound_id int, email text, name text, domain text, message_id text, thread_ids text[], reply_token text, ticket_no int, authenticated boolean)
        ), ins AS (
          INSERT INTO contacts (email, name, account_id)
          SELECT DISTINCT ON (email) email, name, (SELECT id FROM accounts WHERE domain = input.domain) FROM input ORDER BY email, i
@@ -84,10 +90,11 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
          SELECT id, email, account_id FROM ins
          UNION ALL SELECT id, email, account_id FROM contacts WHERE email = ANY($2::text[])
        ), s AS (
-         SELECT input.*, ct.id AS contact_id, a.id AS account_id, COALESCE(a.plan, mbx.default_plan, 'guest') AS plan, p.due_hours, p.monthly_quota, p.total_quota
+         SELECT input.*, ct.id AS contact_id, claimed.id AS claimed_account_id, a.id AS account_id, COALESCE(a.plan, mbx.default_plan, 'guest') AS plan, p.due_hours, p.monthly_quota, p.total_quota
          FROM input
          JOIN ct ON ct.email = input.email
-         LEFT JOIN accounts a ON a.id = COALESCE(ct.account_id, (SELECT id FROM accounts WHERE domain = input.domain))
+         LEFT JOIN accounts claimed ON claimed.id = COALESCE(ct.account_id, (SELECT id FROM accounts WHERE domain = input.domain))
+         LEFT JOIN accounts a ON a.id = claimed.id AND input.authenticated
          -- A sender with no account gets the default plan of the mailbox they wrote to, if it names one.
          LEFT JOIN LATERAL (SELECT m.default_plan FROM inbound_messages im JOIN mailboxes m ON m.key = im.mailbox WHERE im.id = input.inbound_id) mbx ON true
          JOIN plans p ON p.name = COALESCE(a.plan, mbx.default_plan, 'guest')
@@ -99,7 +106,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
            ) u ORDER BY kind, k
          ) ordered
        )
-       SELECT s.i, s.contact_id, s.account_id, s.plan, s.due_hours, s.monthly_quota, s.total_quota,
+       SELECT s.i, s.contact_id, s.account_id, s.claimed_account_id, s.plan, s.due_hours, s.monthly_quota, s.total_quota,
          (SELECT consultation_id FROM consultation_messages WHERE s.message_id IS NOT NULL AND direction = 'in' AND message_id = s.message_id) AS duplicate_of,
          (SELECT COALESCE(json_agg(${CANDIDATE} ORDER BY c.id), '[]'::json) FROM consultations c
            WHERE cardinality(s.thread_ids) > 0
@@ -118,6 +125,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
   return r.rows.map((row) => ({
     contactId: row.contact_id,
     accountId: row.account_id,
+    claimedAccountId: row.claimed_account_id,
     plan: row.plan,
     planRow: { name: row.plan, monthly_quota: row.monthly_quota, total_quota: row.total_quota, due_hours: row.due_hours },
     duplicateOf: row.duplicate_of,
