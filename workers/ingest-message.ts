@@ -31,11 +31,13 @@ import { recordDeliveryReport } from '../src/store/bounces.ts';
 import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, setConsultation } from '../src/store/consultations.ts';
 import type { Queryable } from '../src/store/db.ts';
 import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
+import { mailboxDirectory } from '../src/mail/mailbox-specs.ts';
 import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion, type OpenedConsultation } from '../src/store/intake.ts';
 
-export function classifyContext(config: AppContext['config']): ClassifyContext {
+export function classifyContext(config: AppContext['config'], mailboxAddresses: string[] = []): ClassifyContext {
   return {
-    ownAddresses: [config.mailFromAddress],
+    // Mail from any of our mailboxes is a loop, whichever one it reached.
+    ownAddresses: [...new Set([config.mailFromAddress, ...mailboxAddresses])],
     ownMessageIdDomain: config.MESSAGE_ID_DOMAIN,
     maxRecipients: config.MAX_RECIPIENTS,
     maxBytes: config.MAX_MESSAGE_BYTES,
@@ -82,6 +84,7 @@ export const isFresh = (p: Prepared) => p.threadIds.length === 0 && !p.replyToke
 
 export function intakeRequest(p: Prepared): IntakeRequest {
   return {
+    inboundId: p.row.id,
     address: p.from.address,
     name: p.from.name,
     messageId: p.messageId,
@@ -129,7 +132,8 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
 
   // parsing ended in a synchronous conversion: let other jobs run before the analysis does
   await new Promise((resolve) => setImmediate(resolve));
-  const read = analyseMessage(msg, classifyContext(ctx.config));
+  const mailboxes = await mailboxDirectory(ctx, row.mailbox);
+  const read = analyseMessage(msg, classifyContext(ctx.config, [...mailboxes.values()].flatMap((m) => [m.fromAddress, m.imap.user.toLowerCase()])));
   if (read.cls.machine || read.cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, read.cls);
   const auth = await verifySender(ctx.config, plain, msg, { dkim: 'when-enforcing' });
   // A forgery its own domain asks us to reject: held, and never answered (no backscatter). List mail
@@ -148,7 +152,8 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     phiKinds,
     dateOfService,
     threadIds: threadHints(msg),
-    replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), ctx.config.mailFromAddress.split('@')[0]),
+    // Replies come back to consult+<token>@ of the mailbox the question came to.
+    replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), (mailboxes.get(row.mailbox)?.fromAddress ?? ctx.config.mailFromAddress).split('@')[0]),
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
     references: msg.references.map(angle).join(' ') || null,
@@ -377,6 +382,8 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         },
         interval,
       );
+      // Leaves from the mailbox the question came to (it has no consultation to say so).
+      await q.query('UPDATE outbound_messages SET mailbox = $2 WHERE id = $1', [out.id, row.mailbox]);
       await finishInbound(q, row.id, { status: 'ignored', kind: 'over_quota', reason: `${plan.name}-${verdict.reason}`, messageId: msg.messageId });
       await audit(q, { action: 'inbound.over_quota', detail: { inboundId: row.id, plan: plan.name, quota: verdict.reason, limit: verdict.limit, outboundId: out.id, suppressed } });
       return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };

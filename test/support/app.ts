@@ -42,7 +42,7 @@ export async function startTestApp(env: Record<string, string>, parts: { web?: b
   const ctx = await createContext(config, { migrate: true });
   const running: Running[] = [];
   if (parts.workers !== false) running.push(startWorkers(ctx));
-  if (parts.poller !== false) running.push(startPoller(ctx));
+  if (parts.poller !== false) running.push(await startPoller(ctx));
   let port = 0;
   if (parts.web !== false) {
     const web = await startWeb(ctx);

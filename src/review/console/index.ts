@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError, httpStatusOf } from '../../errors.ts';
 import { securityHeaders } from './headers.ts';
 import { registerAdminRoutes } from './routes-admin.ts';
+import { registerMailboxRoutes } from './routes-mailboxes.ts';
 import { registerAuthRoutes } from './routes-auth.ts';
 import { registerConsultationRoutes } from './routes-consultations.ts';
 import { registerStatic } from './static.ts';
@@ -51,6 +52,7 @@ export async function registerConsole(app: FastifyInstance, ctx: AppContext): Pr
     registerAuthRoutes(scope, ctx);
     registerConsultationRoutes(scope, ctx);
     registerAdminRoutes(scope, ctx);
+    registerMailboxRoutes(scope, ctx);
     await registerQueuesDashboard(scope, ctx);
   });
 }
