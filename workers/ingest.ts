@@ -54,6 +54,9 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
     single.length = 0;
   }
 
+  // Messages finish preparing in any order (each awaits the database): taken by id, so of a sender's
+  // messages in one batch the first stored is the one opened, and the copy is its duplicate.
+  fresh.sort((a, b) => a.row.id - b.row.id);
   if (fresh.length) {
     try {
       const { opened, deferred } = await openFreshQuestions(ctx, fresh);
