@@ -1,7 +1,7 @@
 // /readyz: can this deployment do its work right now? Redis, the database and the mailbox.
 import fs from 'node:fs';
 import type { AppContext } from './context.ts';
-import { connectImap } from './mail/sources/imap.ts';
+import { connectImap } from './mail/imap-client.ts';
 import { envImapTarget } from './mail/mailbox-specs.ts';
 import { mailboxOverview } from './mail/mailbox-overview.ts';
 import { listMailboxes } from './store/mailboxes.ts';

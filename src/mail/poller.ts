@@ -9,7 +9,7 @@ import { pollerLeases } from '../metrics.ts';
 import { loadMailboxSpecs, type MailboxSpec } from './mailbox-specs.ts';
 import { MailboxLeases, newHolderId } from './poller-lease.ts';
 import { startImapSource } from './sources/imap.ts';
-import type { MailSource } from './sources/maildir.ts';
+import type { MailSource } from './sources/types.ts';
 
 interface Held {
   spec: MailboxSpec;

@@ -5,7 +5,8 @@ import type { AppContext } from '../context.ts';
 import { AppError, ErrorCodes, httpStatusOf } from '../errors.ts';
 import { registerApi } from './api.ts';
 import { registerConsole } from './console/index.ts';
-import { registry, registerSystemGauges } from '../metrics.ts';
+import { registry } from '../metrics.ts';
+import { registerSystemGauges } from '../metrics-system.ts';
 import { mergedMetrics } from '../metrics-relay.ts';
 import { readiness } from '../readiness.ts';
 

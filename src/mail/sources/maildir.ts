@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { AppContext } from '../../context.ts';
 import { acceptRaw } from '../accept.ts';
 
-export interface MailSource {
-  stop(): Promise<void>;
-}
+import type { MailSource } from './types.ts';
+
+export type { MailSource } from './types.ts';
 
 export function ensureMaildir(dir: string): void {
   for (const sub of ['new', 'cur', 'tmp']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
