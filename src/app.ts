@@ -21,6 +21,7 @@ import { finishInbound, getInbound } from './store/inbound.ts';
 import { inboundClassified } from './metrics.ts';
 import type { IngestJob } from './queue/contracts.ts';
 import type { Job } from 'bullmq';
+import { errorFields, errorText } from './log-error.ts';
 
 export interface Running {
   stop(): Promise<void>;
@@ -40,10 +41,15 @@ async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number,
     if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
       // Only a message still waiting is quarantined: one whose ingest committed and then failed on a
       // later step (an enqueue during a Redis outage) keeps its consultation and its 'processed' status.
-      const row = await getInbound(ctx.db, data.inboundId).catch(() => null);
-      if (row?.status === 'received') {
-        await finishInbound(ctx.db, data.inboundId, { status: 'quarantined', reason: 'poison', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) }).catch(() => {});
-        ctx.log.error({ inboundId: data.inboundId }, 'inbound quarantined after repeated failures');
+      // A failed quarantine write is logged, not swallowed, and the job's own error still goes up.
+      try {
+        const row = await getInbound(ctx.db, data.inboundId);
+        if (row?.status === 'received') {
+          await finishInbound(ctx.db, data.inboundId, { status: 'quarantined', reason: 'poison', error: errorText(err, 500) });
+          ctx.log.error({ inboundId: data.inboundId, err: errorFields(err) }, 'inbound quarantined after repeated failures');
+        }
+      } catch (qerr) {
+        ctx.log.error({ inboundId: data.inboundId, err: errorFields(qerr), jobErr: errorFields(err) }, 'inbound not quarantined: recording the quarantine failed');
       }
     }
     throw err;
@@ -73,7 +79,7 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
     if (q === 'sweep') {
       workers.push(startWorker(ctx, 'sweep', (c) => handleSweep(c), 1));
       const schedule = () =>
-        scheduleSweep(ctx, ctx.config.SWEEP_INTERVAL_SECONDS * 1000).catch((err) => ctx.log.warn({ err: { message: (err as Error).message } }, 'sweep not scheduled'));
+        scheduleSweep(ctx, ctx.config.SWEEP_INTERVAL_SECONDS * 1000).catch((err) => ctx.log.warn({ err: errorFields(err) }, 'sweep not scheduled'));
       schedule();
       // A Redis that lost its data (restart without persistence, failover to an empty replica) lost the
       // schedule with it, and the sweep is what heals the other lost jobs: register it again on every
@@ -123,7 +129,7 @@ export function onShutdown(ctx: AppContext, parts: Running[]): () => Promise<voi
         process.exit(1);
       }, 25_000);
       hard.unref();
-      for (const p of [...parts].reverse()) await p.stop().catch((err) => ctx.log.warn({ err: { message: (err as Error).message } }, 'stop failed'));
+      for (const p of [...parts].reverse()) await p.stop().catch((err) => ctx.log.warn({ err: errorFields(err) }, 'stop failed'));
       await closeContext(ctx);
       clearTimeout(hard);
     })();

@@ -5,6 +5,7 @@ import { connectImap } from './mail/imap-client.ts';
 import { envImapTarget } from './mail/mailbox-specs.ts';
 import { mailboxOverview } from './mail/mailbox-overview.ts';
 import { listMailboxes } from './store/mailboxes.ts';
+import { errorText } from './log-error.ts';
 
 export interface Check {
   ok: boolean;
@@ -18,7 +19,7 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 5000): Promise<Chec
     await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref())]);
     return { ok: true, ms: Math.round(performance.now() - t0) };
   } catch (err) {
-    return { ok: false, ms: Math.round(performance.now() - t0), error: (err as Error).message.slice(0, 200) };
+    return { ok: false, ms: Math.round(performance.now() - t0), error: errorText(err, 200) };
   }
 }
 

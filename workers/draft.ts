@@ -11,6 +11,7 @@ import { auditMany } from '../src/store/audit.ts';
 import { getConsultations, inboundTexts, setConsultationsDrafted, setStatus, type ConsultationRow } from '../src/store/consultations.ts';
 import { saveEngineDrafts } from '../src/store/drafts.ts';
 import { reviewersWithLoad } from '../src/store/users.ts';
+import { errorFields } from '../src/log-error.ts';
 
 /** The batcher's key for a job: a consultation's round. */
 export const draftKey = (d: DraftJob) => `${d.consultationId}:${d.round}`;
@@ -26,7 +27,7 @@ export async function handleDraftBatch(ctx: AppContext, keys: string[]): Promise
   try {
     return await draftBatch(ctx, jobs);
   } catch (err) {
-    if (jobs.length > 1) ctx.log.warn({ drafts: jobs.length, err: { message: (err as Error).message } }, 'draft batch failed; taking its jobs one by one');
+    if (jobs.length > 1) ctx.log.warn({ drafts: jobs.length, err: errorFields(err) }, 'draft batch failed; taking its jobs one by one');
     const out = new Map<string, string | Error>();
     for (const job of jobs) {
       try {

@@ -33,6 +33,7 @@ import type { Queryable } from '../src/store/db.ts';
 import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
 import { mailboxDirectory } from '../src/mail/mailbox-specs.ts';
 import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion, type OpenedConsultation } from '../src/store/intake.ts';
+import { errorText } from '../src/log-error.ts';
 
 export function classifyContext(config: AppContext['config'], mailboxAddresses: string[] = []): ClassifyContext {
   return {
@@ -113,7 +114,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   } catch (err) {
     // Bytes that fail their hash (or a wrong key) cannot be repaired by retrying: held for an admin,
     // who can reprocess once the key is right.
-    await finishInbound(ctx.db, row.id, { status: 'quarantined', reason: 'integrity', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) });
+    await finishInbound(ctx.db, row.id, { status: 'quarantined', reason: 'integrity', error: errorText(err, 500) });
     ctx.log.error({ inboundId: row.id }, 'raw message failed its integrity check');
     return 'integrity';
   }

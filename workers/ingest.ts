@@ -8,6 +8,7 @@ import type { IngestJob } from '../src/queue/contracts.ts';
 import { getInbound, getInbounds } from '../src/store/inbound.ts';
 import { beginIntake, openConsultations, quotaScopeKey, quotaUsageAndTickets, type NewQuestion } from '../src/store/intake.ts';
 import { enqueueOpened, heldAsUnauthenticated, ingestPrepared, instantFactsKb, settleSenderAuth, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
+import { errorFields } from '../src/log-error.ts';
 
 /**
  * A message larger than this is not read with its batch but on its own, after it: a batch of 128
@@ -72,7 +73,7 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
         for (const o of opened) out.set(o.inboundId, err as Error);
       }
     } catch (err) {
-      ctx.log.warn({ messages: fresh.length, err: { message: (err as Error).message } }, 'ingest batch failed; taking its messages one by one');
+      ctx.log.warn({ messages: fresh.length, err: errorFields(err) }, 'ingest batch failed; taking its messages one by one');
       single.push(...fresh);
     }
   }

@@ -12,6 +12,7 @@ import { sends } from '../src/metrics.ts';
 import { secretKey } from '../src/secrets.ts';
 import { verpAddress } from '../src/send/verp.ts';
 import { replyToFor, senderFor } from '../src/send/mailbox-sender.ts';
+import { errorText } from '../src/log-error.ts';
 
 export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Reconciler): Promise<string> {
   const row = await getOutbound(ctx.db, data.outboundId);
@@ -44,7 +45,7 @@ export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Rec
     });
   } catch (err) {
     const verdict = classifyDeliveryError(err as { code?: string; responseCode?: number; command?: string });
-    const message = `${(err as Error).message}`.slice(0, 300);
+    const message = errorText(err);
     if (verdict === 'permanent') {
       await markOutbound(ctx.db, row.id, 'failed', message);
       sends.inc({ kind: row.kind, outcome: 'failed' });

@@ -10,6 +10,7 @@ import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
 import { enqueueOutbound, type OutboundRow } from '../store/outbox.ts';
 import { getUser, type UserRow } from '../store/users.ts';
 import { pauseDueClock, resumeDueClock } from './due-clock.ts';
+import { errorFields } from '../log-error.ts';
 
 async function lockConsultation(q: Queryable, id: number): Promise<ConsultationRow> {
   // A pause the customer has ended is folded into due_at before anyone acts on the consultation.
@@ -107,7 +108,7 @@ async function enqueueSend(ctx: AppContext, outboundId: number): Promise<void> {
   try {
     await ctx.producers.add('send', { outboundId });
   } catch (err) {
-    ctx.log.warn({ outboundId, err: { message: (err as Error).message } }, 'send not enqueued yet');
+    ctx.log.warn({ outboundId, err: errorFields(err) }, 'send not enqueued yet');
   }
 }
 
@@ -177,7 +178,7 @@ export async function reassignConsultation(ctx: AppContext, user: UserRow, id: n
     try {
       await ctx.producers.add('notify', { consultationId: id, userId: result.target.id, round: result.c.round });
     } catch (err) {
-      ctx.log.warn({ consultationId: id, err: { message: (err as Error).message } }, 'reassignment notice not enqueued');
+      ctx.log.warn({ consultationId: id, err: errorFields(err) }, 'reassignment notice not enqueued');
     }
   }
   return { assignee: { id: result.target.id, name: result.target.name } };

@@ -7,6 +7,7 @@ import { acceptRawBatch } from '../accept.ts';
 import type { ImapFlow } from 'imapflow';
 import { connectImap, mailboxKey, type ImapTarget } from '../imap-client.ts';
 import type { MailSource } from './types.ts';
+import { errorFields } from '../../log-error.ts';
 
 // The client helpers live in imap-client.ts (the send side's reconciler needs them without the poller).
 export { connectImap, mailboxKey, newImapClient, parseImapUrl, type ImapTarget } from '../imap-client.ts';
@@ -92,7 +93,7 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
   }
 
   async function session(): Promise<void> {
-    const c = await connectImap(target, (err: Error) => ctx.log.warn({ mailbox: key, err: { message: err.message } }, 'imap error'));
+    const c = await connectImap(target, (err: Error) => ctx.log.warn({ mailbox: key, err: errorFields(err) }, 'imap error'));
     client = c;
     let pending = true;
     c.on('exists', () => {
@@ -132,7 +133,7 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
           opts.onFenced?.();
           break;
         }
-        if (!stopped) ctx.log.warn({ mailbox: key, err: { message: (err as Error).message } }, 'imap session ended');
+        if (!stopped) ctx.log.warn({ mailbox: key, err: errorFields(err) }, 'imap session ended');
       }
       if (stopped) break;
       await new Promise<void>((resolve) => {

@@ -11,6 +11,7 @@ import { registerConsultationRoutes } from './routes-consultations.ts';
 import { registerStatic } from './static.ts';
 import { isHttps, loadState, page, SignInRequired } from './state.ts';
 import { registerQueuesDashboard } from './queues-dashboard.ts';
+import { errorFields } from '../../log-error.ts';
 
 export async function registerConsole(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const headers = securityHeaders(isHttps(ctx));
@@ -42,7 +43,7 @@ export async function registerConsole(app: FastifyInstance, ctx: AppContext): Pr
         status = (error as FastifyError).statusCode!;
         message = 'The request could not be understood.';
       } else {
-        ctx.log.error({ err: { message: error.message, stack: error.stack }, url: req.routeOptions.url }, 'console request failed');
+        ctx.log.error({ err: errorFields(error, { stack: true }), url: req.routeOptions.url }, 'console request failed');
       }
       // req.cc is missing when the failure came before the state loaded (e.g. a body parse error).
       if (!req.cc) req.cc = { user: null, sessionId: null, expired: false, csrf: '' };

@@ -15,6 +15,7 @@ import { activeUsers, dueState, notes, othersViewing, planNames, queue, similarA
 import { isCalendarDate, routeId, rowId } from '../params.ts';
 import { page, signedIn } from './state.ts';
 import { timeLeft } from './timeleft.ts';
+import { errorFields } from '../../log-error.ts';
 
 const STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved', 'sent', 'ignored', 'rejected', 'failed', 'closed'];
 const filterSchema = z.object({
@@ -52,7 +53,7 @@ async function lookupCode(ctx: AppContext, code: string, dos: string | undefined
     const kb = await getKnowledgeBase({ importDir: ctx.config.paths.codesets });
     return { info: kb.lookup(code, dos ? { dos } : {}), error: null };
   } catch (err) {
-    ctx.log.warn({ err: { message: (err as Error).message } }, 'code lookup failed');
+    ctx.log.warn({ err: errorFields(err) }, 'code lookup failed');
     return { info: null, error: 'The code sets are not available right now.' };
   }
 }
