@@ -3,7 +3,7 @@
 import client from 'prom-client';
 import type { AppContext } from './context.ts';
 import { allQueues } from './queue/queues.ts';
-import { OPEN_STATUSES } from './store/consultations.ts';
+import { DUE_CLOCK_STATUSES, OPEN_STATUSES } from './store/consultation-status.ts';
 import { ttlMemo } from './ttl-memo.ts';
 import { mailboxOverview } from './mail/mailbox-overview.ts';
 import { registry } from './metrics.ts';
@@ -41,7 +41,8 @@ export function registerSystemGauges(ctx: AppContext): void {
     registers: [registry],
     async collect() {
       const r = await ctx.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM consultations WHERE due_at < now() AND status IN ('received', 'drafting', 'awaiting_review', 'approved')`,
+        `SELECT count(*)::int AS n FROM consultations WHERE due_at < now() AND status = ANY($1::text[])`,
+        [[...DUE_CLOCK_STATUSES]],
       );
       this.set(r.rows[0].n);
     },

@@ -8,7 +8,7 @@ import { pickReviewer, type ReviewerCandidate } from '../src/drafting/route.ts';
 import { getKnowledgeBase } from '../src/kb/index.ts';
 import type { DraftJob, NotifyJob } from '../src/queue/contracts.ts';
 import { auditMany } from '../src/store/audit.ts';
-import { getConsultations, inboundTexts, setConsultationsDrafted, setStatus, type ConsultationRow } from '../src/store/consultations.ts';
+import { getConsultations, inboundTexts, setConsultationsDrafted, markDrafting, type ConsultationRow } from '../src/store/consultations.ts';
 import { saveEngineDrafts } from '../src/store/drafts.ts';
 import { reviewersWithLoad } from '../src/store/users.ts';
 import { errorFields } from '../src/log-error.ts';
@@ -72,7 +72,7 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
     await ctx.producers.addBulk('notify', renotify);
     return out;
   }
-  await setStatus(ctx.db, todo.map((c) => c.id), 'drafting');
+  await markDrafting(ctx.db, todo.map((c) => c.id));
 
   const texts = await inboundTexts(ctx.db, todo.map((c) => c.id));
   const kb = await getKnowledgeBase({ importDir: ctx.config.paths.codesets });

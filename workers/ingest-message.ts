@@ -28,7 +28,8 @@ import { addressesWithAccount } from '../src/store/accounts.ts';
 import { audit } from '../src/store/audit.ts';
 import { enqueueAutoReply } from '../src/store/auto-replies.ts';
 import { recordDeliveryReport } from '../src/store/bounces.ts';
-import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, setConsultation } from '../src/store/consultations.ts';
+import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, startNextRound } from '../src/store/consultations.ts';
+import { REDRAFT_ON_FOLLOW_UP, statusIn } from '../src/store/consultation-status.ts';
 import type { Queryable } from '../src/store/db.ts';
 import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
 import { mailboxDirectory } from '../src/mail/mailbox-specs.ts';
@@ -45,9 +46,6 @@ export function classifyContext(config: AppContext['config'], mailboxAddresses: 
     authservId: config.AUTHSERV_ID || null,
   };
 }
-
-/** Statuses in which a follow-up starts a new round of drafting and review. */
-const REDRAFT_ON_FOLLOW_UP = new Set(['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'sent', 'closed', 'rejected']);
 
 /** A human's message, read and masked, ready for the database. Holds text: never logged or enqueued. */
 export interface Prepared {
@@ -331,7 +329,7 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         phiKinds: p.phiKinds,
         dateOfService: p.dateOfService,
       });
-      if (REDRAFT_ON_FOLLOW_UP.has(c.status)) await setConsultation(q, c.id, { status: 'received', round: c.round + 1 });
+      if (statusIn(c.status, REDRAFT_ON_FOLLOW_UP)) await startNextRound(q, c);
       const lagSeconds = await finishInbound(q, row.id, { status: 'processed', kind: 'follow_up', reason: decision.via, messageId: msg.messageId, consultationId: c.id });
       await audit(q, { action: decision.reopen ? 'consultation.reopened' : 'consultation.follow_up', consultationId: c.id, detail: { inboundId: row.id, via: decision.via, phiKinds: p.phiKinds } });
       if (p.phiKinds.length) {

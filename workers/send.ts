@@ -5,7 +5,7 @@ import type { AppContext } from '../src/context.ts';
 import type { SendJob } from '../src/queue/contracts.ts';
 import { classifyDeliveryError } from '../src/send/delivery-error.ts';
 import { audit } from '../src/store/audit.ts';
-import { addThreadMessage, setConsultation } from '../src/store/consultations.ts';
+import { addThreadMessage, markAnswerFailed, markAnswerSent } from '../src/store/consultations.ts';
 import { getOutbound, markOutbound, type OutboundRow } from '../src/store/outbox.ts';
 import type { Reconciler } from '../src/send/reconcile.ts';
 import { sends } from '../src/metrics.ts';
@@ -49,7 +49,7 @@ export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Rec
     if (verdict === 'permanent') {
       await markOutbound(ctx.db, row.id, 'failed', message);
       sends.inc({ kind: row.kind, outcome: 'failed' });
-      if (row.kind === 'answer' && row.consultation_id) await setConsultation(ctx.db, row.consultation_id, { status: 'failed' });
+      if (row.kind === 'answer' && row.consultation_id) await markAnswerFailed(ctx.db, row.consultation_id);
       await audit(ctx.db, { action: 'outbound.failed', consultationId: row.consultation_id, detail: { outboundId: row.id } });
       throw new UnrecoverableError(`permanent delivery failure: ${message}`);
     }
@@ -78,9 +78,7 @@ async function markSent(ctx: AppContext, row: OutboundRow): Promise<void> {
         subject: row.subject,
         bodyText: row.body_text,
       });
-      if (row.kind === 'answer') {
-        await q.query(`UPDATE consultations SET status = 'sent', updated_at = now() WHERE id = $1 AND status = 'approved'`, [row.consultation_id]);
-      }
+      if (row.kind === 'answer') await markAnswerSent(q, row.consultation_id);
     }
     await audit(q, { action: `outbound.sent`, consultationId: row.consultation_id, detail: { outboundId: row.id, kind: row.kind } });
   });

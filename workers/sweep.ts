@@ -2,6 +2,7 @@
 // consultations near their due time and purges raw messages past their retention.
 import type { AppContext } from '../src/context.ts';
 import { audit } from '../src/store/audit.ts';
+import { DUE_CLOCK_STATUSES, UNDRAFTED_STATUSES } from '../src/store/consultation-status.ts';
 
 /**
  * Rows with no progress for two job-lock periods (60 s with the default 30 s lock) are presumed to
@@ -39,8 +40,8 @@ export async function handleSweep(ctx: AppContext, opts: { staleSeconds?: number
   out.ingest = inbound.rows.length;
 
   const drafting = await ctx.db.query<{ id: number; round: number }>(
-    `SELECT id, round FROM consultations WHERE status IN ('received', 'drafting') AND updated_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
-    [stale, BATCH],
+    `SELECT id, round FROM consultations WHERE status = ANY($3::text[]) AND updated_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
+    [stale, BATCH, [...UNDRAFTED_STATUSES]],
   );
   for (const r of drafting.rows) await ensure('draft', { consultationId: r.id, round: r.round });
   out.draft = drafting.rows.length;
@@ -54,10 +55,10 @@ export async function handleSweep(ctx: AppContext, opts: { staleSeconds?: number
 
   const escalated = await ctx.db.query<{ id: number }>(
     `UPDATE consultations SET escalated_at = now()
-     WHERE escalated_at IS NULL AND status IN ('received', 'drafting', 'awaiting_review', 'approved')
+     WHERE escalated_at IS NULL AND status = ANY($2::text[])
        AND due_at < now() + make_interval(secs => $1)
      RETURNING id`,
-    [ctx.config.ESCALATE_BEFORE_DUE_MINUTES * 60],
+    [ctx.config.ESCALATE_BEFORE_DUE_MINUTES * 60, [...DUE_CLOCK_STATUSES]],
   );
   for (const r of escalated.rows) await audit(ctx.db, { action: 'consultation.escalated', consultationId: r.id });
   out.escalated = escalated.rows.length;

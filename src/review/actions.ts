@@ -4,13 +4,14 @@ import { AppError, ErrorCodes } from '../errors.ts';
 import { renderEmail } from '../send/render.ts';
 import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../send/threading-headers.ts';
 import { audit } from '../store/audit.ts';
-import { formatTicketNo, getConsultation, setConsultation, type ConsultationRow } from '../store/consultations.ts';
+import { formatTicketNo, getConsultation, markApproved, markRejected, markWaitingOnCustomer, setConsultation, type ConsultationRow } from '../store/consultations.ts';
 import type { Queryable } from '../store/db.ts';
 import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
 import { enqueueOutbound, type OutboundRow } from '../store/outbox.ts';
 import { getUser, type UserRow } from '../store/users.ts';
 import { pauseDueClock, resumeDueClock } from './due-clock.ts';
 import { errorFields } from '../log-error.ts';
+import { isLead, requirePermission } from './permissions.ts';
 
 async function lockConsultation(q: Queryable, id: number): Promise<ConsultationRow> {
   // A pause the customer has ended is folded into due_at before anyone acts on the consultation.
@@ -19,25 +20,6 @@ async function lockConsultation(q: Queryable, id: number): Promise<ConsultationR
   if (!c) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, `consultation ${id} not found`);
   return c;
 }
-
-function requireState(c: ConsultationRow, allowed: string[], action: string): void {
-  if (!allowed.includes(c.status)) {
-    throw new AppError(ErrorCodes.WRONG_STATE, `cannot ${action} a consultation in status ${c.status}`);
-  }
-}
-
-/**
- * Only the assignee sends or changes what is sent; an unassigned consultation goes to whoever acts
- * first. A lead who wants to answer someone else's consultation reassigns it first, so there is
- * always one owner and the audit log says who it was.
- */
-function requireAssignee(c: ConsultationRow, user: UserRow, action: string): void {
-  if (c.assignee_id !== null && c.assignee_id !== user.id) {
-    throw new AppError(ErrorCodes.FORBIDDEN, `only the assigned reviewer can ${action}; claim or reassign it first`);
-  }
-}
-
-const isLead = (user: UserRow) => user.role === 'lead' || user.role === 'admin';
 
 /** The customer message a reply answers: the newest one in the thread. */
 async function lastInbound(q: Queryable, consultationId: number) {
@@ -86,15 +68,14 @@ async function queueCustomerReply(
 export async function approveConsultation(ctx: AppContext, user: UserRow, id: number, text?: string): Promise<{ outboundId: number }> {
   const outboundId = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, ['awaiting_review'], 'approve');
-    requireAssignee(c, user, 'approve and send');
+    requirePermission('approve', c, user);
     let draft = await currentDraft(q, c.id, c.round);
     if (!draft && text === undefined) throw new AppError(ErrorCodes.WRONG_STATE, 'there is no draft to approve');
     if (text !== undefined) {
       draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: draft?.subject ?? c.subject, bodyText: text, facts: draft?.facts ?? {}, authorId: user.id });
     }
     const row = await queueCustomerReply(ctx, q, c, 'answer', { body: draft!.body_text, reviewer: user.name });
-    await setConsultation(q, c.id, { status: 'approved', assignee_id: c.assignee_id ?? user.id });
+    await markApproved(q, c.id, c.assignee_id ?? user.id);
     await q.query('INSERT INTO reviews (consultation_id, draft_id, user_id, action) VALUES ($1, $2, $3, $4)', [c.id, draft!.id, user.id, 'approve']);
     await audit(q, { userId: user.id, action: 'consultation.approved', consultationId: c.id, detail: { draftId: draft!.id, edited: text !== undefined, outboundId: row.id } });
     return row.id;
@@ -115,23 +96,17 @@ async function enqueueSend(ctx: AppContext, outboundId: number): Promise<void> {
 export async function claimConsultation(ctx: AppContext, user: UserRow, id: number): Promise<void> {
   await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, ['received', 'drafting', 'awaiting_review', 'waiting_on_customer'], 'claim');
-    if (c.assignee_id && c.assignee_id !== user.id && user.role === 'reviewer') {
-      throw new AppError(ErrorCodes.FORBIDDEN, 'already assigned to another reviewer; ask a lead to reassign');
-    }
+    requirePermission('claim', c, user);
     await setConsultation(q, c.id, { assignee_id: user.id });
     await audit(q, { userId: user.id, action: 'consultation.claimed', consultationId: c.id });
   });
 }
 
-const OPEN_FOR_REVIEW = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer'];
-
 /** Saves the reviewer's text as a new version of the round's draft; the engine's version stays. */
 export async function editDraft(ctx: AppContext, user: UserRow, id: number, text: string): Promise<{ draftId: number; version: number }> {
   return ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, ['awaiting_review'], 'edit the draft of');
-    requireAssignee(c, user, 'edit the draft');
+    requirePermission('edit', c, user);
     const current = await currentDraft(q, c.id, c.round);
     const draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: current?.subject ?? c.subject, bodyText: text, facts: current?.facts ?? {}, authorId: user.id });
     if (c.assignee_id === null) await setConsultation(q, c.id, { assignee_id: user.id });
@@ -148,10 +123,9 @@ export async function editDraft(ctx: AppContext, user: UserRow, id: number, text
 export async function requestInformation(ctx: AppContext, user: UserRow, id: number, question: string): Promise<{ outboundId: number }> {
   const outboundId = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, ['awaiting_review'], 'request information on');
-    requireAssignee(c, user, 'request information');
+    requirePermission('requestInfo', c, user);
     const row = await queueCustomerReply(ctx, q, c, 'request_info', { question, reviewer: user.name });
-    await setConsultation(q, c.id, { status: 'waiting_on_customer', assignee_id: c.assignee_id ?? user.id });
+    await markWaitingOnCustomer(q, c.id, c.assignee_id ?? user.id);
     await pauseDueClock(q, c.id);
     await q.query('INSERT INTO reviews (consultation_id, user_id, action) VALUES ($1, $2, $3)', [c.id, user.id, 'request_info']);
     await audit(q, { userId: user.id, action: 'consultation.info_requested', consultationId: c.id, detail: { outboundId: row.id } });
@@ -166,7 +140,7 @@ export async function reassignConsultation(ctx: AppContext, user: UserRow, id: n
   if (!isLead(user)) throw new AppError(ErrorCodes.FORBIDDEN, 'only a lead or an admin can reassign');
   const result = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, OPEN_FOR_REVIEW, 'reassign');
+    requirePermission('reassign', c, user);
     const target = await getUser(q, toUserId);
     if (!target || !target.active) throw new AppError(ErrorCodes.BAD_REQUEST, 'the new assignee must be an active user');
     await setConsultation(q, c.id, { assignee_id: target.id });
@@ -188,9 +162,8 @@ export async function reassignConsultation(ctx: AppContext, user: UserRow, id: n
 export async function rejectConsultation(ctx: AppContext, user: UserRow, id: number, reason: string): Promise<void> {
   await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, OPEN_FOR_REVIEW, 'reject');
-    if (!isLead(user)) requireAssignee(c, user, 'reject');
-    await q.query(`UPDATE consultations SET status = 'rejected', rejected_reason = $2, paused_at = NULL, updated_at = now() WHERE id = $1`, [c.id, reason]);
+    requirePermission('reject', c, user);
+    await markRejected(q, c.id, reason);
     await q.query('INSERT INTO reviews (consultation_id, user_id, action, note) VALUES ($1, $2, $3, $4)', [c.id, user.id, 'reject', reason]);
     await audit(q, { userId: user.id, action: 'consultation.rejected', consultationId: c.id });
   });

@@ -6,6 +6,8 @@ import { audit } from '../store/audit.ts';
 import { createAccount } from '../store/accounts.ts';
 import type { Queryable } from '../store/db.ts';
 import { createUser, type Role, type UserRow } from '../store/users.ts';
+import { ASSIGNEE_OPEN_PREDICATE } from '../store/users.ts';
+import { OPEN_STATUSES } from '../store/consultation-status.ts';
 
 export const ROLES: Role[] = ['reviewer', 'lead', 'admin'];
 
@@ -24,7 +26,7 @@ export interface UserChange {
 export async function listUsers(q: Queryable) {
   const r = await q.query<UserRow & { open_count: number; has_password: boolean }>(
     `SELECT u.id, u.email, u.name, u.role, u.specialties, u.capacity, u.active, u.available, u.password_hash IS NOT NULL AS has_password,
-            (SELECT count(*)::int FROM consultations c WHERE c.assignee_id = u.id AND c.status IN ('received', 'drafting', 'awaiting_review', 'waiting_on_customer')) AS open_count
+            (SELECT count(*)::int FROM consultations c WHERE c.assignee_id = u.id AND c.status IN ${ASSIGNEE_OPEN_PREDICATE}) AS open_count
      FROM users u ORDER BY u.active DESC, u.name`,
   );
   return r.rows;
@@ -64,8 +66,9 @@ export async function listAccounts(q: Queryable) {
   const r = await q.query<{ id: number; name: string; domain: string | null; plan: string; contacts: number; open: number }>(
     `SELECT a.id, a.name, a.domain, a.plan,
             (SELECT count(*)::int FROM contacts ct WHERE ct.account_id = a.id) AS contacts,
-            (SELECT count(*)::int FROM consultations c WHERE c.account_id = a.id AND c.status IN ('received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved')) AS open
+            (SELECT count(*)::int FROM consultations c WHERE c.account_id = a.id AND c.status = ANY($1::text[])) AS open
      FROM accounts a ORDER BY a.name`,
+    [[...OPEN_STATUSES]],
   );
   return r.rows;
 }

@@ -10,16 +10,17 @@ import { audit } from '../../store/audit.ts';
 import { addNote, approveConsultation, claimConsultation, editDraft, reassignConsultation, rejectConsultation, requestInformation } from '../actions.ts';
 import { consultationDetail } from '../api.ts';
 import { factsView } from './facts-view.ts';
-import { OPEN_STATUSES } from '../../store/consultations.ts';
+import { CONSULTATION_STATUSES, OPEN_STATUSES } from '../../store/consultation-status.ts';
+import { permissionsFor } from '../permissions.ts';
 import { activeUsers, dueState, notes, othersViewing, planNames, queue, similarAnswered, specialtiesInUse, touchPresence } from './queries.ts';
 import { isCalendarDate, routeId, rowId } from '../params.ts';
 import { page, signedIn } from './state.ts';
 import { timeLeft } from './timeleft.ts';
 import { errorFields } from '../../log-error.ts';
 
-const STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved', 'sent', 'ignored', 'rejected', 'failed', 'closed'];
+const STATUSES = CONSULTATION_STATUSES;
 const filterSchema = z.object({
-  status: z.enum(STATUSES as [string, ...string[]]).optional().catch(undefined),
+  status: z.enum(STATUSES).optional().catch(undefined),
   assignee: z.string().regex(/^(mine|unassigned|\d{1,9})$/).optional().catch(undefined),
   specialty: z.string().max(40).optional().catch(undefined),
   plan: z.string().max(40).optional().catch(undefined),
@@ -67,7 +68,7 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
     const now = new Date();
     const [rows, users, specialties, plans] = await Promise.all([queue(ctx.db, f, user.id), activeUsers(ctx.db), specialtiesInUse(ctx.db), planNames(ctx.db)]);
     const items = rows.map((r) => ({ ...r, left: timeLeft(r.dueAt, now, r.paused), mine: r.assigneeId === user.id }));
-    const opt = (values: string[], selected: string | undefined) => values.map((v) => ({ value: v, selected: v === selected }));
+    const opt = (values: readonly string[], selected: string | undefined) => values.map((v) => ({ value: v, selected: v === selected }));
     return page(ctx, req, reply, 'queue', 'Queue', {
       nav: 'queue',
       items,
@@ -102,10 +103,7 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
       similarAnswered(ctx.db, id, facts.codeList),
       lookupCodeParam ? lookupCode(ctx, lookupCodeParam, lookupDos) : Promise.resolve(null),
     ]);
-    const isLead = user.role === 'lead' || user.role === 'admin';
-    const open = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer'].includes(d.status);
     const isAssignee = d.assignee?.id === user.id;
-    const ownable = isAssignee || !d.assignee;
     const preview = d.draft
       ? renderEmail('answer', { name: d.fromName, body: d.draft.text, reviewer: d.assignee?.name ?? user.name, ticket: d.ticket }).text
       : null;
@@ -125,14 +123,7 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
       lookupCode: lookupCodeParam,
       lookupDos: lookupDos ?? '',
       isAssignee,
-      can: {
-        claim: open && !isAssignee && (!d.assignee || isLead),
-        edit: d.status === 'awaiting_review' && ownable,
-        approve: d.status === 'awaiting_review' && ownable,
-        requestInfo: d.status === 'awaiting_review' && ownable,
-        reassign: open && isLead,
-        reject: open && (ownable || isLead),
-      },
+      can: permissionsFor({ status: d.status, assignee_id: d.assignee?.id ?? null }, user),
       reassignTo: users.filter((u) => u.id !== d.assignee?.id).map((u) => ({ id: u.id, label: `${u.name} (${u.role})` })),
     });
   });
