@@ -8,7 +8,8 @@ import sanitizeHtml from 'sanitize-html';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+// breaks: a line break the reviewer typed stays a line break (they write email, not Markdown).
+const marked = new Marked({ gfm: true, breaks: true, async: false });
 marked.use({
   renderer: {
     html: ({ text }) => escapeHtml(text),
