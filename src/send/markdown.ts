@@ -68,7 +68,9 @@ export function htmlToPlain(html: string): string {
       { selector: 'ul', options: { itemPrefix: ' - ' } },
       { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
     ],
-  }).trim();
+  })
+    .replace(/^\n+/, '')
+    .trimEnd();
 }
 
 type Formatter = NonNullable<Parameters<typeof convert>[1]>['formatters'] extends Record<string, infer F> | undefined ? F : never;

@@ -1,5 +1,5 @@
 // The reviewer's text against the engine's draft, word by word, computed on the server (diff package).
-import { diffWords } from 'diff';
+import { diffLines, diffWords, type ChangeObject } from 'diff';
 
 export interface DiffPart {
   kind: 'same' | 'added' | 'removed';
@@ -16,10 +16,19 @@ export interface DraftDiff {
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
-/** Null when the texts are the same. maxEditLength bounds the work on two long, unrelated texts. */
+/**
+ * Null when the texts are the same. Word by word while most words stay; a text mostly rewritten reads
+ * better line by line (word by word interleaves two unrelated texts). maxEditLength bounds the work
+ * on two long, unrelated texts.
+ */
 export function draftDiff(engine: string, current: string): DraftDiff | null {
   if (engine === current) return null;
-  const changes = diffWords(engine, current, { maxEditLength: 5000 });
+  let changes: ChangeObject<string>[] | undefined = diffWords(engine, current, { maxEditLength: 5000 });
+  if (changes) {
+    const changed = changes.filter((c) => c.added || c.removed).reduce((n, c) => n + words(c.value), 0);
+    const same = changes.filter((c) => !c.added && !c.removed).reduce((n, c) => n + words(c.value), 0);
+    if (changed > same) changes = diffLines(engine, current, { maxEditLength: 5000 });
+  }
   if (!changes) return { parts: [], added: words(current), removed: words(engine), tooLarge: true };
   let added = 0;
   let removed = 0;
