@@ -362,6 +362,23 @@ describe('reviewer console in a browser', () => {
     assert.equal((await consultationBySubject('Units for J1885')).assignee_id, rita.id);
     await ctx.close();
 
+    // Rita's queue says who has a case open (Lee, a moment ago) and that q3 is now hers.
+    await ritaPage.goto('/queue');
+    assert.equal(await ritaPage.locator(`tr[data-id="${ids.q3}"] td.viewers`).innerText(), 'Lee Lead');
+    assert.equal(await ritaPage.locator(`tr[data-id="${ids.q3}"] td.assignee`).innerText(), 'You');
+    // Keyboard: n opens the first case waiting for her; j and k walk the queue from there.
+    await ritaPage.keyboard.press('n');
+    await ritaPage.waitForURL(/\/c\/\d+$/);
+    const first = ritaPage.url();
+    const nextHref = await ritaPage.locator('#next-case').getAttribute('href');
+    assert.ok(nextHref, 'a next case is linked');
+    await ritaPage.keyboard.press('j');
+    await ritaPage.waitForURL((u) => u.pathname === nextHref);
+    await ritaPage.keyboard.press('k');
+    await ritaPage.waitForURL(first);
+    await ritaPage.keyboard.press('u');
+    await ritaPage.waitForURL(/\/queue$/);
+
     // A reviewer may not reassign, in the console or the API.
     await ritaPage.goto(`/c/${ids.q3}`);
     assert.equal(await ritaPage.locator('#re-user').count(), 0);
