@@ -167,6 +167,13 @@ describe('reviewer console in a browser', () => {
     const lookup = await page.locator('#lookup-result').innerText();
     assert.match(lookup, /20610/);
     assert.match(lookup, /CPT/);
+    assert.match(await page.locator('#lookup-ptp').innerText(), /PTP, as column 1\s+\d+ column 2 code\(s\): .*99213/);
+    // A code whose edits were all deleted before the date says so, with the codes.
+    await page.fill('#lk-code', '72292');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const ptp72292 = await page.locator('#lookup-ptp').innerText();
+    assert.match(ptp72292, /PTP, as column 1\s+none/);
+    assert.match(ptp72292, /Not in force on the date\s+\d+ edit partner\(s\), deleted or not yet effective: .*72291/);
 
     // Edit: the editor grows with the text (no scrolling inside it), and saving shows the diff.
     const edited = [

@@ -59,13 +59,23 @@ function field(req: FastifyRequest, name: string, schema: z.ZodType<string>, lab
   return r.data;
 }
 
-async function lookupCode(ctx: AppContext, code: string, dos: string | undefined): Promise<{ info: CodeInfo | null; error: string | null }> {
+const CAP = 40;
+const capped = (codes: string[]) => ({ shown: codes.slice(0, CAP), total: codes.length, more: Math.max(0, codes.length - CAP) });
+
+async function lookupCode(ctx: AppContext, code: string, dos: string | undefined) {
   try {
     const kb = await getKnowledgeBase({ importDir: ctx.config.paths.codesets });
-    return { info: kb.lookup(code, dos ? { dos } : {}), error: null };
+    const opts = dos ? { dos } : {};
+    const info: CodeInfo = kb.lookup(code, opts);
+    // Which codes it has PTP edits with: what a reviewer asks first of a code.
+    const p = info.known && kb.ptpPartners ? kb.ptpPartners(info.code, opts) : null;
+    const ptp = p
+      ? { column2: capped(p.column2), column1: capped(p.column1), inactive: capped([...new Set([...p.inactiveColumn2, ...p.inactiveColumn1])].sort()), source: p.source, none: !p.column2.length && !p.column1.length }
+      : null;
+    return { info, ptp, error: null };
   } catch (err) {
     ctx.log.warn({ err: { message: (err as Error).message } }, 'code lookup failed');
-    return { info: null, error: 'The code sets are not available right now.' };
+    return { info: null, ptp: null, error: 'The code sets are not available right now.' };
   }
 }
 
