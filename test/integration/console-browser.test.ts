@@ -167,7 +167,7 @@ describe('reviewer console in a browser', () => {
     const lookup = await page.locator('#lookup-result').innerText();
     assert.match(lookup, /20610/);
     assert.match(lookup, /CPT/);
-    assert.match(await page.locator('#lookup-ptp').innerText(), /PTP, as column 1\s+\d+ column 2 code\(s\): .*99213/);
+    assert.match(await page.locator('#lookup-ptp').innerText(), /PTP with this case's codes\s+20610 \/ 99213 \(column 1 \/ column 2\)\s+PTP, as column 1\s+\d+ column 2 code\(s\): /);
     // A code whose edits were all deleted before the date says so, with the codes.
     await page.fill('#lk-code', '72292');
     await page.getByRole('button', { name: 'Look up' }).click();

@@ -62,7 +62,7 @@ function field(req: FastifyRequest, name: string, schema: z.ZodType<string>, lab
 const CAP = 40;
 const capped = (codes: string[]) => ({ shown: codes.slice(0, CAP), total: codes.length, more: Math.max(0, codes.length - CAP) });
 
-async function lookupCode(ctx: AppContext, code: string, dos: string | undefined) {
+async function lookupCode(ctx: AppContext, code: string, dos: string | undefined, caseCodes: string[]) {
   try {
     const kb = await getKnowledgeBase({ importDir: ctx.config.paths.codesets });
     const opts = dos ? { dos } : {};
@@ -70,7 +70,14 @@ async function lookupCode(ctx: AppContext, code: string, dos: string | undefined
     // Which codes it has PTP edits with: what a reviewer asks first of a code.
     const p = info.known && kb.ptpPartners ? kb.ptpPartners(info.code, opts) : null;
     const ptp = p
-      ? { column2: capped(p.column2), column1: capped(p.column1), inactive: capped([...new Set([...p.inactiveColumn2, ...p.inactiveColumn1])].sort()), source: p.source, none: !p.column2.length && !p.column1.length }
+      ? {
+          // The partners among this case's codes first: the edits the question is about.
+          inCase: caseCodes.filter((c) => c !== info.code).flatMap((c) => (p.column2.includes(c) ? [`${info.code} / ${c}`] : p.column1.includes(c) ? [`${c} / ${info.code}`] : [])),
+          column2: capped(p.column2),
+          column1: capped(p.column1),
+          inactive: capped([...new Set([...p.inactiveColumn2, ...p.inactiveColumn1])].sort()),
+          source: p.source,
+        }
       : null;
     return { info, ptp, error: null };
   } catch (err) {
@@ -138,7 +145,7 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
       othersViewing(ctx.db, id, user.id),
       activeUsers(ctx.db),
       similarAnswered(ctx.db, id, facts.codeList),
-      lookupCodeParam ? lookupCode(ctx, lookupCodeParam, lookupDos) : Promise.resolve(null),
+      lookupCodeParam ? lookupCode(ctx, lookupCodeParam, lookupDos, facts.codeList) : Promise.resolve(null),
       d.draft && d.draft.version > 1 ? engineDraftText(ctx.db, id, d.draft.round) : Promise.resolve(null),
       sentAnswer(ctx.db, id, d.round),
       neighbours(ctx.db, user.id, id),
