@@ -65,6 +65,33 @@ function memoryBench(kb: KnowledgeBase) {
   return { lookup, ptp, among, amongCount: kb.editsAmong(TEN, { dos: DOS }).ptp.length };
 }
 
+// The lookups the answer engine adds per draft: fee schedule rows, MUE by setting, ICD-10-CM across
+// the FY2026/FY2027 switch, Excludes pairs, dosage units and guidance queries.
+const DX = ['E11.65', 'E10.9', 'R73.03', 'I10', 'M54.50', 'Z79.4'];
+const GUIDANCE_QUERIES = [
+  { codes: ['20610', '76942'] },
+  { codes: ['64493', '64494'], terms: ['facet joint'] },
+  { codes: ['99213', '25'], terms: ['modifier 25'] },
+  { codes: ['E11.65', 'Z79.4'] },
+  { terms: ['bilateral'] },
+  { codes: ['27447'], terms: ['global surgery', 'assistant'] },
+  { codes: ['J1885', '96372'] },
+  { codes: ['45380', '45385'], terms: ['endoscopy'] },
+];
+
+function answerBench(kb: KnowledgeBase) {
+  let sink = 0;
+  const fee = timeIt(1_000_000, (i) => (sink += kb.feeSchedule(TEN[i % 10], i & 1 ? '26' : undefined) ? 1 : 0));
+  const mueOph = timeIt(1_000_000, (i) => (sink += kb.mue(TEN[i % 10], { mueSetting: i & 1 ? 'outpatient_hospital' : 'dme' })?.value ?? 0));
+  // The date changes every 1,024 lookups, as it does between drafts, not on every code.
+  const icdYears = timeIt(1_000_000, (i) => (sink += kb.lookup(DX[i % 6], { dos: (i >> 10) & 1 ? '2026-09-30' : '2026-10-01' }).known ? 1 : 0));
+  const excludes = timeIt(100_000, () => (sink += kb.excludesAmong(DX, { dos: '2026-11-01' }).length));
+  const dosage = timeIt(1_000_000, (i) => (sink += kb.dosageUnit(i & 1 ? 'J1885' : 'J3301')?.amount ?? 0));
+  const guidance = timeIt(100_000, (i) => (sink += kb.guidance(GUIDANCE_QUERIES[i & 7]).length));
+  if (sink < 0) console.log(sink);
+  return { fee, mueOph, icdYears, excludes, dosage, guidance };
+}
+
 async function copyRows(client: pg.Client, table: string, file: string, columns: string[], map: (cells: string[]) => unknown[]) {
   // Batches of arrays through unnest(): COPY FROM STDIN needs pg-copy-streams, which the project does not carry.
   let input: NodeJS.ReadableStream = fs.createReadStream(path.join(shared, file));
@@ -178,6 +205,11 @@ console.log(
 const kb = await loadKnowledgeBase({ importDir: noImports });
 const mem = memoryBench(kb);
 console.log(`in memory: lookup ${fmt(mem.lookup, 3)} µs/code [goal < 2]; ptp(a, b) ${fmt(mem.ptp, 3)} µs/pair; editsAmong(10 codes) ${fmt(mem.among, 2)} µs [goal < 50] (${mem.amongCount} active PTP edits)`);
+const ans = answerBench(kb);
+console.log(
+  `answer lookups: feeSchedule ${fmt(ans.fee, 3)} µs; mue by setting ${fmt(ans.mueOph, 3)} µs; ICD-10-CM across 2026-10-01 ${fmt(ans.icdYears, 3)} µs/code [goal < 2]; ` +
+    `excludesAmong(6 dx) ${fmt(ans.excludes, 2)} µs; dosageUnit ${fmt(ans.dosage, 3)} µs; guidance query ${fmt(ans.guidance, 2)} µs [goal < 100: one per draft at ≥ 1,000 drafts/s]`,
+);
 
 if (!args.includes('--no-pg')) {
   const i = args.indexOf('--pg-url');

@@ -1,4 +1,5 @@
-// PHI detector evaluation on the hand-labelled set in fixtures/phi/questions.json.
+// PHI detector evaluation on the hand-labelled set in fixtures/phi/questions.json (or the file named
+// on the command line: fixtures/phi/names.json holds the name forms of issue #14).
 // Span level, by character overlap: a gold span counts as found when a predicted span overlaps it
 // (whatever kind: a masked identifier is masked), a predicted span is correct when it overlaps a
 // gold span. Kind agreement is reported separately.
@@ -88,7 +89,8 @@ export async function evalPhi(path = FIXTURE): Promise<PhiEvalResult> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const r = await evalPhi();
+  // another labelled set may be named: `node --import tsx scripts/eval-phi.ts fixtures/phi/names.json`
+  const r = await evalPhi(process.argv[2] ?? FIXTURE);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   console.log(
     `PHI eval (span level, character overlap): ${r.questions} questions, ${r.goldSpans} gold spans, ${r.predictedSpans} predicted; ` +

@@ -9,6 +9,7 @@ import { draftFromMessage } from '../src/drafting/message.ts';
 import { ungroundedCodes } from '../src/drafting/grounding.ts';
 import { codeScore, disagreements, editDisagreements, inventedCodes, runFixtures } from './lib/fixtures.ts';
 import { TableOracle } from './lib/table-oracle.ts';
+import { answerFigures, HELDOUT_FILE, loadQuestions, QUESTIONS_FILE, runQuestion } from './lib/questions.ts';
 
 const CORPUS = path.resolve(process.cwd(), '..', 'shared', 'corpus');
 const MACHINE_CATEGORIES = new Set(['auto-reply/OOO', 'bounce/DSN', 'other auto-generated (ARF/MDN/DSN-success)']);
@@ -120,6 +121,36 @@ if (score.precision < 0.97 || score.recall < 0.97) failures.push('code extractio
 if (editMismatch || factsWrong) failures.push('edit facts differ from the tables');
 if (invented.length) failures.push('invented codes in drafts');
 if (machineFixturesOk !== machineFixtures.length || corpusMachinesOk !== corpusMachines) failures.push('machine messages not all recognised');
+
+// 5. The answer: coder questions with the key point each must settle. questions.json was written before
+// the answer engine; heldout.json after it, and not tuned on (its first run is in the README).
+for (const [file, label] of [[QUESTIONS_FILE, 'questions.json, written before the engine'], [HELDOUT_FILE, 'heldout.json, written after it']] as const) {
+  const qruns = loadQuestions(file).map((q) => runQuestion(q, kb));
+  const af = answerFigures(qruns);
+  console.log(`\nAnswer eval (fixtures/eval/${label})`);
+  console.log('  id                      settled verdict(got/want)  missing / forbidden / extraction');
+  for (const r of qruns) {
+    const notes = [
+      r.missing.length ? `missing ${r.missing.map((m) => JSON.stringify(m)).join(' ')}` : '',
+      r.forbidden.length ? `says ${r.forbidden.map((m) => JSON.stringify(m)).join(' ')}` : '',
+      r.extra.length ? `extra ${r.extra.join(',')}` : '',
+      r.missed.length ? `missed ${r.missed.join(',')}` : '',
+      r.invented.length ? `invented ${r.invented.join(',')}` : '',
+      r.badCitations.length ? `no such paragraph ${r.badCitations.join(',')}` : '',
+    ].filter(Boolean).join('; ');
+    console.log(`  ${r.q.id.padEnd(24)}${(r.settled ? 'yes' : 'no').padEnd(8)}${`${r.verdict ?? '-'}/${r.q.verdict ?? '-'}`.padEnd(19)}${r.wrong ? 'WRONG: ' : ''}${notes}`);
+  }
+  const settledPct = (100 * af.settled) / af.questions;
+  console.log(`  key points settled: ${af.settled}/${af.questions} (${settledPct.toFixed(1)}%)  goal >= 70%`);
+  console.log(`  wrong answers: ${af.wrong}  goal 0`);
+  console.log(`  extraction on the questions: precision ${pct(af.precision)}  recall ${pct(af.recall)}  goal >= 0.97`);
+  console.log(`  invented codes: ${af.invented}; guidance paragraphs cited: ${af.citations}, of which not found in their source: ${af.badCitations}`);
+  if (settledPct < 70) failures.push(`${label}: key points settled below 70%`);
+  if (af.wrong) failures.push(`${label}: wrong answers`);
+  if (af.precision < 0.97 || af.recall < 0.97) failures.push(`${label}: question extraction below 0.97`);
+  if (af.invented) failures.push(`${label}: invented codes in question drafts`);
+  if (af.badCitations) failures.push(`${label}: cited paragraphs not in their source`);
+}
 
 const phiEval = path.resolve(process.cwd(), 'scripts', 'eval-phi.ts');
 if (existsSync(phiEval)) {

@@ -2,7 +2,9 @@
 import type { Worker } from 'bullmq';
 import type { AppContext } from './context.ts';
 import { closeContext } from './context.ts';
-import { startImapSource, parseImapUrl } from './mail/sources/imap.ts';
+import { startMailboxPoller } from './mail/poller.ts';
+import { listMailboxes } from './store/mailboxes.ts';
+import { envImapTarget } from './mail/mailbox-specs.ts';
 import { startMaildirSource, type MailSource } from './mail/sources/maildir.ts';
 import type { QueueName } from './queue/contracts.ts';
 import { startWorker } from './queue/worker.ts';
@@ -54,7 +56,7 @@ export const ALL_WORKER_QUEUES: QueueName[] = ['ingest', 'draft', 'notify', 'sen
 
 export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_QUEUES): Running {
   const workers: Worker[] = [];
-  const reconcile = createReconciler(ctx.config);
+  const reconcile = createReconciler(ctx.config, envImapTarget(ctx));
   for (const q of queues) {
     if (q === 'ingest') {
       const batcher = new MicroBatcher<number, string>((ids) => handleIngestBatch(ctx, ids), ctx.config.INGEST_CONCURRENCY);
@@ -90,14 +92,15 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
   };
 }
 
-export function startPoller(ctx: AppContext): Running {
-  let source: MailSource;
-  if (ctx.config.IMAP_URL) {
-    source = startImapSource(ctx, parseImapUrl(ctx.config.IMAP_URL), { archiveMailbox: ctx.config.IMAP_ARCHIVE_MAILBOX || undefined });
-  } else {
-    source = startMaildirSource(ctx, ctx.config.paths.maildir);
-  }
-  return { stop: () => source.stop() };
+/**
+ * IMAP mailboxes (IMAP_URL and the mailboxes table) under a lease each, so several pollers fail over;
+ * mailboxes added later are taken up as they come. Without any at start, also the Maildir inbox of
+ * the embedded default.
+ */
+export async function startPoller(ctx: AppContext): Promise<Running> {
+  const sources: MailSource[] = [startMailboxPoller(ctx)];
+  if (!ctx.config.IMAP_URL && !(await listMailboxes(ctx.db)).length) sources.push(startMaildirSource(ctx, ctx.config.paths.maildir));
+  return { stop: async () => void (await Promise.all(sources.map((s) => s.stop()))) };
 }
 
 export async function startWeb(ctx: AppContext): Promise<Running> {

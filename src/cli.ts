@@ -11,6 +11,7 @@ import { createAccount, linkContactToAccount } from './store/accounts.ts';
 import { readFirstLine, setPassword } from './review/console/credentials.ts';
 import { registerDraftCommand } from './drafting/cli.ts';
 import { registerKbCommands } from './kb/cli.ts';
+import { registerMailboxCommands } from './mail/mailboxes-cli.ts';
 import { ensureMaildir } from './mail/sources/maildir.ts';
 import { startMetricsPublisher } from './metrics-relay.ts';
 import type { QueueName } from './queue/contracts.ts';
@@ -26,7 +27,7 @@ async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[])
   // so the final snapshot holds the last jobs).
   if (!parts.includes('web')) running.push(startMetricsPublisher(ctx));
   if (parts.includes('worker')) running.push(startWorkers(ctx, queues));
-  if (parts.includes('poller')) running.push(startPoller(ctx));
+  if (parts.includes('poller')) running.push(await startPoller(ctx));
   if (parts.includes('web')) {
     const web = await startWeb(ctx);
     running.push(web);
@@ -37,7 +38,7 @@ async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[])
 
 program.command('start').description('run web, poller and all workers in one process (npm start)').action(() => run(['web', 'poller', 'worker']));
 program.command('web').description('run the web console and API').action(() => run(['web']));
-program.command('poller').description('run the mailbox poller (exactly one per mailbox)').action(() => run(['poller']));
+program.command('poller').description('run the mailbox poller (run two: each mailbox is held by one, the other takes over when it dies)').action(() => run(['poller']));
 program
   .command('worker')
   .description('run queue workers')
@@ -108,6 +109,7 @@ accounts
     console.log(`account ${id}${o.domain ? ` ${o.domain}` : ''}${o.email.length ? ` +${o.email.length} address(es)` : ''} (${o.plan})`);
   });
 
+registerMailboxCommands(program);
 registerDraftCommand(program);
 registerKbCommands(program, { dataDir: () => getConfig().DATA_DIR });
 

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, ErrorCodes } from './errors.ts';
+import { OAUTH2_PROVIDERS, oauth2Preset } from './mail/oauth2/presets.ts';
 
 const urlWithProtocols = (protocols: string[]) =>
   z
@@ -31,7 +32,7 @@ const mailAddress = z
 
 const planLimit = z.number().int().min(0).max(1_000_000).nullable().optional();
 const planOverride = z
-  .object({ monthly: planLimit, total: planLimit, dueHours: z.number().int().min(1).max(24 * 30).optional() })
+  .object({ monthly: planLimit, total: planLimit, dueHours: z.number().int().min(1).max(24 * 30).optional(), instantFacts: z.boolean().optional() })
   .strict();
 export type PlanOverride = z.infer<typeof planOverride>;
 
@@ -55,6 +56,22 @@ export const envSchema = z.object({
   IMAP_ARCHIVE_MAILBOX: z.string().trim().default(''),
   IMAP_SENT_MAILBOX: z.string().trim().default('Sent'),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  /** How the poller (and the Sent-folder reconcile) signs in: the password in IMAP_URL, or OAuth2 (XOAUTH2/OAUTHBEARER). */
+  IMAP_AUTH: z.enum(['password', 'oauth2']).default('password'),
+  /** How the sender signs in: the password in SMTP_URL, or OAuth2 (XOAUTH2). */
+  SMTP_AUTH: z.enum(['password', 'oauth2']).default('password'),
+  /** Preset token URL and scopes: microsoft (Microsoft 365) or google (Google Workspace). */
+  OAUTH2_PROVIDER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(OAUTH2_PROVIDERS).optional()),
+  /** Microsoft 365 tenant (id or domain) of the preset token URL. */
+  OAUTH2_TENANT: z.string().trim().default('organizations'),
+  OAUTH2_TOKEN_URL: optionalUrl(['https:', 'http:']),
+  OAUTH2_CLIENT_ID: z.string().trim().default(''),
+  OAUTH2_CLIENT_SECRET: z.string().trim().default(''),
+  OAUTH2_REFRESH_TOKEN: z.string().trim().default(''),
+  /** Scopes asked for at each refresh; default the preset's, else none (the grant's own). */
+  OAUTH2_SCOPE: z.string().trim().default(''),
+  /** A poller's lease on a mailbox lasts this long unrenewed: a dead holder's mailbox is taken over after about this. */
+  POLLER_LEASE_SECONDS: intInRange(3, 300, 15),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).default('redis://127.0.0.1:6379/0'),
   QUEUE_PREFIX: z
@@ -63,6 +80,18 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('cc'),
   PORT: intInRange(0, 65535, 3000),
+  /**
+   * Which proxies' X-Forwarded-For to believe: empty = none (the connecting address is the client),
+   * a hop count ("1": the last proxy's word), or addresses/CIDRs of the proxies ("10.0.0.0/8,127.0.0.1").
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^\d{1,2}$/.test(v) || v.split(',').every((p) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(p.trim())), 'a hop count or a comma-separated list of proxy addresses/CIDRs')
+    .transform((v): false | number | string[] => (v === '' || v === '0' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((p) => p.trim()))),
+  /** When set, /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().trim().default('').refine((v) => v === '' || v.length >= 16, 'at least 16 characters'),
   HOST: z.string().trim().default('127.0.0.1'),
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   MAIL_FROM: mailAddress.default('CaseConsultant <consult@caseconsultant.localhost>'),
@@ -78,6 +107,19 @@ export const envSchema = z.object({
   MAX_MESSAGE_BYTES: intInRange(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
   MAX_RECIPIENTS: intInRange(1, 1000, 20),
   AUTHSERV_ID: z.string().trim().default(''),
+  /**
+   * How a sender's domain is authenticated at ingest: verify = DKIM and DMARC checked with mailauth
+   * (DNS lookups), unless AUTHSERV_ID's Authentication-Results is on the message; authserv = only that
+   * header (no lookups at ingest).
+   */
+  SENDER_AUTH: z.enum(['verify', 'authserv']).default('verify'),
+  /** What happens to unauthenticated mail claiming an account's address or domain: guest = answered as a guest's, hold = quarantined. */
+  UNAUTHENTICATED_SENDERS: z.enum(['guest', 'hold']).default('guest'),
+  /** DNS servers for sender verification (ip or ip:port, comma-separated); empty = the system's. */
+  DNS_SERVERS: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v ?? []),
+    z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/, 'must be an IP address, optionally with :port')),
+  ),
   /** Hours a consultation may wait for its answer when the account's plan names none. */
   DEFAULT_DUE_HOURS: intInRange(1, 24 * 30, 24),
   /** Raw messages are purged (hash and metadata kept) this many days after receipt. */
@@ -126,6 +168,18 @@ export const envSchema = z.object({
   /** Send with a VERP envelope sender (local+verp-ID-MAC@domain) so bounces map back to the exact outbound row. */
   BOUNCE_VERP: z.preprocess((v) => (v === undefined || v === '' ? 'true' : String(v).toLowerCase()), z.enum(['true', 'false', '1', '0', 'yes', 'no'])).transform((v) => v === 'true' || v === '1' || v === 'yes'),
 }).superRefine((e, ctx) => {
+  for (const [auth, url, name] of [[e.IMAP_AUTH, e.IMAP_URL, 'IMAP'], [e.SMTP_AUTH, e.SMTP_URL, 'SMTP']] as const) {
+    if (auth !== 'oauth2') continue;
+    if (!url) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [`${name}_URL`], message: `required with ${name}_AUTH=oauth2 (the user in the URL, no password)` });
+    else if (new URL(url).password) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [`${name}_URL`], message: `holds a password, but ${name}_AUTH=oauth2 signs in with a token: remove it` });
+    else if (!new URL(url).username) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [`${name}_URL`], message: `names no user; with ${name}_AUTH=oauth2 the mailbox user goes in the URL` });
+    if (!e.OAUTH2_TOKEN_URL && !e.OAUTH2_PROVIDER) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['OAUTH2_TOKEN_URL'], message: `required with ${name}_AUTH=oauth2 (or OAUTH2_PROVIDER=microsoft|google)` });
+    if (!e.OAUTH2_CLIENT_ID) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['OAUTH2_CLIENT_ID'], message: `required with ${name}_AUTH=oauth2` });
+    if (!e.OAUTH2_REFRESH_TOKEN) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['OAUTH2_REFRESH_TOKEN'], message: `required with ${name}_AUTH=oauth2` });
+  }
+  if (e.SENDER_AUTH === 'authserv' && !e.AUTHSERV_ID) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['AUTHSERV_ID'], message: 'required when SENDER_AUTH=authserv' });
+  }
   if (e.NODE_ENV === 'production' && e.DATABASE_URL && !e.RAW_ENCRYPTION_KEY) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['RAW_ENCRYPTION_KEY'], message: 'required in production with DATABASE_URL (every process must share one key)' });
   }
@@ -140,6 +194,8 @@ export interface Config extends Omit<Env, 'DATA_DIR' | 'PUBLIC_URL' | 'MESSAGE_I
   MESSAGE_ID_DOMAIN: string;
   /** The bare address part of MAIL_FROM. */
   mailFromAddress: string;
+  /** Token endpoint and scope of the configured OAuth2 client (preset, overridden by OAUTH2_TOKEN_URL / OAUTH2_SCOPE); null without one. */
+  oauth2: { tokenUrl: string; scope: string } | null;
   /** Where the embedded defaults live. */
   paths: { maildir: string; outbox: string; pglite: string; codesets: string };
 }
@@ -167,6 +223,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     UPGRADE_URL: e.UPGRADE_URL ?? `${publicUrl}/plans`,
     MESSAGE_ID_DOMAIN: e.MESSAGE_ID_DOMAIN || mailFromAddress.split('@')[1],
     mailFromAddress,
+    oauth2: oauth2Settings(e),
     paths: {
       maildir: path.join(dataDir, 'mail', 'inbox'),
       outbox: path.join(dataDir, 'outbox'),
@@ -175,6 +232,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     },
   };
   return Object.freeze(config);
+}
+
+function oauth2Settings(e: Env): Config['oauth2'] {
+  const preset = e.OAUTH2_PROVIDER ? oauth2Preset(e.OAUTH2_PROVIDER, e.OAUTH2_TENANT) : null;
+  const tokenUrl = e.OAUTH2_TOKEN_URL ?? preset?.tokenUrl;
+  return tokenUrl ? { tokenUrl, scope: e.OAUTH2_SCOPE || preset?.scope || '' } : null;
 }
 
 let cached: Readonly<Config> | null = null;

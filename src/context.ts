@@ -7,6 +7,7 @@ import type { Db } from './store/db.ts';
 import { installationId } from './store/installation.ts';
 import { migrate } from './store/migrate.ts';
 import { openDb } from './store/open.ts';
+import { envSmtpTokens } from './mail/mailbox-specs.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -25,7 +26,7 @@ export async function createContext(config: Readonly<Config>, opts: { migrate?: 
   const db = await openDb(config, opts.part ? `caseconsultant-${opts.part}` : undefined);
   if (opts.migrate) await migrate(db);
   const queuePrefix = `${config.QUEUE_PREFIX}:${await installationId(db)}`;
-  return { config, db, producers: new Producers(config, queuePrefix), transport: createTransport(config), log, part: opts.part ?? 'app', queuePrefix };
+  return { config, db, producers: new Producers(config, queuePrefix), transport: createTransport(config, envSmtpTokens({ db, config })), log, part: opts.part ?? 'app', queuePrefix };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

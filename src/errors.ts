@@ -22,6 +22,12 @@ export const ErrorCodes = {
   RAW_INTEGRITY: 'RAW_INTEGRITY',
   /** The embedded (PGlite) database is open in another process; it allows one at a time. */
   DATABASE_IN_USE: 'DATABASE_IN_USE',
+  /** The OAuth2 token endpoint refused to issue an access token (revoked consent, wrong client). */
+  OAUTH2_REFRESH_FAILED: 'OAUTH2_REFRESH_FAILED',
+  /** A stored secret (mailbox password, client secret, refresh token) cannot be opened with this key. */
+  SECRET_UNREADABLE: 'SECRET_UNREADABLE',
+  /** A poller's lease on a mailbox passed to another poller: it must stop touching that mailbox. */
+  LEASE_LOST: 'LEASE_LOST',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

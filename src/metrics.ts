@@ -5,6 +5,7 @@ import type { AppContext } from './context.ts';
 import { allQueues } from './queue/queues.ts';
 import { OPEN_STATUSES } from './store/consultations.ts';
 import { ttlMemo } from './ttl-memo.ts';
+import { mailboxOverview } from './mail/mailbox-overview.ts';
 
 export const registry = new client.Registry();
 // Node's own metrics as cc_process_cpu_seconds_total, cc_nodejs_heap_size_used_bytes, ...
@@ -39,8 +40,22 @@ export const inboundClassified = new client.Counter({
   registers: [registry],
 });
 
+export const oauth2Refreshes = new client.Counter({
+  name: 'cc_oauth2_refreshes_total',
+  help: 'OAuth2 access-token refreshes at the provider by outcome (ok, rotated: a new refresh token was stored, failed)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+export const pollerLeases = new client.Gauge({
+  name: 'cc_poller_lease_held',
+  help: 'Mailboxes this poller holds the lease of, valued by the fencing token',
+  labelNames: ['mailbox'] as const,
+  registers: [registry],
+});
+
 /** The gauges below describe the whole deployment, not one process: they carry no process label. */
-export const SYSTEM_GAUGES: ReadonlySet<string> = new Set(['cc_queue_jobs', 'cc_consultations', 'cc_due_breaches', 'cc_outbound_messages', 'cc_inbound_messages']);
+export const SYSTEM_GAUGES: ReadonlySet<string> = new Set(['cc_queue_jobs', 'cc_consultations', 'cc_due_breaches', 'cc_outbound_messages', 'cc_inbound_messages', 'cc_mailbox_lease']);
 
 /** Gauges read from Redis and the database when scraped; registered once per web process. */
 export function registerSystemGauges(ctx: AppContext): void {
@@ -56,6 +71,16 @@ export function registerSystemGauges(ctx: AppContext): void {
         const counts = await ctx.producers.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
         for (const [state, n] of Object.entries(counts)) this.set({ queue: name, state }, n);
       }
+    },
+  });
+  new client.Gauge({
+    name: 'cc_mailbox_lease',
+    help: 'Poller lease of each mailbox: 1 with the holder poller as label, 0 with holder="" when no poller holds it (nothing is read)',
+    labelNames: ['mailbox', 'holder'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const m of await mailboxOverview(ctx)) this.set({ mailbox: m.name, holder: m.lease?.holder ?? '' }, m.lease ? 1 : 0);
     },
   });
   statusGauge(ctx, { name: 'cc_consultations', help: 'Consultations per status', table: 'consultations', labels: ['status'], open: OPEN_STATUSES });

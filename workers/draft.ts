@@ -92,7 +92,9 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
       const text = inbound.map((m) => m.body_text).join('\n\n');
       const dos = inbound.map((m) => m.date_of_service).filter(Boolean).at(-1) ?? null;
       const result = buildDraft({ subject: c.subject, text, dos, maskedSubject: c.subject, maskedText: text }, kb);
-      const picked = c.assignee_id == null ? pickReviewer(result.specialty, reviewers) : null;
+      // A question whose codes name no specialty goes to its mailbox's default one, when it has one.
+      const specialty = result.specialty === 'general' && c.specialty ? c.specialty : result.specialty;
+      const picked = c.assignee_id == null ? pickReviewer(specialty, reviewers) : null;
       // What this batch assigns counts as load for the rest of it, as it would one job at a time.
       const chosen = reviewers.find((r) => r.id === picked);
       if (chosen) chosen.openCount++;
@@ -100,8 +102,12 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
         c,
         subject: result.draft?.subject ?? c.subject,
         text: result.draft?.text ?? '',
-        facts: { codes: result.codes, modifiers: result.modifiers, dateOfService: result.dateOfService, intents: result.intents, edits: result.edits, specialty: result.specialty },
-        specialty: result.specialty,
+        facts: {
+          codes: result.codes, modifiers: result.modifiers, dateOfService: result.dateOfService, intents: result.intents, edits: result.edits, specialty: result.specialty,
+          // The console shows the reviewer notes; they are never part of the emailed text.
+          answer: result.answer, guidance: result.guidance, reviewerNotes: result.reviewerNotes,
+        },
+        specialty,
         assigneeId: c.assignee_id ?? (picked == null ? null : Number(picked)),
       });
     } catch (err) {

@@ -5,29 +5,39 @@
 import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { parseDateOfService } from '../src/drafting/dos.ts';
-import { classify } from '../src/mail/classify.ts';
-import { parseRawEmail } from '../src/mail/parse.ts';
+import { truncationNote } from '../src/mail/bound.ts';
+import { buildDraft, type DraftKb } from '../src/drafting/draft.ts';
+import { instantFacts } from '../src/drafting/instant.ts';
+import { getKnowledgeBase } from '../src/kb/index.ts';
+import { classify, isListTraffic } from '../src/mail/classify.ts';
+import { greetableName } from '../src/mail/display-name.ts';
+import { parseRawEmail, UnparseableMessage } from '../src/mail/parse.ts';
 import { detectPhi } from '../src/mail/phi.ts';
 import { effectivePlan, monthStart, quotaDecision, type PlanLimits } from '../src/mail/quota.ts';
-import { extractNewText } from '../src/mail/reply-text.ts';
+import { extractNewText, isCutForAnalysis } from '../src/mail/reply-text.ts';
+import type { SenderAuth } from '../src/mail/sender-auth.ts';
 import { parseTicketTag, replyTokenFromAddresses, resolveThread } from '../src/mail/threading.ts';
+import { verifySender } from '../src/mail/verify-sender.ts';
 import type { Classification, ClassifyContext, InboundMessage, PhiResult } from '../src/mail/types.ts';
 import { ingestLag } from '../src/metrics.ts';
 import { rawEncryptionKey } from '../src/raw-key.ts';
 import { secretKey } from '../src/secrets.ts';
 import { renderEmail } from '../src/send/render.ts';
 import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../src/send/threading-headers.ts';
+import { addressesWithAccount } from '../src/store/accounts.ts';
 import { audit } from '../src/store/audit.ts';
 import { enqueueAutoReply } from '../src/store/auto-replies.ts';
 import { recordDeliveryReport } from '../src/store/bounces.ts';
 import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, setConsultation } from '../src/store/consultations.ts';
 import type { Queryable } from '../src/store/db.ts';
 import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
+import { mailboxDirectory } from '../src/mail/mailbox-specs.ts';
 import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion, type OpenedConsultation } from '../src/store/intake.ts';
 
-export function classifyContext(config: AppContext['config']): ClassifyContext {
+export function classifyContext(config: AppContext['config'], mailboxAddresses: string[] = []): ClassifyContext {
   return {
-    ownAddresses: [config.mailFromAddress],
+    // Mail from any of our mailboxes is a loop, whichever one it reached.
+    ownAddresses: [...new Set([config.mailFromAddress, ...mailboxAddresses])],
     ownMessageIdDomain: config.MESSAGE_ID_DOMAIN,
     maxRecipients: config.MAX_RECIPIENTS,
     maxBytes: config.MAX_MESSAGE_BYTES,
@@ -42,8 +52,15 @@ const REDRAFT_ON_FOLLOW_UP = new Set(['received', 'drafting', 'awaiting_review',
 export interface Prepared {
   row: InboundRow;
   msg: InboundMessage;
+  /** name: the display name only when it reads as a person's name (greetableName), else null. */
   from: { address: string; name: string | null };
+  /** What vouches for the From domain (DKIM/DMARC, or our server's Authentication-Results). */
+  auth: SenderAuth;
+  /** The plaintext, kept only while auth is deferred (settleSenderAuth completes it). */
+  plain: Buffer | null;
   bodyPhi: PhiResult;
+  /** What is stored as the message's text: masked, with a note when analysis did not read all of it. */
+  bodyText: string;
   subjectPhi: PhiResult;
   phiKinds: string[];
   dateOfService: string | null;
@@ -67,12 +84,14 @@ export const isFresh = (p: Prepared) => p.threadIds.length === 0 && !p.replyToke
 
 export function intakeRequest(p: Prepared): IntakeRequest {
   return {
+    inboundId: p.row.id,
     address: p.from.address,
     name: p.from.name,
     messageId: p.messageId,
     threadIds: p.threadIds,
     replyToken: p.replyToken,
     ticketNo: p.ticketTag ? Number(p.ticketTag.replace(/\D/g, '')) : null,
+    authenticated: p.auth.authenticated,
   };
 }
 
@@ -103,28 +122,38 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   try {
     msg = await parseRawEmail(plain, { maxBytes: ctx.config.MAX_MESSAGE_BYTES });
   } catch (err) {
-    // Kept, marked and visible; retrying cannot make a broken message parse.
-    await finishInbound(ctx.db, row.id, { status: 'failed', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) });
-    return 'failed';
+    // Kept and held for an admin with the parser's reason, never answered; retrying cannot make a
+    // broken message parse. Anything else (a bug of ours) fails the job, and retries.
+    if (!(err instanceof UnparseableMessage)) throw err;
+    await finishInbound(ctx.db, row.id, { status: 'quarantined', kind: 'unparseable', reason: err.reason, error: err.message.slice(0, 500) });
+    ctx.log.warn({ inboundId: row.id, reason: err.reason }, 'inbound quarantined: unparseable');
+    return 'unparseable';
   }
 
-  const cls = classify(msg, classifyContext(ctx.config));
-  if (cls.machine || cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, cls);
-
-  const newText = extractNewText(msg);
-  const bodyPhi = detectPhi(newText);
-  const subjectPhi = detectPhi(msg.subject);
+  // parsing ended in a synchronous conversion: let other jobs run before the analysis does
+  await new Promise((resolve) => setImmediate(resolve));
+  const mailboxes = await mailboxDirectory(ctx, row.mailbox);
+  const read = analyseMessage(msg, classifyContext(ctx.config, [...mailboxes.values()].flatMap((m) => [m.fromAddress, m.imap.user.toLowerCase()])));
+  if (read.cls.machine || read.cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, read.cls);
+  const auth = await verifySender(ctx.config, plain, msg, { dkim: 'when-enforcing' });
+  // A forgery its own domain asks us to reject: held, and never answered (no backscatter). List mail
+  // fails DMARC honestly (lists rewrite it), as classify's own dmarc-fail rule says: merely unverified.
+  if (auth.forged && !isListTraffic(msg)) return recordUnanswered(ctx, row, msg, { kind: 'rejected', machine: false, reason: 'dmarc-fail', bounce: null });
+  const { bodyPhi, bodyText, subjectPhi, phiKinds, dateOfService } = read;
   return {
     row,
     msg,
-    from: { address: msg.from!.address, name: msg.from!.name || null },
+    from: { address: msg.from!.address, name: greetableName(msg.from!.name) },
+    auth,
+    plain: auth.deferred ? plain : null,
     bodyPhi,
+    bodyText,
     subjectPhi,
-    phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
-    // Read before masking, which may remove dates; kept in the database only, never echoed back.
-    dateOfService: parseDateOfService(`${msg.subject}\n${newText}`),
+    phiKinds,
+    dateOfService,
     threadIds: threadHints(msg),
-    replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), ctx.config.mailFromAddress.split('@')[0]),
+    // Replies come back to consult+<token>@ of the mailbox the question came to.
+    replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), (mailboxes.get(row.mailbox)?.fromAddress ?? ctx.config.mailFromAddress).split('@')[0]),
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
     references: msg.references.map(angle).join(' ') || null,
@@ -132,13 +161,73 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   };
 }
 
-/** The new consultation's rows, its acknowledgement rendered. */
-export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: PlanLimits, ticketNo: number): NewQuestion {
+export interface MessageReading {
+  cls: Classification;
+  bodyPhi: PhiResult;
+  bodyText: string;
+  subjectPhi: PhiResult;
+  phiKinds: string[];
+  dateOfService: string | null;
+}
+
+/**
+ * Ingest's text analysis of a parsed message, pure: classification, new text, PHI masks, date of
+ * service. Reads the first 32 KB of text (src/mail/bound.ts); a longer text is stored with a note.
+ * Machines and rejected mail are only classified: their text is never read.
+ */
+export function analyseMessage(msg: InboundMessage, context: ClassifyContext): MessageReading {
+  const cls = classify(msg, context);
+  if (cls.machine || cls.kind === 'rejected') {
+    const none = detectPhi('');
+    return { cls, bodyPhi: none, bodyText: '', subjectPhi: none, phiKinds: [], dateOfService: null };
+  }
+  const newText = extractNewText(msg);
+  const bodyPhi = detectPhi(newText);
+  const subjectPhi = detectPhi(msg.subject);
+  return {
+    cls,
+    bodyPhi,
+    bodyText: isCutForAnalysis(msg) ? `${bodyPhi.masked}\n\n${truncationNote(msg.text.length)}` : bodyPhi.masked,
+    subjectPhi,
+    phiKinds: [...new Set([...bodyPhi.kinds, ...subjectPhi.kinds])],
+    // Read before masking, which may remove dates; kept in the database only, never echoed back.
+    dateOfService: parseDateOfService(`${msg.subject}\n${newText}`),
+  };
+}
+
+/**
+ * Completes the deferred sender checks of prepared messages: DKIM is verified for senders who claim
+ * an account (one query for the lot); for anyone else it changes nothing, so it is not paid for.
+ */
+export async function settleSenderAuth(ctx: AppContext, prepared: Prepared[]): Promise<void> {
+  const deferred = prepared.filter((p) => p.auth.deferred && p.plain);
+  if (!deferred.length) return;
+  const claimed = await addressesWithAccount(ctx.db, deferred.map((p) => p.from.address));
+  await Promise.all(
+    deferred.map(async (p) => {
+      if (claimed.has(p.from.address.toLowerCase())) p.auth = await verifySender(ctx.config, p.plain!, p.msg);
+      else p.auth = { ...p.auth, deferred: false };
+      p.plain = null;
+    }),
+  );
+}
+
+/** The knowledge base for a plan with instant facts (loaded once per process, only when a plan asks). */
+export async function instantFactsKb(ctx: AppContext, plan: PlanLimits): Promise<DraftKb | null> {
+  return plan.instantFacts ? getKnowledgeBase({ importDir: ctx.config.paths.codesets }) : null;
+}
+
+/** The new consultation's rows, its acknowledgement rendered (with the table facts when the plan has instant facts). */
+export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: PlanLimits, ticketNo: number, kb: DraftKb | null = null): NewQuestion {
   const dueAt = new Date(Date.now() + plan.dueHours * 3600_000);
   const ticket = formatTicketNo(ticketNo);
   const replyToken = newReplyToken();
   const maskedSubject = p.subjectPhi.masked;
-  const ack = renderEmail('ack', { name: p.from.name, ticket, phiDetected: p.phiKinds.length > 0, dueText: `by ${dueAt.toUTCString()}` });
+  // Only masked text is read, as the draft worker does; the facts are the tables', marked preliminary.
+  const instant = plan.instantFacts && kb
+    ? instantFacts(buildDraft({ subject: maskedSubject, text: p.bodyPhi.masked, dos: p.dateOfService }, kb))
+    : null;
+  const ack = renderEmail('ack', { name: p.from.name, ticket, phiDetected: p.phiKinds.length > 0, dueText: `by ${dueAt.toUTCString()}`, instant });
   return {
     inboundId: p.row.id,
     ticketNo,
@@ -150,12 +239,12 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
     accountId: intake.accountId,
     messageId: p.messageId,
     references: p.references,
-    bodyText: p.bodyPhi.masked,
+    bodyText: p.bodyText,
     phiKinds: p.phiKinds,
     dateOfService: p.dateOfService,
     dueAt,
     rawMessageId: p.msg.messageId,
-    audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name },
+    audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name, senderAuth: p.auth.evidence, ...(intake.claimedAccountId !== null && intake.accountId === null ? { unauthenticatedClaim: intake.claimedAccountId } : {}) },
     ack: {
       messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'ack'),
       to: p.from.address,
@@ -173,7 +262,12 @@ type Result =
   | { kind: 'duplicate'; consultationId: number }
   | { kind: 'follow_up'; consultationId: number; lagSeconds: number | null }
   | { kind: 'question'; consultationId: number; opened: OpenedQuestion }
-  | { kind: 'over_quota'; consultationId: null; outboundId: number | null };
+  | { kind: 'over_quota'; consultationId: null; outboundId: number | null }
+  | { kind: 'rejected'; consultationId: null };
+
+/** UNAUTHENTICATED_SENDERS=hold: unauthenticated mail that claims an account is held, not answered. */
+export const heldAsUnauthenticated = (ctx: AppContext, intake: Intake) =>
+  ctx.config.UNAUTHENTICATED_SENDERS === 'hold' && intake.accountId === null && intake.claimedAccountId !== null;
 
 export type OpenedQuestion = OpenedConsultation & { inboundId: number };
 
@@ -206,6 +300,11 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
       await finishInbound(q, row.id, { status: 'duplicate', kind: 'question', messageId: msg.messageId, consultationId: intake.duplicateOf });
       return { consultationId: intake.duplicateOf, kind: 'duplicate' };
     }
+    if (heldAsUnauthenticated(ctx, intake)) {
+      await finishInbound(q, row.id, { status: 'quarantined', kind: 'rejected', reason: 'unauthenticated', messageId: msg.messageId });
+      await audit(q, { action: 'inbound.unauthenticated', detail: { inboundId: row.id, claimedAccountId: intake.claimedAccountId, senderAuth: p.auth.evidence } });
+      return { kind: 'rejected', consultationId: null };
+    }
     const decision = resolveThread({
       messageIds: p.threadIds,
       replyToken: p.replyToken,
@@ -227,7 +326,7 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         messageId: p.messageId,
         references: p.references,
         subject: maskedSubject,
-        bodyText: p.bodyPhi.masked,
+        bodyText: p.bodyText,
         phiKinds: p.phiKinds,
         dateOfService: p.dateOfService,
       });
@@ -258,6 +357,10 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
       return { consultationId: c.id, kind: 'follow_up', lagSeconds };
     }
 
+    // Named a consultation it may not join: it opens its own (within quota), and both logs say why.
+    if (decision.refused) {
+      await audit(q, { action: 'inbound.thread_refused', consultationId: decision.refused.consultationId, detail: { inboundId: row.id, via: decision.refused.via, reason: 'sender-not-customer' } });
+    }
     const plan = effectivePlan(intake.planRow, ctx.config.PLANS[intake.plan]);
     const [usage] = await quotaUsageAndTickets(q, [{ accountId: intake.accountId, address: from.address }], monthStart(new Date()));
     const verdict = quotaDecision(plan, usage);
@@ -279,12 +382,16 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         },
         interval,
       );
+      // Leaves from the mailbox the question came to (it has no consultation to say so).
+      await q.query('UPDATE outbound_messages SET mailbox = $2 WHERE id = $1', [out.id, row.mailbox]);
       await finishInbound(q, row.id, { status: 'ignored', kind: 'over_quota', reason: `${plan.name}-${verdict.reason}`, messageId: msg.messageId });
       await audit(q, { action: 'inbound.over_quota', detail: { inboundId: row.id, plan: plan.name, quota: verdict.reason, limit: verdict.limit, outboundId: out.id, suppressed } });
       return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };
     }
 
-    const [opened] = await openConsultations(q, [newQuestion(ctx, p, intake, plan, usage.ticketNo)], interval);
+    const question = newQuestion(ctx, p, intake, plan, usage.ticketNo, await instantFactsKb(ctx, plan));
+    if (decision.refused) question.audit.threadRefused = decision.refused;
+    const [opened] = await openConsultations(q, [question], interval);
     return { consultationId: opened.consultationId, kind: 'question', opened: { ...opened, inboundId: row.id } };
   });
 

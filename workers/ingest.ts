@@ -7,7 +7,7 @@ import { effectivePlan, monthStart, quotaDecision } from '../src/mail/quota.ts';
 import type { IngestJob } from '../src/queue/contracts.ts';
 import { getInbound, getInbounds } from '../src/store/inbound.ts';
 import { beginIntake, openConsultations, quotaScopeKey, quotaUsageAndTickets, type NewQuestion } from '../src/store/intake.ts';
-import { enqueueOpened, ingestPrepared, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
+import { enqueueOpened, heldAsUnauthenticated, ingestPrepared, instantFactsKb, settleSenderAuth, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
 
 /**
  * A message larger than this is not read with its batch but on its own, after it: a batch of 128
@@ -45,6 +45,18 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
     }),
   );
 
+  try {
+    await settleSenderAuth(ctx, [...fresh, ...single]);
+  } catch (err) {
+    // The database is not answering: these jobs retry, as they would at the intake that follows.
+    for (const p of [...fresh, ...single]) out.set(p.row.id, err as Error);
+    fresh.length = 0;
+    single.length = 0;
+  }
+
+  // Messages finish preparing in any order (each awaits the database): taken by id, so of a sender's
+  // messages in one batch the first stored is the one opened, and the copy is its duplicate.
+  fresh.sort((a, b) => a.row.id - b.row.id);
   if (fresh.length) {
     try {
       const { opened, deferred } = await openFreshQuestions(ctx, fresh);
@@ -80,6 +92,7 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
       const row = await getInbound(ctx.db, id);
       if (!row) throw missingInbound(id);
       const p = await prepareMessage(ctx, row);
+      if (typeof p !== 'string') await settleSenderAuth(ctx, [p]);
       out.set(id, typeof p === 'string' ? p : await ingestPrepared(ctx, p));
     } catch (err) {
       out.set(id, err as Error);
@@ -89,8 +102,8 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
 }
 
 /**
- * New questions in one transaction. Left for one-by-one handling (deferred): duplicates, questions
- * over quota, and a second question from the same sender or quota scope, whose quota and
+ * New questions in one transaction. Left for one-by-one handling (deferred): duplicates, mail held as
+ * unauthenticated, questions over quota, and a second question from the same sender or quota scope, whose quota and
  * acknowledgement depend on the first being committed.
  */
 async function openFreshQuestions(ctx: AppContext, fresh: Prepared[]) {
@@ -103,7 +116,7 @@ async function openFreshQuestions(ctx: AppContext, fresh: Prepared[]) {
       const intake = intakes[i];
       const scope = quotaScopeKey({ accountId: intake.accountId, address: p.from.address });
       const address = p.from.address.toLowerCase();
-      if (intake.duplicateOf || taken.has(scope) || taken.has(address)) return void deferred.push(p);
+      if (intake.duplicateOf || heldAsUnauthenticated(ctx, intake) || taken.has(scope) || taken.has(address)) return void deferred.push(p);
       taken.add(scope).add(address);
       chosen.push({ p, intake });
     });
@@ -111,11 +124,11 @@ async function openFreshQuestions(ctx: AppContext, fresh: Prepared[]) {
 
     const usages = await quotaUsageAndTickets(q, chosen.map((c) => ({ accountId: c.intake.accountId, address: c.p.from.address })), monthStart(new Date()));
     const questions: NewQuestion[] = [];
-    chosen.forEach((c, k) => {
+    for (const [k, c] of chosen.entries()) {
       const plan = effectivePlan(c.intake.planRow, ctx.config.PLANS[c.intake.plan]);
-      if (quotaDecision(plan, usages[k]).allowed) questions.push(newQuestion(ctx, c.p, c.intake, plan, usages[k].ticketNo));
+      if (quotaDecision(plan, usages[k]).allowed) questions.push(newQuestion(ctx, c.p, c.intake, plan, usages[k].ticketNo, await instantFactsKb(ctx, plan)));
       else deferred.push(c.p);
-    });
+    }
     if (!questions.length) return { opened: [], deferred };
     const opened = await openConsultations(q, questions, ctx.config.AUTO_REPLY_MIN_INTERVAL_MINUTES);
     return { opened: opened.map((o, k) => ({ ...o, inboundId: questions[k].inboundId })), deferred };

@@ -11,6 +11,7 @@ import type { Reconciler } from '../src/send/reconcile.ts';
 import { sends } from '../src/metrics.ts';
 import { secretKey } from '../src/secrets.ts';
 import { verpAddress } from '../src/send/verp.ts';
+import { replyToFor, senderFor } from '../src/send/mailbox-sender.ts';
 
 export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Reconciler): Promise<string> {
   const row = await getOutbound(ctx.db, data.outboundId);
@@ -19,22 +20,25 @@ export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Rec
   // Every pass over a row counts as an attempt, one that only looks for an earlier copy too, so the row
   // shows that an attempt died mid-send.
   await markOutbound(ctx.db, row.id, 'sending');
-  if (row.status === 'sending' && reconcile && (await reconcile(row))) {
+  // A reply leaves from the mailbox its question came to: its From, its SMTP server, its Sent folder.
+  const sender = await senderFor(ctx, row);
+  const lookup = sender.reconcile ?? reconcile;
+  if (row.status === 'sending' && lookup && (await lookup(row))) {
     await markSent(ctx, row);
     sends.inc({ kind: row.kind, outcome: 'reconciled' });
     return 'reconciled';
   }
   try {
-    await ctx.transport.send({
-      from: ctx.config.MAIL_FROM,
+    await sender.transport.send({
+      from: sender.from,
       to: row.to_address,
       // VERP: the envelope sender names this row, so its bounce comes back to us attributable.
-      envelope: ctx.config.BOUNCE_VERP ? { from: verpAddress(ctx.config.mailFromAddress, secretKey(ctx.config), row.id), to: row.to_address } : undefined,
+      envelope: ctx.config.BOUNCE_VERP ? { from: verpAddress(sender.fromAddress, secretKey(ctx.config), row.id), to: row.to_address } : undefined,
       subject: row.subject,
       messageId: row.message_id,
       inReplyTo: row.in_reply_to ?? undefined,
       references: row.references_header ?? undefined,
-      headers: row.headers,
+      headers: replyToFor(row.headers, ctx.config.mailFromAddress, sender.fromAddress),
       text: row.body_text,
       html: row.body_html ?? undefined,
     });

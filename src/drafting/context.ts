@@ -1,19 +1,25 @@
 // Text-context rules that tell a code from the numbers that look like one (ZIPs, phones, money,
 // identifiers). Kept apart from extract.ts so each rule can be tested on its own.
 
-/** Spans [start, end) of phone numbers, money, e-mail addresses and URLs: no code lives inside them. */
+/**
+ * Spans [start, end) of phone numbers, money, e-mail addresses and URLs: no code lives inside them.
+ * Sorted and merged, so inSpans can binary-search them. Every pattern starts only where its run
+ * starts (lookbehinds instead of \b inside runs of digits and commas, or of address characters):
+ * otherwise "a.a.a." or "1,1,1," is rescanned from every position and 200 KB takes minutes.
+ */
 export function blockedSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   const patterns = [
     // NANP phones, with optional country code and extension.
-    /(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b(?:\s*(?:x|ext\.?)\s*\d{1,6})?/gi,
+    /(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b(?:\s{0,8}(?:x|ext\.?)\s{0,8}\d{1,6})?/gi,
     // International phones written with a leading +.
-    /\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,5}/g,
+    // Groups need a separator: "+64634" is an add-on code written with its plus sign, not a phone.
+    /\+\d{1,3}(?:[\s.-]\(?\d{1,5}\)?){2,5}/g,
     // Money: $19,083.00, $12001, USD 12001, 12001 dollars.
     /\$\s?\d[\d,]*(?:\.\d+)?/g,
     /\b(?:usd|eur)\s?\d[\d,]*(?:\.\d+)?/gi,
-    /\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|usd)\b/gi,
-    /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g,
+    /(?<![\d,.])\d[\d,]*(?:\.\d+)?\s?(?:dollars|usd)\b/gi,
+    /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g,
     /\b(?:https?:\/\/|www\.)\S+/gi,
     // Times such as 10:30 or 14:05:00.
     /\b\d{1,2}:\d{2}(?::\d{2})?\b/g,
@@ -21,12 +27,30 @@ export function blockedSpans(text: string): Array<[number, number]> {
   for (const re of patterns) {
     for (const m of text.matchAll(re)) spans.push([m.index!, m.index! + m[0].length]);
   }
-  return spans;
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  return merged;
 }
 
+/** True when [start, end) overlaps a span of `spans` (sorted and merged, as blockedSpans returns). */
 export function inSpans(spans: Array<[number, number]>, start: number, end: number): boolean {
-  for (const [s, e] of spans) if (start < e && end > s) return true;
-  return false;
+  // the last span starting before `end`, by binary search: one token costs log(spans), not spans
+  let lo = 0;
+  let hi = spans.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid][0] < end) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found >= 0 && spans[found][1] > start;
 }
 
 // Words after which a number is an identifier, never a code. "case", "order" and "check" are left

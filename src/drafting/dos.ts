@@ -47,7 +47,10 @@ export function parseDateOfService(text: string): string | null {
     const before = text.slice(Math.max(0, m.index! - 40), m.index!);
     if (DOS_WORDS.test(before)) return iso;
     // Header lines of forwarded or quoted mail carry when it was sent, not when the service was.
-    if (HEADER_LINE.test(text.slice(text.lastIndexOf('\n', m.index! - 1) + 1, m.index!))) continue;
+    // (the line start is looked for in the 80 characters before: a whole-text lastIndexOf per date
+    // was quadratic on a body without line breaks)
+    const window = text.slice(Math.max(0, m.index! - 80), m.index!);
+    if (HEADER_LINE.test(window.slice(window.lastIndexOf('\n') + 1))) continue;
     if (!NOT_DOS.test(before)) loose.push(iso);
   }
   const distinct = [...new Set(loose)];

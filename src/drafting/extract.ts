@@ -30,6 +30,8 @@ export interface Extraction {
   codes: ExtractedCode[];
   /** Every modifier the text names, attached or not, in order of first appearance. */
   modifiers: string[];
+  /** Ranges written with a dash between two codes of one system (64490-64495): its ends are not a pair. */
+  ranges: Array<[string, string]>;
 }
 
 // Letter-initial tokens (HCPCS, ICD-10-CM with or without dot) or 5-character CPT (incl. Cat II/III, PLA).
@@ -46,10 +48,16 @@ export function dotted(code: string): string {
   return c.length > 3 ? `${c.slice(0, 3)}.${c.slice(3)}` : c;
 }
 
+// Only the last `max` characters are searched for the line break: a lastIndexOf over the whole text
+// made every token of a text without line breaks rescan it (13.7 s on a 1 MB single line).
 function lineBefore(text: string, start: number, max = 60): string {
-  const nl = text.lastIndexOf('\n', start - 1);
-  return text.slice(Math.max(nl + 1, start - max), start);
+  const window = text.slice(Math.max(0, start - max), start);
+  return window.slice(window.lastIndexOf('\n') + 1);
 }
+
+/** Gaps longer than this between two tokens are never a list separator ("and", ", "...). */
+const MAX_GAP = 40;
+const isListGap = (gap: string) => gap.length <= MAX_GAP && LIST_GAP.test(gap);
 
 interface Decision {
   system: CodeSystem;
@@ -94,7 +102,8 @@ function classifyLetter(raw: string, before: string, after: string, kb: CodeOrac
 export function extractCodes(text: string, kb: CodeOracle, opts: { dos?: string } = {}): Extraction {
   const spans = blockedSpans(text);
   const found = new Map<string, ExtractedCode>();
-  let lastAccepted: { end: number; system: CodeSystem } | null = null;
+  let lastAccepted: { end: number; system: CodeSystem; code: string } | null = null;
+  const ranges: Array<[string, string]> = [];
   let lastIdentifierEnd = -1;
 
   for (const m of text.matchAll(TOKEN)) {
@@ -104,10 +113,11 @@ export function extractCodes(text: string, kb: CodeOracle, opts: { dos?: string 
     if (inSpans(spans, start, end)) continue;
     const before = lineBefore(text, start);
     const after = text.slice(end, end + 40);
-    const gapFromAccepted = lastAccepted ? text.slice(lastAccepted.end, start) : null;
+    // at most MAX_GAP + 1 characters: a longer gap is never a list or range separator
+    const gapFromAccepted = lastAccepted ? text.slice(lastAccepted.end, Math.min(start, lastAccepted.end + MAX_GAP + 1)) : null;
     const isRangeEnd = lastAccepted !== null && /^\s?-\s?$/.test(gapFromAccepted ?? '');
 
-    if (lastIdentifierEnd >= 0 && LIST_GAP.test(text.slice(lastIdentifierEnd, start))) {
+    if (lastIdentifierEnd >= 0 && isListGap(text.slice(lastIdentifierEnd, Math.min(start, lastIdentifierEnd + MAX_GAP + 1)))) {
       lastIdentifierEnd = end;
       continue;
     }
@@ -123,7 +133,7 @@ export function extractCodes(text: string, kb: CodeOracle, opts: { dos?: string 
     let decision: Decision | null;
     if (m[2]) {
       const listed =
-        isRangeEnd || (lastAccepted !== null && lastAccepted.system !== 'ICD-10-CM' && LIST_GAP.test(gapFromAccepted ?? 'x'));
+        isRangeEnd || (lastAccepted !== null && lastAccepted.system !== 'ICD-10-CM' && isListGap(gapFromAccepted ?? 'x'));
       decision = classifyProcedure(raw, before, after, listed, kb, opts.dos);
     } else {
       decision = classifyLetter(raw, before, after, kb, opts.dos);
@@ -147,14 +157,15 @@ export function extractCodes(text: string, kb: CodeOracle, opts: { dos?: string 
         info,
       });
     }
-    lastAccepted = { end: end + mods.length, system: decision.system };
+    if (isRangeEnd && lastAccepted && lastAccepted.system === decision.system && lastAccepted.code < code) ranges.push([lastAccepted.code, code]);
+    lastAccepted = { end: end + mods.length, system: decision.system, code };
   }
 
   const codes = [...found.values()];
   const modifiers: string[] = [];
   for (const c of codes) for (const x of c.modifiers) if (!modifiers.includes(x)) modifiers.push(x);
   for (const x of mentionedModifiers(text, kb)) if (!modifiers.includes(x)) modifiers.push(x);
-  return { codes, modifiers };
+  return { codes, modifiers, ranges };
 }
 
 /** Extraction over subject and body together; the subject counts as the first line. */

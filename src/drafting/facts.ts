@@ -2,6 +2,7 @@
 // date of service. Nothing here is inferred; everything carries the table it came from.
 import type { AddOnFact, KnowledgeBase, MueFact, PtpEdit } from '../kb/types.ts';
 import type { ExtractedCode } from './extract.ts';
+import type { ClaimSetting } from './setting.ts';
 
 export interface AddOnView extends AddOnFact {
   /** The primaries of this add-on that the question names. */
@@ -50,9 +51,9 @@ function ptpAssociatedModifiers(kb: FactsOracle): { list: string[]; source: stri
   return ptpModifierCache;
 }
 
-export function gatherFacts(codes: ExtractedCode[], modifiers: string[], kb: FactsOracle, dos: string | null): DraftFacts {
+export function gatherFacts(codes: ExtractedCode[], modifiers: string[], kb: FactsOracle, dos: string | null, setting: ClaimSetting = { setting: 'practitioner', mueSetting: 'practitioner' }): DraftFacts {
   const procedures = codes.filter((c) => c.system !== 'ICD-10-CM').map((c) => c.code);
-  const edits = procedures.length ? kb.editsAmong(procedures, dos ? { dos } : {}) : { ptp: [], mue: [], addOn: [] };
+  const edits = procedures.length ? kb.editsAmong(procedures, { ...(dos ? { dos } : {}), ...setting }) : { ptp: [], mue: [], addOn: [] };
   const asked = new Set(procedures);
   const addOn = edits.addOn.map((a) => ({ ...a, primaryInQuestion: a.primaryCodes.filter((p) => asked.has(p)) }));
   const modifierViews = modifiers.map((m): ModifierView => {

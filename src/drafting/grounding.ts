@@ -8,7 +8,10 @@ export function codeShapedTokens(text: string): string[] {
   return [...new Set(text.match(CODE_SHAPED) ?? [])];
 }
 
-export function ungroundedCodes(result: Pick<DraftResult, 'codes' | 'edits' | 'dateOfService'> & { draft: DraftResult['draft'] | null }, kb: Pick<DraftKb, 'lookup'>): string[] {
+export function ungroundedCodes(
+  result: Pick<DraftResult, 'codes' | 'edits' | 'dateOfService'> & Partial<Pick<DraftResult, 'relatedCodes' | 'guidance'>> & { draft: DraftResult['draft'] | null },
+  kb: Pick<DraftKb, 'lookup'>,
+): string[] {
   if (!result.draft) return [];
   const allowed = new Set<string>();
   const described: string[] = [];
@@ -24,5 +27,9 @@ export function ungroundedCodes(result: Pick<DraftResult, 'codes' | 'edits' | 'd
     for (const p of a.primaryCodes) allowed.add(p);
   }
   for (const d of described) for (const t of codeShapedTokens(d)) allowed.add(t);
+  // Codes the answer names beyond the question count only when the KB knows them.
+  for (const c of result.relatedCodes ?? []) if (kb.lookup(c).known) allowed.add(c);
+  // A quoted guidance paragraph names codes of its own: they are the source's words.
+  for (const g of result.guidance ?? []) for (const t of codeShapedTokens(g.text)) allowed.add(t);
   return codeShapedTokens(result.draft.text).filter((t) => !allowed.has(t));
 }

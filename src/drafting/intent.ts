@@ -8,7 +8,7 @@ export type Intent = (typeof INTENTS)[number];
 const RULES: Array<[Exclude<Intent, 'other'>, RegExp]> = [
   ['pair', /\b(?:bundl\w*|ncci|ptp|cci|column\s*[12]|col\s*[12]|together|separately|mutually\s+exclusive|unbundl\w*|inclusive|included\s+in|component\s+of|paired?|both\s+codes|along\s+with|edits?\s+(?:between|with))\b/i],
   ['modifier', /\b(?:modifiers?|mod|append(?:ed|ing)?)\b/i],
-  ['units', /\b(?:mues?|how\s+many|units?\s+(?:of|for|allowed|per)|\d+\s*units?|units?(?=\s*\?)|max(?:imum)?\s+(?:units|number|allowed)|per\s+(?:day|date\s+of\s+service)|quantity|qty)\b/i],
+  ['units', /\b(?:mues?|how\s+many|units?\s+(?:of|for|allowed|per)|\d+\s*units?|units?(?=\s*\?)|x\s?\d{1,3}|max(?:imum)?\s+(?:units|number|allowed)|per\s+(?:day|date\s+of\s+service)|quantity|qty)\b/i],
   ['add_on', /\b(?:add[\s-]?on|primary\s+(?:code|procedure|service)|stand[\s-]?alone|by\s+itself|on\s+its\s+own)\b/i],
   ['diagnosis', /\b(?:billable|icd-?10(?:-?cm)?|diagnos[ie]s|dx|specific(?:ity)?|header\s+code|valid\s+(?:code|dx|diagnosis)|7th\s+character|seventh\s+character|placeholder|truncated)\b/i],
   ['meaning', /\b(?:what\s+(?:is|are)\s+(?:(?:cpt|hcpcs|code|codes)\s+)*[A-Za-z]?\d\w*|what\s+does\s+(?:(?:cpt|hcpcs|code)\s+)*[A-Za-z]?\d\S*\s+(?:mean|describe|represent)|stand\s+for|descriptors?|descriptions?|meaning\s+of|what\s+\S+\s+is\s+used\s+for|definition)\b/i],

@@ -7,8 +7,9 @@ import { buildDraft, type DraftKb, type DraftResult } from './draft.ts';
 
 export type OutputKind = 'question' | 'follow_up' | 'auto_reply' | 'bounce' | 'rejected';
 
-export interface MessageDraft extends Omit<DraftResult, 'draft' | 'specialty'> {
+export interface MessageDraft extends Omit<DraftResult, 'draft' | 'specialty' | 'answer'> {
   kind: OutputKind;
+  answer: DraftResult['answer'] | null;
   specialty: DraftResult['specialty'] | null;
   phi: { detected: boolean; kinds: PhiKind[] };
   draft: DraftResult['draft'] | null;
@@ -38,7 +39,7 @@ export const DEFAULT_CLASSIFY_CONTEXT: ClassifyContext = {
   authservId: null,
 };
 
-const EMPTY = { codes: [], modifiers: [], dateOfService: null, intents: [], edits: { ptp: [], mue: [], addOn: [] } };
+const EMPTY = { codes: [], modifiers: [], dateOfService: null, intents: [], edits: { ptp: [], mue: [], addOn: [] }, answer: null, guidance: [], reviewerNotes: [], relatedCodes: [], facts: [] };
 
 export function draftFromMessage(
   msg: InboundMessage,

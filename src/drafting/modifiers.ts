@@ -30,7 +30,7 @@ export function attachedModifiers(after: string, kb: ModifierOracle): { mods: st
     const mods: string[] = [];
     let length = 0;
     for (const m of a[0].matchAll(ATTACHED_ONE)) {
-      if (!isModifier(m[1], kb)) break;
+      if (isEnglishWord(m[1]) || !isModifier(m[1], kb)) break;
       mods.push(m[1].toUpperCase());
       length = m.index! + m[0].length;
     }
@@ -38,7 +38,7 @@ export function attachedModifiers(after: string, kb: ModifierOracle): { mods: st
   }
   const w = WITH_MOD.exec(after);
   if (w) {
-    const mods = [w[1], w[2]].filter((x): x is string => !!x && isModifier(x, kb)).map((x) => x.toUpperCase());
+    const mods = [w[1], w[2]].filter((x): x is string => !!x && !isEnglishWord(x) && isModifier(x, kb)).map((x) => x.toUpperCase());
     if (mods.length) return { mods, length: w[0].length };
   }
   const t = TABLE_CELL.exec(after);
@@ -52,14 +52,26 @@ export function attachedModifiers(after: string, kb: ModifierOracle): { mods: st
 // "modifier 59", "modifiers 25 and 59", "mod XS", "59 modifier", "-XS", and the distinctive HCPCS
 // subset modifiers written bare (XS, XU) that no English word collides with.
 const LIST = String.raw`([0-9A-Za-z]{2})(?![0-9A-Za-z])((?:\s*(?:,|or|and|&|\/|vs\.?|versus)\s*-?[0-9A-Za-z]{2}(?![0-9A-Za-z]))*)`;
-const AFTER_WORD = new RegExp(String.raw`\b(?:modifiers?|mods?\.?)\s*[:#,]?\s*-?` + LIST, 'gi');
+const AFTER_WORD = new RegExp(String.raw`\b(?:modifiers?|mods?\.?)\s{0,8}(?:[:#,]\s{0,8})?-?` + LIST, 'gi');
 const BEFORE_WORD = /(?<![\w-])-?([0-9A-Za-z]{2})\s+(?:modifiers?|mod)\b/gi;
 const DASHED = /(?<![\w-])-([0-9A-Z]{2})(?![\w-])/g;
 const BARE = /\b(X[EPSU])\b/g;
 
+// English words that are also HCPCS modifiers: written in lower or mixed case they are words ("used as
+// Modifier 1" is not AS); only the upper-case form can be the modifier.
+const ENGLISH = new Set(['AS', 'AT', 'BY', 'GO', 'IN', 'IS', 'IT', 'ME', 'NO', 'OF', 'ON', 'OR', 'SO', 'TO', 'UP', 'US', 'WE', 'AN', 'AM', 'DO', 'HE', 'IF', 'MY', 'PA', 'PT', 'OK']);
+
+export function isEnglishWord(token: string): boolean {
+  return ENGLISH.has(token.toUpperCase()) && token !== token.toUpperCase();
+}
+
+/** "bill AS on 29881", "XS on 97597": an upper-case modifier said to go on a code. */
+const ON_CODE = /\b([0-9A-Z]{2}) on (?=\d{4}[0-9FTUM]\b|[A-Z]\d{4}\b)/g;
+
 export function mentionedModifiers(text: string, kb: ModifierOracle): string[] {
   const out: string[] = [];
   const add = (t: string) => {
+    if (isEnglishWord(t)) return;
     const u = t.toUpperCase();
     if (isModifier(u, kb) && !out.includes(u)) out.push(u);
   };
@@ -70,5 +82,6 @@ export function mentionedModifiers(text: string, kb: ModifierOracle): string[] {
   for (const m of text.matchAll(BEFORE_WORD)) add(m[1]);
   for (const m of text.matchAll(DASHED)) add(m[1]);
   for (const m of text.matchAll(BARE)) add(m[1]);
+  for (const m of text.matchAll(ON_CODE)) if (!/^\d\d$/.test(m[1])) add(m[1]);
   return out;
 }

@@ -1,5 +1,6 @@
 // Plain-text rendering of knowledge-base answers for the command line.
-import type { AddOnFact, CodeInfo, ModifierInfo, MueFact, PtpEdit, TableStatus } from './types.ts';
+import type { AddOnFact, CodeInfo, ExcludesConflict, FeeScheduleFact, ModifierInfo, MueFact, PtpEdit, TableStatus } from './types.ts';
+import { describeFeeSchedule } from './pfsMeanings.ts';
 
 const MOD_MEANING: Record<PtpEdit['modifierIndicator'], string> = {
   '0': 'no modifier allowed',
@@ -41,6 +42,16 @@ export function formatPtp(e: PtpEdit): string {
 
 export function formatMue(m: MueFact): string {
   return `MUE ${m.code}: ${m.value} unit(s), MAI ${m.mai} (${m.maiDescription}); ${m.rationale}  [${m.source}]`;
+}
+
+export function formatFeeSchedule(f: FeeScheduleFact): string {
+  const rows = describeFeeSchedule(f).map((r) => `    ${r.indicator} ${r.value}${r.meaning ? `: ${r.meaning}` : ''}`);
+  return [`  fee schedule${f.modifier ? ` (${f.modifier} row)` : ''}  [${f.source}]`, ...rows].join('\n');
+}
+
+export function formatExcludes(x: ExcludesConflict): string {
+  const kind = x.type === 'excludes1' ? 'Excludes1 (not coded together)' : 'Excludes2 (may be coded together when both apply)';
+  return `${kind}: ${x.code} / ${x.other}: note at ${x.noteAt}: "${x.noteText}"${x.note ? `; ${x.note}` : ''}  [${x.source}]`;
 }
 
 export function formatAddOn(a: AddOnFact, present: Set<string>): string {

@@ -4,11 +4,16 @@ import { fileURLToPath } from 'node:url';
 import type { KnowledgeBase } from './types.ts';
 import { loadTables } from './load.ts';
 import { CodeSetKnowledgeBase } from './knowledgeBase.ts';
+import { DEFAULT_CODESET_DIR } from './paths.ts';
 
 export type * from './types.ts';
 export { normalizeCode, codeCandidates, cptCategory, dotIcd, undotIcd, normalizeModifier } from './codes.ts';
 export type { NormalizedCode, CptCategory } from './codes.ts';
 export { CPT_LICENCE_NOTE, CHILDREN_CAP } from './knowledgeBase.ts';
+export * from './pfsMeanings.ts';
+export { modifierFamilyFromWords, type ModifierFamily } from './words.ts';
+export { parseDosageUnit, type ParsedDosage } from './dosage.ts';
+export { CPT_OMITTED } from './guidance/stripCpt.ts';
 
 export interface KbLoadOptions {
   /** Shipped tables; defaults to <repo>/data/codesets. */
@@ -17,7 +22,7 @@ export interface KbLoadOptions {
   importDir?: string;
 }
 
-export const DEFAULT_CODESET_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'codesets');
+export { DEFAULT_CODESET_DIR };
 
 export function defaultImportDir(dataDir: string = process.env.DATA_DIR || 'var'): string {
   return path.resolve(dataDir, 'codesets');

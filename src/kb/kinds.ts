@@ -3,10 +3,15 @@ export const TABLE_KINDS = [
   'ptp-practitioner',
   'ptp-outpatient-hospital',
   'mue-practitioner',
+  'mue-outpatient-hospital',
+  'mue-dme',
   'addon',
   'hcpcs',
   'icd10cm',
   'ptp-modifiers',
+  'pfs',
+  'icd10cm-excludes',
+  'guidance',
   'cpt',
 ] as const;
 
@@ -16,10 +21,15 @@ export const TABLE_NAMES: Record<TableKind, string> = {
   'ptp-practitioner': 'NCCI PTP practitioner',
   'ptp-outpatient-hospital': 'NCCI PTP outpatient hospital',
   'mue-practitioner': 'NCCI MUE practitioner',
+  'mue-outpatient-hospital': 'NCCI MUE outpatient hospital',
+  'mue-dme': 'NCCI MUE DME supplier',
   addon: 'NCCI add-on code edits',
   hcpcs: 'HCPCS Level II',
   icd10cm: 'ICD-10-CM',
   'ptp-modifiers': 'NCCI PTP-associated modifiers',
+  pfs: 'Medicare PFS relative value file',
+  'icd10cm-excludes': 'ICD-10-CM Excludes notes',
+  guidance: 'Official coding guidance',
   cpt: 'AMA CPT (licensed)',
 };
 

@@ -4,12 +4,20 @@ import type {
   AddOnFact,
   CodeInfo,
   CodeSystem,
+  DosageUnit,
   EditsAmong,
+  ExcludesConflict,
+  ExcludesNote,
   FactSource,
   KnowledgeBase,
   LookupOptions,
+  FeeScheduleFact,
+  GuidanceHit,
+  GuidanceParagraph,
+  GuidanceQuery,
   ModifierInfo,
   MueFact,
+  MueSetting,
   PtpEdit,
   PtpPartners,
   PtpSetting,
@@ -27,6 +35,10 @@ import { MueTable } from './tables/mue.ts';
 import { AddOnTable } from './tables/addon.ts';
 import { PtpModifierTable } from './tables/modifiers.ts';
 import { CptTable } from './tables/cpt.ts';
+import { PfsTable } from './tables/pfs.ts';
+import { ExcludesTable, spanHolds, type RefSpan } from './tables/excludes.ts';
+import { GuidanceTable, type GuidanceKey } from './tables/guidance.ts';
+import { parseDosageUnit } from './dosage.ts';
 
 /** How many billable children of an ICD-10-CM header a CodeInfo lists (the total is always given). */
 export const CHILDREN_CAP = 50;
@@ -43,13 +55,30 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly ptpTables: Record<PtpSetting, PtpTable>;
   private readonly icd: IcdTable;
   private readonly hcpcs: HcpcsTable;
-  private readonly mues: MueTable;
+  private readonly mues: Record<MueSetting, MueTable>;
+  private readonly pfs: PfsTable;
+  private readonly excludes: ExcludesTable;
+  /** The CMS tables that list procedure codes, in the order sources are cited. */
+  private readonly editTables: { has(code: string): boolean; header: TableHeader }[];
+  private readonly excludesFrom: number;
+  private readonly guidanceTable: GuidanceTable;
   private readonly addOns: AddOnTable;
   private readonly ptpMods: PtpModifierTable;
   private readonly cpt: CptTable | null;
   private readonly origins: Map<TableKind, 'shipped' | 'imported'>;
-  /** The ICD-10-CM release's first and last days (YYYYMMDD), read once. */
-  private readonly icdWindow: { from: number | null; to: number | null };
+  /** Each ICD-10-CM release's first and last days (YYYYMMDD), read once. */
+  private readonly icdWindows: { from: number; to: number }[];
+  /** The notes a release change gives, built once: a draft looks up many codes. */
+  private readonly icdNotes: {
+    newNotValid: string[];
+    newValidFrom: string[];
+    deletedIn: string[];
+    becameHeaderNext: string[];
+    becameHeader: string[];
+    partial: string[];
+    before: string;
+    after: string;
+  };
   private readonly knows = (code: string, system: CodeSystem): boolean =>
     system === 'ICD-10-CM' ? this.icd.has(undotIcd(code)) : this.hcpcs.has(code) || this.inEditTables(code);
 
@@ -65,14 +94,43 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     };
     this.icd = new IcdTable(get('icd10cm'));
     this.hcpcs = new HcpcsTable(get('hcpcs'));
-    this.mues = new MueTable(get('mue-practitioner'));
+    this.mues = {
+      practitioner: new MueTable(get('mue-practitioner')),
+      outpatient_hospital: new MueTable(get('mue-outpatient-hospital')),
+      dme: new MueTable(get('mue-dme')),
+    };
+    this.pfs = new PfsTable(get('pfs'));
+    this.excludes = new ExcludesTable(get('icd10cm-excludes'));
+    this.excludesFrom = isoToYmd(this.excludes.header.effectiveFrom ?? '') ?? 0;
+    this.guidanceTable = new GuidanceTable(get('guidance'));
     this.addOns = new AddOnTable(get('addon'));
+    this.editTables = [
+      this.ptpTables.practitioner,
+      this.ptpTables.outpatient_hospital,
+      this.mues.practitioner,
+      this.mues.outpatient_hospital,
+      this.mues.dme,
+      this.addOns,
+      this.pfs,
+    ];
     this.ptpMods = new PtpModifierTable(get('ptp-modifiers'));
     const cpt = tables.get('cpt');
     this.cpt = cpt ? new CptTable(cpt.decoded) : null;
     this.origins = new Map([...tables].map(([k, t]) => [k, t.origin]));
-    const h = this.icd.header;
-    this.icdWindow = { from: h.effectiveFrom ? isoToYmd(h.effectiveFrom) : null, to: h.effectiveTo ? isoToYmd(h.effectiveTo) : null };
+    const rel = this.icd.releases;
+    this.icdWindows = rel.map((r) => ({ from: isoToYmd(r.from) ?? 0, to: isoToYmd(r.to) ?? 99991231 }));
+    // Index r: the note about release r (new in r, deleted in r + 1, ...).
+    const last = rel[rel.length - 1];
+    this.icdNotes = {
+      newNotValid: rel.map((r) => `new in ${r.version}, not valid before ${r.from}`),
+      newValidFrom: rel.map((r) => `new in ${r.version}: valid from ${r.from}`),
+      deletedIn: rel.map((r, k) => (k + 1 < rel.length ? `deleted in ${rel[k + 1].version}: valid through ${r.to}` : '')),
+      becameHeaderNext: rel.map((r, k) => (k + 1 < rel.length ? `became a header in ${rel[k + 1].version} (billable through ${r.to})` : '')),
+      becameHeader: rel.map((r, k) => (k > 0 ? `became a header in ${r.version}: billable only through ${rel[k - 1].to}` : '')),
+      partial: rel.map((r) => `${r.version} is known here only through the next release's addenda (codes added and deleted): other details may differ`),
+      before: `the date of service is before ${rel[0].version} starts (${rel[0].from}): this release may differ from the one in force then`,
+      after: `the date of service is after ${last.version} ends (${last.to}): a newer ICD-10-CM release may apply`,
+    };
   }
 
   normalize(raw: string): NormalizedCode | null {
@@ -96,21 +154,13 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   }
 
   private inEditTables(code: string): boolean {
-    return (
-      this.ptpTables.practitioner.has(code) ||
-      this.ptpTables.outpatient_hospital.has(code) ||
-      this.mues.has(code) ||
-      this.addOns.has(code)
-    );
+    for (const t of this.editTables) if (t.has(code)) return true;
+    return false;
   }
 
   private editSources(code: string): FactSource[] {
     const out: FactSource[] = [];
-    const add = (h: TableHeader) => out.push({ table: h.table, version: h.version });
-    if (this.ptpTables.practitioner.has(code)) add(this.ptpTables.practitioner.header);
-    if (this.ptpTables.outpatient_hospital.has(code)) add(this.ptpTables.outpatient_hospital.header);
-    if (this.mues.has(code)) add(this.mues.header);
-    if (this.addOns.has(code)) add(this.addOns.header);
+    for (const t of this.editTables) if (t.has(code)) out.push({ table: t.header.table, version: t.header.version });
     return out;
   }
 
@@ -183,33 +233,66 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     info.known = sources.length > 0;
   }
 
+  /** The ICD-10-CM release in force at the date: the last one begun by then (the first if none has). */
+  icdRelease(dosYmd: number): number {
+    const w = this.icdWindows;
+    let r = 0;
+    for (let k = 1; k < w.length; k++) if (w[k].from <= dosYmd) r = k;
+    return r;
+  }
+
   private describeIcd(info: CodeInfo, dos: Readonly<Dos>): void {
-    const h = this.icd.header;
     const e = this.icd.get(undotIcd(info.code));
     if (!e) return;
+    const rel = this.icd.releases;
+    const w = this.icdWindows;
+    const notes = this.icdNotes;
+    const r = this.icdRelease(dos.ymd);
+    const inMask = e.inMask;
+    const billMask = e.billMask;
+    const n = rel.length;
     info.known = true;
-    info.sources = [{ table: h.table, version: h.version }];
-    info.billable = e.billable;
-    info.description = e.description;
-    const { from, to } = this.icdWindow;
-    info.activeOnDos = true;
-    if (e.change === 'added' && from !== null) {
-      info.effectiveDate = h.effectiveFrom;
-      info.activeOnDos = dos.ymd >= from;
-      if (!info.activeOnDos) info.notes!.push(`new in ${h.version}: not valid before ${h.effectiveFrom}`);
-    } else if (e.change === 'deleted' && from !== null) {
-      info.terminationDate = ymdToIso(daysToYmd(ymdToDays(from) - 1));
-      info.activeOnDos = dos.ymd < from;
-      info.notes!.push(`deleted in ${h.version}: valid only through ${info.terminationDate}`);
+    // The release the answer is read from: the one in force, else the nearest that lists the code.
+    let used = r;
+    if (bit(inMask, n, r)) {
+      info.activeOnDos = true;
+      if (bit(inMask, n, r + 1) === false && r + 1 < rel.length) {
+        info.terminationDate = rel[r].to;
+        info.notes!.push(notes.deletedIn[r]);
+      } else if (r + 1 < rel.length && bit(billMask, n, r) && !bit(billMask, n, r + 1)) {
+        info.notes!.push(notes.becameHeaderNext[r]);
+      }
+      if (r > 0 && !bit(inMask, n, r - 1)) {
+        info.effectiveDate = rel[r].from;
+        info.notes!.push(notes.newValidFrom[r]);
+      } else if (r > 0 && bit(billMask, n, r - 1) && !bit(billMask, n, r)) {
+        info.notes!.push(notes.becameHeader[r]);
+      }
+    } else {
+      info.activeOnDos = false;
+      let later = -1;
+      for (let k = r + 1; k < rel.length && later < 0; k++) if (bit(inMask, n, k)) later = k;
+      if (later >= 0) {
+        used = later;
+        info.effectiveDate = rel[later].from;
+        info.notes!.push(notes.newNotValid[later]);
+      } else {
+        let earlier = -1;
+        for (let k = r - 1; k >= 0 && earlier < 0; k--) if (bit(inMask, n, k)) earlier = k;
+        used = earlier;
+        info.terminationDate = rel[earlier].to;
+        info.notes!.push(notes.deletedIn[earlier]);
+      }
     }
-    if (from !== null && dos.ymd < from && e.change === null) {
-      info.notes!.push(`the date of service is before ${h.version} starts (${h.effectiveFrom}): this release may differ from the one in force then`);
-    }
-    if (to !== null && dos.ymd > to) {
-      info.notes!.push(`the date of service is after ${h.version} ends (${h.effectiveTo}): a newer ICD-10-CM release may apply`);
-    }
-    if (!e.billable) {
-      const kids = this.icd.billableChildren(e, CHILDREN_CAP);
+    const release = rel[used];
+    info.sources = [{ table: this.icd.header.table, version: release.version }];
+    info.billable = bit(billMask, n, used);
+    info.description = this.icd.description(e, used);
+    if (release.partial && used === r) info.notes!.push(notes.partial[r]);
+    if (dos.ymd < w[0].from) info.notes!.push(notes.before);
+    if (dos.ymd > w[w.length - 1].to) info.notes!.push(notes.after);
+    if (!info.billable) {
+      const kids = this.icd.billableChildren(e, used, CHILDREN_CAP);
       info.billableChildren = kids.codes.map(dotIcd);
       info.billableChildrenTotal = kids.total;
       info.seventhCharacters = kids.seventh;
@@ -240,9 +323,21 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     return { ...table.partners(c, this.dos(opts).days), source: table.source };
   }
 
-  mue(code: string): MueFact | null {
+  /** The MUE table of the claim's setting: mueSetting, else the PTP setting, else practitioner. */
+  private mueTable(opts?: LookupOptions): MueTable {
+    return this.mues[opts?.mueSetting ?? opts?.setting ?? 'practitioner'];
+  }
+
+  mue(code: string, opts?: LookupOptions): MueFact | null {
     const n = this.normalize(code);
-    return n ? this.mues.get(n.code) : null;
+    return n ? this.mueTable(opts).get(n.code) : null;
+  }
+
+  feeSchedule(code: string, modifier?: string): FeeScheduleFact | null {
+    const n = this.normalize(code);
+    if (!n || n.system === 'ICD-10-CM') return null;
+    const m = modifier ? normalizeModifier(modifier)?.modifier ?? modifier.trim().toUpperCase() : null;
+    return this.pfs.get(n.code, m);
   }
 
   addOn(code: string, opts?: LookupOptions): AddOnFact | null {
@@ -278,6 +373,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       seen.add(n.code);
       list.push(n.code);
     }
+    const mues = this.mueTable(opts);
     const out: EditsAmong = { ptp: [], mue: [], addOn: [] };
     for (let i = 0; i < list.length; i++) {
       for (let j = 0; j < list.length; j++) {
@@ -285,7 +381,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
         const p = table.pick(list[i], list[j], dos.days);
         if (p?.active) out.ptp.push(table.edit(list[i], p));
       }
-      const m = this.mues.get(list[i]);
+      const m = mues.get(list[i]);
       if (m) out.mue.push(m);
       const a = this.addOns.fact(list[i], dos.ymd);
       if (a) out.addOn.push(a);
@@ -293,21 +389,103 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     return out;
   }
 
+  /** Said when the notes' release starts after the date of service (no FY2026 Excludes file is loaded). */
+  private excludesCaveat(dos: Readonly<Dos>): string | undefined {
+    const h = this.excludes.header;
+    return dos.ymd < this.excludesFrom
+      ? `${h.version} Excludes notes applied to a date of service before ${h.effectiveFrom}: the notes of the release in force then are not loaded`
+      : undefined;
+  }
+
+  private icdCode(raw: string): string | null {
+    const n = this.normalize(raw);
+    return n?.system === 'ICD-10-CM' ? undotIcd(n.code) : null;
+  }
+
+  excludesNotes(code: string, opts?: LookupOptions): ExcludesNote[] {
+    const c = this.icdCode(code);
+    if (!c) return [];
+    const note = this.excludesCaveat(this.dos(opts));
+    const notes = this.excludes.notesFor(c).map((n) => n.fact);
+    return note ? notes.map((n) => ({ ...n, note })) : notes;
+  }
+
+  excludesAmong(codes: string[], opts?: LookupOptions): ExcludesConflict[] {
+    const note = this.excludesCaveat(this.dos(opts));
+    const list = [...new Set(codes.map((c) => this.icdCode(c)).filter((c): c is string => c !== null))];
+    const out: ExcludesConflict[] = [];
+    if (list.length < 2) return out;
+    for (const a of list) {
+      const seen = new Set<string>();
+      for (const n of this.excludes.notesFor(a)) {
+        for (const b of list) {
+          if (b === a || !anySpanHolds(n.spans, b)) continue;
+          const key = `${b} ${n.fact.type} ${n.fact.code} ${n.fact.text}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const c: ExcludesConflict = { code: dotIcd(a), other: dotIcd(b), type: n.fact.type, noteAt: n.fact.code, noteText: n.fact.text, source: n.fact.source };
+          if (note) c.note = note;
+          out.push(c);
+        }
+      }
+    }
+    // Excludes1 (never together) before Excludes2 (may be coded together when both apply).
+    return out.sort((x, y) => (x.type === y.type ? 0 : x.type === 'excludes1' ? -1 : 1));
+  }
+
+  guidance(q: GuidanceQuery): GuidanceHit[] {
+    const keys: GuidanceKey[] = [];
+    for (const raw of q.codes ?? []) {
+      const n = this.normalize(raw);
+      if (!n || keys.some((k) => k.code === n.code)) continue;
+      const icd = n.system === 'ICD-10-CM';
+      keys.push({ code: n.code, key: icd ? undotIcd(n.code) : n.code, icd });
+    }
+    return this.guidanceTable.query(keys, q);
+  }
+
+  /** Read once per HCPCS code (at most the table's 8,846 entries). */
+  private readonly dosages = new Map<string, DosageUnit | null>();
+
+  dosageUnit(code: string): DosageUnit | null {
+    const n = this.normalize(code);
+    if (n?.system !== 'HCPCS') return null;
+    let d = this.dosages.get(n.code);
+    if (d === undefined) {
+      const e = this.hcpcs.get(n.code);
+      const p = e ? parseDosageUnit(e.longDescription) : null;
+      d = p && e ? Object.freeze({ code: e.code, ...p, source: this.hcpcs.source }) : null;
+      if (e) this.dosages.set(n.code, d);
+    }
+    return d;
+  }
+
+  guidanceParagraph(id: string): GuidanceParagraph | null {
+    return this.guidanceTable.byParagraphId(id);
+  }
+
   status(): TableStatus[] {
     const tables: { kind: TableKind; header: TableHeader }[] = [
       { kind: 'ptp-practitioner', header: this.ptpTables.practitioner.header },
       { kind: 'ptp-outpatient-hospital', header: this.ptpTables.outpatient_hospital.header },
-      { kind: 'mue-practitioner', header: this.mues.header },
+      { kind: 'mue-practitioner', header: this.mues.practitioner.header },
+      { kind: 'mue-outpatient-hospital', header: this.mues.outpatient_hospital.header },
+      { kind: 'mue-dme', header: this.mues.dme.header },
+      { kind: 'pfs', header: this.pfs.header },
+      { kind: 'icd10cm-excludes', header: this.excludes.header },
+      { kind: 'guidance', header: this.guidanceTable.header },
       { kind: 'addon', header: this.addOns.header },
       { kind: 'hcpcs', header: this.hcpcs.header },
       { kind: 'icd10cm', header: this.icd.header },
       { kind: 'ptp-modifiers', header: this.ptpMods.header },
     ];
     if (this.cpt) tables.push({ kind: 'cpt', header: this.cpt.header });
+    // The ICD-10-CM table holds several years: status names the full ones ("FY2026 + FY2027").
+    const icdYears = this.icd.releases.filter((r) => !r.partial).map((r) => r.version).join(' + ');
     return tables.map(({ kind, header }) => ({
       kind,
       table: header.table,
-      version: header.version,
+      version: kind === 'icd10cm' ? icdYears : header.version,
       rows: header.rows,
       effectiveFrom: header.effectiveFrom,
       effectiveTo: header.effectiveTo,
@@ -315,4 +493,15 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       source: header.source,
     }));
   }
+}
+
+/** A loop, not spans.some(closure): tsx names every closure it creates, per note and code here. */
+function anySpanHolds(spans: RefSpan[], undotted: string): boolean {
+  for (const s of spans) if (spanHolds(s, undotted)) return true;
+  return false;
+}
+
+/** Release k's bit of a row's mask; false outside the releases. */
+function bit(mask: number, releases: number, k: number): boolean {
+  return k >= 0 && k < releases && (mask & (1 << k)) !== 0;
 }

@@ -94,6 +94,8 @@ export interface ExcludesNote {
   /** Code-shaped references inside the note, as printed (E11.-, G20-G25, F10.182). */
   referenced: string[];
   source: string;
+  /** Set when the notes' release is not the one in force at the date (FY2027 notes for a FY2026 date of service). */
+  note?: string;
 }
 
 /** Two diagnosis codes of one question that fall under an Excludes note (the note is at a or one of its ancestors). */
@@ -105,6 +107,8 @@ export interface ExcludesConflict {
   noteAt: string;
   noteText: string;
   source: string;
+  /** Set when the notes' release is not the one in force at the date (FY2027 notes for a FY2026 date of service). */
+  note?: string;
 }
 
 export type GuidanceSource = 'ncci-policy-manual-2026' | 'icd10cm-guidelines-fy2026' | 'medicare-bpm-ch15';
@@ -253,17 +257,17 @@ export interface KnowledgeBase {
   editsAmong(codes: string[], opts?: LookupOptions): EditsAmong;
   status(): TableStatus[];
   /** PFS indicators of a code (the global row, or the modifier row when asked and present). Null when the PFS lists it not. */
-  feeSchedule?(code: string, modifier?: string): FeeScheduleFact | null;
+  feeSchedule(code: string, modifier?: string): FeeScheduleFact | null;
   /** Excludes1/Excludes2 notes that apply to the code (its own and its ancestors', up to the chapter block). */
-  excludesNotes?(code: string, opts?: LookupOptions): ExcludesNote[];
+  excludesNotes(code: string, opts?: LookupOptions): ExcludesNote[];
   /** Pairs among the diagnosis codes that an Excludes note covers, in the code set in force at the date. */
-  excludesAmong?(codes: string[], opts?: LookupOptions): ExcludesConflict[];
+  excludesAmong(codes: string[], opts?: LookupOptions): ExcludesConflict[];
   /** Guidance paragraphs ranked for codes and terms; fast (indexed), never a scan of every paragraph per call. */
-  guidance?(q: GuidanceQuery): GuidanceHit[];
+  guidance(q: GuidanceQuery): GuidanceHit[];
   /** One paragraph by id, or null. */
-  guidanceParagraph?(id: string): GuidanceParagraph | null;
+  guidanceParagraph(id: string): GuidanceParagraph | null;
   /** The billing unit of a HCPCS drug code, from its descriptor. */
-  dosageUnit?(code: string): DosageUnit | null;
+  dosageUnit(code: string): DosageUnit | null;
   /** normalizeCode with the tables settling ambiguous tokens (E1165 is ICD-10-CM E11.65: no such HCPCS code). */
   normalize?(raw: string): { code: string; system: CodeSystem } | null;
 }

@@ -62,7 +62,8 @@ function hasNullReturnPath(msg: InboundMessage): boolean {
   return header(msg, 'return-path').some((v) => /^<\s*>$/.test(v.trim()));
 }
 
-function isListTraffic(msg: InboundMessage): boolean {
+/** Mailing-list mail: lists rewrite messages and so break DKIM, and DMARC fails without forgery. */
+export function isListTraffic(msg: InboundMessage): boolean {
   return header(msg, 'list-id').length > 0 || header(msg, 'precedence').some((v) => /^list\b/i.test(v.trim()));
 }
 

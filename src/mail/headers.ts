@@ -40,5 +40,6 @@ export function messageIdDomain(id: string | null): string | null {
 
 /** Bare addresses found in an address-ish header value (To, Delivered-To, Return-Path...). */
 export function addressesIn(value: string): string[] {
-  return [...value.matchAll(/[^\s<>"',;:()]+@[^\s<>"',;:()]+/g)].map((m) => m[0].toLowerCase());
+  // the lookbehind starts a match only where a run starts: a long run without "@" is scanned once
+  return [...value.matchAll(/(?<![^\s<>"',;:()])[^\s<>"',;:()]+@[^\s<>"',;:()]+/g)].map((m) => m[0].toLowerCase());
 }

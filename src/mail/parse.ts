@@ -2,8 +2,10 @@
 // mislabelled and oversized messages), so every field degrades to "unknown" rather than throwing.
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import { AppError, ErrorCodes } from '../errors.ts';
+import { ANALYSED_SUBJECT_MAX, boundText } from './bound.ts';
 import { decodeText, RepairingIconv } from './charset.ts';
 import { htmlToPlainText } from './html.ts';
+import { displayNameCarriesPhi, maskMessageId } from './phi.ts';
 import { cleanHeaderText, normalizeMessageId, parseMessageIdList } from './headers.ts';
 import type { Address, InboundAttachment, InboundMessage } from './types.ts';
 
@@ -20,9 +22,8 @@ const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 const DEFAULT_ATTACHMENT_TEXT = 64 * 1024;
 const MAX_HEADER_VALUE = 16 * 1024;
 const MAX_HEADER_LINES = 1000;
+const MAX_FROM_LINE = 4096;
 const FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
-// html-to-text is linear but a 10 MB page still costs seconds; such mail is rejected for size anyway.
-const MAX_HTML_TO_CONVERT = 1024 * 1024;
 
 // Local part without quotes or spaces and a dotted domain: stricter than RFC 5322 on purpose, since
 // quoted or spaced local parts in From are spoofing artefacts (Zammad #2198/#2254), not real senders.
@@ -33,13 +34,34 @@ export function isValidAddress(address: string): boolean {
   return address.length <= 254 && ADDRESS_RE.test(address);
 }
 
-/** Parses one raw message. Throws AppError(MESSAGE_UNPARSEABLE) only when nothing can be read. */
+/** Why a message could not be parsed: a short code for the quarantine list, and the parser's words. */
+export class UnparseableMessage extends AppError {
+  readonly reason: string;
+  constructor(reason: string, message: string, options?: { cause?: unknown }) {
+    super(ErrorCodes.MESSAGE_UNPARSEABLE, message, options);
+    this.reason = reason;
+  }
+}
+
+// mailsplit's limits (EMAXLEN), in the words an admin reads in the quarantine list
+const PARSER_LIMITS: Array<[RegExp, string, string]> = [
+  [/child nodes exceeded/i, 'too-many-mime-parts', 'too many MIME parts (mailsplit allows 1000)'],
+  [/header size .*exceeded/i, 'header-too-large', 'header too large (mailsplit allows 1 MB per MIME part)'],
+];
+
+function parserFailure(err: unknown): UnparseableMessage {
+  const text = err instanceof Error ? err.message : String(err);
+  for (const [re, reason, words] of PARSER_LIMITS) if (re.test(text)) return new UnparseableMessage(reason, words, { cause: err });
+  return new UnparseableMessage('parser-error', `mail parser failed: ${text.slice(0, 200)}`, { cause: err });
+}
+
+/** Parses one raw message. Throws UnparseableMessage (MESSAGE_UNPARSEABLE) only when nothing can be read. */
 export async function parseRawEmail(raw: Buffer, opts: ParseOptions = {}): Promise<InboundMessage> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const now = opts.now ?? new Date();
   const attachmentCap = opts.maxAttachmentText ?? DEFAULT_ATTACHMENT_TEXT;
   if (!Buffer.isBuffer(raw) || raw.length === 0) {
-    throw new AppError(ErrorCodes.MESSAGE_UNPARSEABLE, 'empty message');
+    throw new UnparseableMessage('empty', 'empty message');
   }
   const input = normalizeLineEnds(raw.length > maxBytes ? raw.subarray(0, maxBytes) : raw);
 
@@ -55,27 +77,30 @@ export async function parseRawEmail(raw: Buffer, opts: ParseOptions = {}): Promi
       Iconv: RepairingIconv as never,
     } as Parameters<typeof simpleParser>[1]);
   } catch (err) {
-    throw new AppError(ErrorCodes.MESSAGE_UNPARSEABLE, 'mail parser failed', { cause: err });
+    throw parserFailure(err);
   }
 
   const headers = collectHeaders(parsed);
   if (Object.keys(headers).length === 0 && !parsed.text && !parsed.html) {
-    throw new AppError(ErrorCodes.MESSAGE_UNPARSEABLE, 'no headers and no body');
+    throw new UnparseableMessage('no-headers-no-body', 'no headers and no body');
   }
 
   const html = typeof parsed.html === 'string' && parsed.html.length > 0 ? parsed.html : null;
   let text = typeof parsed.text === 'string' ? parsed.text : '';
   let textFromHtml = false;
   if (!text.trim() && html) {
-    text = htmlToPlainText(html.slice(0, MAX_HTML_TO_CONVERT));
+    text = htmlToPlainText(html);
     textFromHtml = true;
   }
 
   return {
-    messageId: normalizeMessageId(firstHeader(headers, 'message-id')),
-    inReplyTo: parseMessageIdList(firstHeader(headers, 'in-reply-to') ?? '')[0] ?? null,
-    references: parseMessageIdList((headers['references'] ?? []).join(' ')),
-    subject: cleanHeaderText(parsed.subject ?? ''),
+    // Message-IDs and the sender's display name can carry patient identifiers (issue #14): masked here,
+    // once, so every stage, the database and the acknowledgement see the masked form
+    messageId: maskedId(normalizeMessageId(firstHeader(headers, 'message-id'))),
+    inReplyTo: maskedId(parseMessageIdList(firstHeader(headers, 'in-reply-to') ?? '')[0] ?? null),
+    references: parseMessageIdList((headers['references'] ?? []).join(' ')).map(maskMessageId),
+    // a subject is a line (RFC 5322: 998 characters); a 900 KB one is cut, not analysed whole
+    subject: boundText(cleanHeaderText(parsed.subject ?? ''), ANALYSED_SUBJECT_MAX),
     from: fromHeaderWellFormed(parsed) ? singleSender(parsed.from) : null,
     replyTo: addressList(parsed.replyTo),
     to: addressList(parsed.to),
@@ -173,11 +198,16 @@ function toAddress(v: { address?: string; name?: string }): Address | null {
   return { address: address.toLowerCase(), name: cleanHeaderText(v.name ?? '') };
 }
 
+const maskedId = (id: string | null) => (id ? maskMessageId(id) : null);
+
 // Exactly one valid mailbox, or nobody: a guessed sender would let junk open consultations.
 function singleSender(from: AddressObject | undefined): Address | null {
   const all = flatten(from);
   if (all.length !== 1) return null;
-  return toAddress(all[0]);
+  const sender = toAddress(all[0]);
+  // a display name carrying a patient identifier is dropped, never stored or used in a greeting
+  if (sender && displayNameCarriesPhi(sender.name)) sender.name = '';
+  return sender;
 }
 
 // mailparser salvages an address from a malformed From ("Foo [X] <a@b>", "<power system@x.com>");
@@ -186,6 +216,9 @@ function fromHeaderWellFormed(parsed: ParsedMail): boolean {
   const lines = (parsed.headerLines ?? []).filter((h) => String(h.key).toLowerCase() === 'from');
   if (lines.length !== 1) return false;
   const line = lines[0].line;
+  // the quoted-string and comment patterns below retry from every quote of an unclosed run: a From
+  // line longer than any real one is junk, and is not scanned
+  if (line.length > MAX_FROM_LINE) return false;
   let value = decodeText(Buffer.from(line.slice(line.indexOf(':') + 1), 'latin1'), null).replace(/\r?\n[ \t]+/g, ' ').trim();
   value = value.replace(/=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g, 'x');
   const withoutQuoted = value.replace(/"(?:[^"\\]|\\.)*"/g, 'q').replace(/\((?:[^()\\]|\\.)*\)/g, ' ').trim();
@@ -232,7 +265,8 @@ function toAttachment(a: Attachment, cap: number): InboundAttachment {
       | { params?: Record<string, string> }
       | undefined;
     text = stripControl(decodeText(content.subarray(0, cap), charset?.params?.charset ?? null));
-    if (contentType === 'text/html') text = htmlToPlainText(text);
+    // nothing reads an HTML attachment's text (bounces read message/* parts): left as markup, so a
+    // thousand HTML parts cost no conversion
   }
   return {
     filename: a.filename ? cleanHeaderText(a.filename) : null,

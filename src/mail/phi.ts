@@ -1,9 +1,14 @@
 // Safe Harbor identifiers (45 CFR 164.514(b)(2)) in coding questions, found by pattern and context.
 // The coding content must survive: CPT/HCPCS/ICD-10/NDC codes, modifiers, money, units, years and a
 // bare date of service are what the question is about, so no detector matches them on their own.
-// Names and person-tied dates need a cue (a title, "patient", "DOB"...): a capitalised word alone is
-// as likely a drug, a payer or a place, and flagging those would blind the drafter.
+// Person-tied dates need a cue ("DOB", "born"...). Names are found after a cue word in any case, or,
+// without one, as a frequent given name and surname from the Census/SSA lists (phi-names.ts): a
+// single capitalised word alone is as likely a drug, a payer or a place, and flagging those would
+// blind the drafter. A name after "Dr." is masked too: a provider's name beside a date of service
+// narrows the patient down, and the drafter never needs it.
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
+import { findNames } from './phi-names.ts';
 import type { PhiKind, PhiResult, PhiSpan } from './types.ts';
 
 interface Detector {
@@ -51,7 +56,9 @@ function trimName(value: string): string {
 const PERSON_CUE = /\b(patient|pt|he|she|his|her|mr|mrs|ms|member|beneficiary)\b/i;
 
 const DETECTORS: Detector[] = [
-  { kind: 'email', re: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
+  // the lookbehind starts a local part only where its run starts: without it, a run of "a.a.a." with
+  // no @ is rescanned from every position (quadratic; 200 KB stalled ingest for 34 s)
+  { kind: 'email', re: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
   { kind: 'url', re: /\b(?:https?:\/\/|www\.)[^\s<>"'()\]]+[^\s<>"'().,;:!?\]]/gi },
   {
     kind: 'ip',
@@ -66,7 +73,7 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: 'ssn',
-    re: /\b(?:SSN|SS#|social security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi,
+    re: /\b(?:SSN|SS#|social security(?:\s+(?:number|no\.?|#))?)\s{0,8}(?:[:#]\s{0,8})?(\d{3}[- ]?\d{2}[- ]?\d{4})\b/gi,
     group: 1,
   },
   { kind: 'ssn', re: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g },
@@ -76,28 +83,36 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: (m) => (/fax/i.test(m[0]) ? 'fax' : 'phone'),
-    re: /\b(?:phone|ph|tel|telephone|cell|mobile|fax|call(?: (?:me|her|him|them))?(?: at)?)\s*[:#.]?\s*(\d{3}[-.]\d{4})\b/gi,
+    re: /\b(?:phone|ph|tel|telephone|cell|mobile|fax|call(?: (?:me|her|him|them))?(?: at)?)\s{0,8}(?:[:#.]\s{0,8})?(\d{3}[-.]\d{4})\b/gi,
     group: 1,
   },
   {
     kind: 'mrn',
-    re: /\b(?:MRN|MR#|MR\s?no\.?|medical record(?:\s+(?:number|no\.?|#))?|med(?:ical)?\s?rec(?:ord)?\s?#|chart\s?(?:#|no\.?|number))\s*[:#]?\s*([A-Z]{0,3}-?\d[\dA-Z-]{3,})/gi,
+    re: /\b(?:MRN|MR#|MR\s?no\.?|medical record(?:\s+(?:number|no\.?|#))?|med(?:ical)?\s?rec(?:ord)?\s?#|chart\s?(?:#|no\.?|number))\s{0,8}(?:[:#]\s{0,8})?([A-Z]{0,3}-?\d[\dA-Z-]{3,})/gi,
     group: 1,
   },
   {
     kind: 'account',
-    re: /\b(?:(?:patient|pt|member|subscriber|beneficiary|policy|policyholder|insurance|medicaid|medicare|health plan|plan|group|claim|account|acct|certificate|license|licence|MBI|HICN|ICN|DCN|TCN)\s*(?:ID|identifier|number|num|no\.?|#)\s*[:#]?|(?:MBI|HICN|ICN|DCN|account|acct|policy|claim)\s*[:#]?)\s*(#?\s?[A-Z0-9][A-Z0-9-]{4,})\b/gi,
+    re: /\b(?:(?:patient|pt|member|subscriber|beneficiary|policy|policyholder|insurance|medicaid|medicare|health plan|plan|group|claim|account|acct|certificate|license|licence|MBI|HICN|ICN|DCN|TCN)\s*(?:ID|identifier|number|num|no\.?|#)\s{0,8}[:#]?|(?:MBI|HICN|ICN|DCN|account|acct|policy|claim)\s{0,8}[:#]?)\s{0,8}(#?\s?[A-Z0-9][A-Z0-9-]{4,})\b/gi,
     group: 1,
     // a bare "claim 99214" is a code, not an identifier: require a digit and, without an explicit
     // number label, something longer than a CPT code
     accept: (v, m) => {
       const value = v.replace(/^#\s?/, '');
       if (!/\d/.test(value)) return false;
-      if (/\b(ID|identifier|number|num|no\.?|#)\s*[:#]?\s*#?\s?$/i.test(m[0].slice(0, m[0].length - v.length)) || /[:#]/.test(m[0].slice(0, m[0].length - v.length))) {
+      if (/\b(ID|identifier|number|num|no\.?|#)\s{0,8}[:#]?\s{0,8}#?\s?$/i.test(m[0].slice(0, m[0].length - v.length)) || /[:#]/.test(m[0].slice(0, m[0].length - v.length))) {
         return value.length >= 5;
       }
       return value.replace(/-/g, '').length >= 8;
     },
+  },
+  // a bare "ID" label near a person cue: "Member: Thomas Anderson, ID W123456789" (six or more
+  // characters with five digits, so "ID 99214" stays a code)
+  {
+    kind: 'account',
+    re: /\b(?:ID|I\.D\.)\s{0,8}[:#]?\s{0,8}([A-Z]{0,3}\d[\dA-Z-]{5,})\b/g,
+    group: 1,
+    accept: (v, m, text) => (v.match(/\d/g) ?? []).length >= 5 && PERSON_CUE.test(text.slice(Math.max(0, m.index - 120), m.index)),
   },
   // Medicare Beneficiary Identifier: its format is distinctive enough to need no label
   {
@@ -106,19 +121,19 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: 'date',
-    re: new RegExp(`\\b(?:DOB|D\\.O\\.B\\.?|date of birth|birth\\s?date|birthday|born(?: on)?|b\\.|date of death|DOD|died(?: on)?|deceased(?: on)?|expired(?: on)?)\\s*[:#-]?\\s*(${DATE})`, 'gi'),
+    re: new RegExp(`\\b(?:DOB|D\\.O\\.B\\.?|date of birth|birth\\s?date|birthday|born(?: on)?|b\\.|date of death|DOD|died(?: on)?|deceased(?: on)?|expired(?: on)?)\\s{0,8}(?:[:#-]\\s{0,8})?(${DATE})`, 'gi'),
     group: 1,
   },
   {
     kind: 'date',
-    re: new RegExp(`\\b(?:admit(?:ted)?|admission|discharged?|discharge date|readmitted|transferred)(?:\\s+(?:date|on|from|to))?\\s*[:-]?\\s*(${DATE})`, 'gi'),
+    re: new RegExp(`\\b(?:admit(?:ted)?|admission|discharged?|discharge date|readmitted|transferred)(?:\\s{1,8}(?:date|on|from|to))?\\s{0,8}(?:[:-]\\s{0,8})?(${DATE})`, 'gi'),
     group: 1,
     // a stay's dates identify a person only alongside one; a bare admit date on a claim question does not
     accept: (_v, m, text) => PERSON_CUE.test(text.slice(Math.max(0, m.index - 120), m.index + m[0].length + 60)),
   },
   // ages over 89 are identifying on their own (Safe Harbor groups them as "90 or older")
   { kind: 'date', re: /\b(?:9\d|1[01]\d)[- ](?:years?|yrs?|y\/?o)(?:[- ]old)?\b/gi },
-  { kind: 'date', re: /\bage(?:d)?\s*[:=]?\s*(9\d|1[01]\d)\b/gi, group: 1 },
+  { kind: 'date', re: /\bage(?:d)?\s{0,8}(?:[:=]\s{0,8})?(9\d|1[01]\d)\b/gi, group: 1 },
   {
     kind: 'address',
     re: /\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][A-Za-z0-9'.-]*\s+){1,4}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Way|Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Sq|Square|Trl|Trail)\b\.?(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|#)\.?\s*[\w-]+)?(?:,\s*[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)*)?(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?)?/g,
@@ -135,7 +150,7 @@ const DETECTORS: Detector[] = [
   {
     kind: 'name',
     re: new RegExp(
-      `\\b(?:[Pp]atient(?:'s)?(?:\\s+[Nn]ame)?|P[Tt]\\.?(?:\\s+[Nn]ame)?|[Nn]ame|[Mm]ember(?:\\s+[Nn]ame)?|[Ss]ubscriber|[Ii]nsured|[Gg]uarantor|[Bb]eneficiary|[Rr]esident)\\s*[:,-]?\\s+(${NAME_WORD},\\s+${NAME_WORD}(?:\\s+${INITIAL})?|${NAME_WORD}(?:\\s+${INITIAL})?(?:\\s+${NAME_WORD}){1,2}|${NAME_WORD}(?=\\s*(?:[,;(]|\\bDOB\\b|\\bMRN\\b|\\bage\\b)))`,
+      `\\b(?:[Pp]atient(?:'s)?(?:\\s+[Nn]ame)?|P[Tt]\\.?(?:\\s+[Nn]ame)?|[Nn]ame|[Mm]ember(?:\\s+[Nn]ame)?|[Ss]ubscriber|[Ii]nsured|[Gg]uarantor|[Bb]eneficiary|[Rr]esident)\\s{0,8}[:,-]?\\s{1,8}(${NAME_WORD},\\s+${NAME_WORD}(?:\\s+${INITIAL})?|${NAME_WORD}(?:\\s+${INITIAL})?(?:\\s+${NAME_WORD}){1,2}|${NAME_WORD}(?=\\s{0,8}(?:[,;(]|\\bDOB\\b|\\bMRN\\b|\\bage\\b)))`,
       'g',
     ),
     group: 1,
@@ -164,6 +179,7 @@ function spansOf(text: string): PhiSpan[] {
       spans.push({ start, end: start + value.length, kind });
     }
   }
+  for (const n of findNames(text)) spans.push({ ...n, kind: 'name' });
   return mergeSpans(spans);
 }
 
@@ -190,6 +206,35 @@ export function maskSpans(text: string, spans: PhiSpan[]): string {
     pos = s.end;
   }
   return out + text.slice(pos);
+}
+
+const IDENTIFIER_WORD = /\b(?:patient|pt|mrn|dob|ssn|member\s?id)\b/i;
+
+/**
+ * True when a From display name carries a patient identifier ("Patient Robert Brown MRN 77812345"):
+ * any identifier other than a name, or a name beside a cue word. A plain "Maria Garcia" is the
+ * sender's own name and stays.
+ */
+export function displayNameCarriesPhi(name: string): boolean {
+  const spans = spansOf(name.slice(0, 500));
+  return spans.some((s) => s.kind !== 'name') || (spans.length > 0 && IDENTIFIER_WORD.test(name));
+}
+
+/**
+ * A Message-ID whose local part carries an identifier (<Robert.Brown.MRN77812345@clinic.example>) is
+ * replaced by a digest of itself, so dedup and threading still match it while the database and the
+ * console never hold the identifier. Other ids are returned as they are.
+ */
+export function maskMessageId(id: string): string {
+  const local = id.replace(/^<|>$/g, '').split('@')[0].slice(0, 500);
+  // "robert.brown.mrn77812345" read as words, capitalised, so the name lists see "Robert Brown"
+  const words = local.replace(/[._+=~-]+/g, ' ').replace(/\b[a-z]/g, (c) => c.toUpperCase());
+  const spans = spansOf(words);
+  const names = spans.some((s) => s.kind === 'name');
+  const others = spans.some((s) => s.kind !== 'name' && s.kind !== 'ip' && s.kind !== 'url' && s.kind !== 'phone');
+  // a name alone (john.smith@) is likely the sender's; with digits or a cue word it is a record
+  const carries = others || (names && (IDENTIFIER_WORD.test(words) || /\d{4,}/.test(words))) || (IDENTIFIER_WORD.test(words) && /\d{5,}/.test(words));
+  return carries ? `<phi-${createHash('sha256').update(id).digest('hex').slice(0, 32)}@masked.invalid>` : id;
 }
 
 /** Finds Safe Harbor identifiers in `text`; `masked` replaces each with `[PHI:kind]`. */

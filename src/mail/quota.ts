@@ -7,6 +7,8 @@ export interface PlanRow {
   monthly_quota: number | null;
   total_quota: number | null;
   due_hours: number;
+  /** Migration 011; absent on rows read before it. */
+  instant_facts?: boolean;
 }
 
 export interface PlanLimits {
@@ -16,6 +18,8 @@ export interface PlanLimits {
   /** New consultations ever; null = unlimited. */
   total: number | null;
   dueHours: number;
+  /** The acknowledgement carries the question's table facts, marked preliminary. */
+  instantFacts: boolean;
 }
 
 export interface QuotaUsage {
@@ -32,6 +36,7 @@ export function effectivePlan(row: PlanRow, override?: PlanOverride): PlanLimits
     monthly: override && override.monthly !== undefined ? override.monthly : row.monthly_quota,
     total: override && override.total !== undefined ? override.total : row.total_quota,
     dueHours: override?.dueHours ?? row.due_hours,
+    instantFacts: override?.instantFacts ?? row.instant_facts ?? false,
   };
 }
 

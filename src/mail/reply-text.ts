@@ -1,7 +1,8 @@
 // Only the new text of a reply reaches the drafter: quoted history can hold earlier answers and other
 // patients' identifiers. Forwarded content is the opposite case: the coder forwards it *as* the
 // question, so it stays. Line rules, not a model, so every cut can be explained and tested.
-import { htmlToPlainText } from './html.ts';
+import { ANALYSED_TEXT_MAX, boundText } from './bound.ts';
+import { HTML_READ_MAX, htmlToPlainText } from './html.ts';
 import type { InboundMessage } from './types.ts';
 
 const WROTE = /(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev|kirjoitti|napisał|написал|написала|napsal)\s*:\s*$/i;
@@ -29,9 +30,14 @@ function sourceText(msg: InboundMessage): string {
   return msg.text;
 }
 
-/** The new text the sender wrote, without quoted history or signature. */
+/** The new text the sender wrote, without quoted history or signature; of its first 32 KB (bound.ts). */
 export function extractNewText(msg: InboundMessage): string {
-  return extractNewTextFrom(sourceText(msg), msg.subject);
+  return extractNewTextFrom(boundText(sourceText(msg)), msg.subject);
+}
+
+/** True when the message's text is longer than analysis reads (the reviewer is told). */
+export function isCutForAnalysis(msg: InboundMessage): boolean {
+  return msg.text.length > ANALYSED_TEXT_MAX || (!!msg.textFromHtml && (msg.html?.length ?? 0) > HTML_READ_MAX);
 }
 
 /** Same as extractNewText for a plain body; `subject` tells a forward ("Fwd:") from a reply. */
@@ -62,7 +68,8 @@ function wroteHeaderStart(lines: string[], end: number): number | null {
   // clients wrap this header over up to three lines; find where it starts
   for (let start = Math.max(0, end - 2); start <= end; start++) {
     const window = lines.slice(start, end + 1);
-    if (window.some((l) => !l.trim())) continue;
+    // WROTE_INSIDE backtracks from each verb to each colon: only header-sized lines are tried
+    if (window.some((l) => !l.trim() || l.length > 400)) continue;
     if (!WROTE_START.test(lines[start])) continue;
     if (endsWithVerb || WROTE_INSIDE.test(window.join(' '))) return start;
   }
@@ -98,10 +105,21 @@ function stripReply(lines: string[]): string[] {
   return out;
 }
 
+// By hand: /[ \t]+$/ retries from every blank of a long run that does not end the line (quadratic).
+function trimEndBlanks(line: string): string {
+  let end = line.length;
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (c !== 0x20 && c !== 0x09 && c !== 0xa0) break;
+    end--;
+  }
+  return end === line.length ? line : line.slice(0, end);
+}
+
 function tidy(text: string): string {
   return text
     .split('\n')
-    .map((l) => l.replace(/[ \t\u00a0]+$/, ''))
+    .map(trimEndBlanks)
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

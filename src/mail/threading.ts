@@ -1,7 +1,9 @@
 // Which consultation does an inbound message continue? Pure: the caller looks the candidates up.
 // Strongest evidence first: our own Message-IDs in In-Reply-To/References, then the unguessable
-// reply-address token, then the human-readable ticket tag, which anyone can type into a subject and
-// so counts only for the same customer. Nothing ever joins two customers' mail.
+// reply-address token, then the human-readable ticket tag. Message-IDs and ticket tags are no secret
+// (every Cc recipient sees the customer's Message-ID; anyone can type a tag), so they join only mail
+// from the consultation's own address or its authenticated account; only the per-case reply address
+// lets anyone else in. Nothing ever joins two customers' mail.
 
 export const CLOSED_STATUSES: ReadonlySet<string> = new Set(['sent', 'closed', 'rejected']);
 
@@ -31,6 +33,8 @@ export interface ThreadDecision<Id extends string | number = string | number> {
   via: 'message-id' | 'reply-token' | 'ticket-tag' | null;
   /** The matched consultation was finished (sent, closed, rejected) and this message re-opens it. */
   reopen: boolean;
+  /** A consultation the message named but may not join (another sender), for the audit log. */
+  refused?: { consultationId: Id; via: 'message-id' | 'ticket-tag' };
 }
 
 function sameKey(a: string | number | null | undefined, b: string | number | null | undefined): boolean {
@@ -43,9 +47,10 @@ function notAnotherCustomer(c: ThreadCandidate, senderAccountId: string | number
   return c.accountId === null || c.accountId === undefined || senderAccountId === null || sameKey(c.accountId, senderAccountId);
 }
 
+/** The same address, or the same account (senderAccountId is set only for authenticated senders). */
 function sameCustomer(c: ThreadCandidate, input: ThreadInput): boolean {
-  if (c.accountId !== null && c.accountId !== undefined) return sameKey(c.accountId, input.senderAccountId);
-  return input.senderAccountId === null && !!c.fromAddress && c.fromAddress.toLowerCase() === input.senderAddress.toLowerCase();
+  if (!!c.fromAddress && c.fromAddress.toLowerCase() === input.senderAddress.toLowerCase()) return notAnotherCustomer(c, input.senderAccountId);
+  return c.accountId !== null && c.accountId !== undefined && sameKey(c.accountId, input.senderAccountId);
 }
 
 function decide<Id extends string | number>(c: ThreadCandidate<Id>, via: ThreadDecision['via']): ThreadDecision<Id> {
@@ -53,13 +58,15 @@ function decide<Id extends string | number>(c: ThreadCandidate<Id>, via: ThreadD
 }
 
 export function resolveThread<Id extends string | number>(input: ThreadInput<Id>): ThreadDecision<Id> {
-  const byId = input.byMessageId.find((c) => c && notAnotherCustomer(c, input.senderAccountId));
+  const byId = input.byMessageId.find((c) => c && sameCustomer(c, input));
   if (byId) return decide(byId, 'message-id');
   if (input.replyToken && input.byToken && notAnotherCustomer(input.byToken, input.senderAccountId)) {
     return decide(input.byToken, 'reply-token');
   }
   if (input.ticketTag && input.byTicket && sameCustomer(input.byTicket, input)) return decide(input.byTicket, 'ticket-tag');
-  return { consultationId: null, via: null, reopen: false };
+  const named = input.byMessageId.find((c) => !!c);
+  const refused = named ? { consultationId: named.id, via: 'message-id' as const } : input.ticketTag && input.byTicket ? { consultationId: input.byTicket.id, via: 'ticket-tag' as const } : undefined;
+  return refused ? { consultationId: null, via: null, reopen: false, refused } : { consultationId: null, via: null, reopen: false };
 }
 
 const TICKET_RE = /\[\s*CC-(\d{1,12})\s*\]/i;

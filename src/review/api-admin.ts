@@ -10,13 +10,14 @@ import {
 import { bearerUser } from './auth.ts';
 import { toCsv } from './console/csv.ts';
 import { audit } from '../store/audit.ts';
+import { isoDate, routeId, rowId } from './params.ts';
 
 const role = z.enum(ROLES as [Role, ...Role[]]);
 const newUser = z.object({ email: z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/).max(320), name: z.string().trim().min(1).max(200), role, specialties: z.array(z.string().max(40)).max(50).default([]), capacity: z.number().int().min(0).max(1000).optional() }).strict();
 const userChange = z.object({ role: role.optional(), specialties: z.array(z.string().max(40)).max(50).optional(), capacity: z.number().int().min(0).max(1000).optional(), active: z.boolean().optional(), available: z.boolean().optional() }).strict();
 const account = z.object({ name: z.string().trim().min(1).max(200), domain: z.string().trim().max(253).nullable().optional(), plan: z.string().min(1).max(40) }).strict();
 const plan = z.object({ plan: z.string().min(1).max(40) }).strict();
-const auditQuery = z.object({ action: z.string().max(80).optional(), user: z.coerce.number().int().positive().optional(), consultation: z.coerce.number().int().positive().optional(), since: z.string().regex(/^\d{4}-\d{2}-\d{2}/).optional(), limit: z.coerce.number().int().min(1).max(100_000).optional() });
+const auditQuery = z.object({ action: z.string().max(80).optional(), user: rowId.optional(), consultation: rowId.optional(), since: isoDate.optional(), limit: z.coerce.number().int().min(1).max(100_000).optional() });
 
 function parse<T>(schema: z.ZodType<T>, v: unknown): T {
   const r = schema.safeParse(v ?? {});
@@ -25,8 +26,8 @@ function parse<T>(schema: z.ZodType<T>, v: unknown): T {
 }
 
 const idOf = (req: FastifyRequest) => {
-  const id = Number((req.params as { id: string }).id);
-  if (!Number.isInteger(id) || id <= 0 || id > 2 ** 31 - 1) throw new AppError(ErrorCodes.NOT_FOUND, 'not found');
+  const id = routeId(req.params);
+  if (id === null) throw new AppError(ErrorCodes.NOT_FOUND, 'not found');
   return id;
 };
 
@@ -41,14 +42,17 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     await admin(req);
     return (await listUsers(ctx.db)).map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, specialties: u.specialties, capacity: u.capacity, active: u.active, available: u.available, hasPassword: u.has_password, openCount: u.open_count }));
   });
+  // Each handler authenticates before it reads ids or bodies: a stranger learns nothing from 400s.
   app.post('/api/admin/users', async (req, reply) => {
-    const u = await addUser(ctx, await admin(req), parse(newUser, req.body));
+    const actor = await admin(req);
+    const u = await addUser(ctx, actor, parse(newUser, req.body));
     reply.code(201);
     return u;
   });
   app.post('/api/admin/users/:id', async (req) => {
+    const actor = await admin(req);
     const id = idOf(req);
-    await updateUser(ctx, await admin(req), id, parse(userChange, req.body));
+    await updateUser(ctx, actor, id, parse(userChange, req.body));
     return { id, ok: true };
   });
 
@@ -58,14 +62,16 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     return { accounts, plans };
   });
   app.post('/api/admin/accounts', async (req, reply) => {
+    const actor = await admin(req);
     const a = parse(account, req.body);
-    const id = await saveAccount(ctx, await admin(req), { name: a.name, domain: a.domain || null, plan: a.plan });
+    const id = await saveAccount(ctx, actor, { name: a.name, domain: a.domain || null, plan: a.plan });
     reply.code(201);
     return { id };
   });
   app.post('/api/admin/accounts/:id/plan', async (req) => {
+    const actor = await admin(req);
     const id = idOf(req);
-    await setAccountPlan(ctx, await admin(req), id, parse(plan, req.body).plan);
+    await setAccountPlan(ctx, actor, id, parse(plan, req.body).plan);
     return { id, ok: true };
   });
 
@@ -74,14 +80,16 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     return listHeldInbound(ctx.db);
   });
   app.post('/api/admin/inbound/:id/reprocess', async (req, reply) => {
+    const actor = await admin(req);
     const id = idOf(req);
-    await reprocessInbound(ctx, await admin(req), id);
+    await reprocessInbound(ctx, actor, id);
     reply.code(202);
     return { id, status: 'received' };
   });
   app.post('/api/admin/inbound/:id/discard', async (req) => {
+    const actor = await admin(req);
     const id = idOf(req);
-    await discardInbound(ctx, await admin(req), id);
+    await discardInbound(ctx, actor, id);
     return { id, status: 'discarded' };
   });
 

@@ -12,18 +12,19 @@ import { registerAdminApi } from './api-admin.ts';
 import { bearerUser } from './auth.ts';
 import { dueState, notes } from './console/queries.ts';
 import { getKnowledgeBase } from '../kb/index.ts';
+import { isoDate, rowId } from './params.ts';
 
 const STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved', 'sent', 'ignored', 'rejected', 'failed', 'closed'] as const;
 
-const idParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+const idParam = z.object({ id: rowId });
 const listQuery = z.object({ status: z.enum(STATUSES).optional(), mine: z.enum(['1', 'true']).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
 const approveBody = z.object({ text: z.string().min(1).max(100_000).optional() }).strict();
 const editBody = z.object({ text: z.string().trim().min(1).max(100_000) }).strict();
 const requestInfoBody = z.object({ question: z.string().trim().min(1).max(20_000) }).strict();
-const reassignBody = z.object({ userId: z.number().int().positive() }).strict();
+const reassignBody = z.object({ userId: z.number().int().positive().max(2 ** 31 - 1) }).strict();
 const rejectBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 const noteBody = z.object({ body: z.string().trim().min(1).max(10_000) }).strict();
-const lookupQuery = z.object({ code: z.string().trim().min(1).max(20), dos: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
+const lookupQuery = z.object({ code: z.string().trim().min(1).max(20), dos: isoDate.optional() });
 
 function parseId(params: unknown): number {
   const r = idParam.safeParse(params);

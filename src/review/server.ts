@@ -1,7 +1,8 @@
 // The web process: JSON API, health, and (later) the console.
-import Fastify, { type FastifyInstance } from 'fastify';
+import crypto from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { AppError, httpStatusOf } from '../errors.ts';
+import { AppError, ErrorCodes, httpStatusOf } from '../errors.ts';
 import { registerApi } from './api.ts';
 import { registerConsole } from './console/index.ts';
 import { registry, registerSystemGauges } from '../metrics.ts';
@@ -9,7 +10,8 @@ import { mergedMetrics } from '../metrics-relay.ts';
 import { readiness } from '../readiness.ts';
 
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: true });
+  // X-Forwarded-For is anyone's to write: believed only from the proxies TRUST_PROXY names.
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: trustProxy(ctx.config.TRUST_PROXY) });
 
   app.setErrorHandler((error, _req, reply) => {
     const err = error as Error & { statusCode?: number };
@@ -38,10 +40,26 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     return r;
   });
   registerSystemGauges(ctx);
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', async (req, reply) => {
+    if (ctx.config.METRICS_TOKEN && !bearerMatches(req, ctx.config.METRICS_TOKEN)) {
+      throw new AppError(ErrorCodes.UNAUTHORIZED, 'a valid bearer token is required');
+    }
     reply.header('content-type', registry.contentType);
     return mergedMetrics(ctx);
   });
   registerApi(app, ctx);
   return app;
+}
+
+/** Authorization: Bearer <token>, compared in constant time. */
+function bearerMatches(req: FastifyRequest, token: string): boolean {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!m) return false;
+  const a = crypto.createHash('sha256').update(m[1]).digest();
+  return crypto.timingSafeEqual(a, crypto.createHash('sha256').update(token).digest());
+}
+
+/** TRUST_PROXY as Fastify takes it: a hop count trusts that many proxies in front of us. */
+function trustProxy(setting: false | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

@@ -15,6 +15,9 @@ interface SmtpLikeError {
  * must first look for the message (reconcile) instead of sending again.
  */
 export function classifyDeliveryError(err: SmtpLikeError): DeliveryVerdict {
+  // Sign-in refused (535) or no token to sign in with: our credential's fault, not the message's. It
+  // is retried with backoff (a refreshed token, a fixed password) and nothing was accepted.
+  if (err.code === 'EAUTH' || err.code === 'EOAUTH2' || (err.command ?? '').toUpperCase().startsWith('AUTH')) return 'transient';
   const rc = err.responseCode;
   if (typeof rc === 'number') {
     if (rc >= 500) return 'permanent';

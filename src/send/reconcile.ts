@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { newImapClient, parseImapUrl } from '../mail/sources/imap.ts';
+import { connectImap, type ImapTarget } from '../mail/sources/imap.ts';
 import type { OutboundRow } from '../store/outbox.ts';
 
 export type Reconciler = (row: Pick<OutboundRow, 'message_id'>) => Promise<boolean>;
@@ -17,16 +17,18 @@ export function fileName(messageId: string): string {
  * our test server do), so a message there was accepted. File outbox: the file itself.
  * Without a way to look, nothing is known and the caller resends (at-least-once).
  */
-export function createReconciler(config: Pick<Config, 'SMTP_URL' | 'IMAP_URL' | 'IMAP_SENT_MAILBOX' | 'paths'>): Reconciler | undefined {
+export function createReconciler(config: Pick<Config, 'SMTP_URL' | 'IMAP_SENT_MAILBOX' | 'paths'>, imap: ImapTarget | null): Reconciler | undefined {
   if (!config.SMTP_URL) return async (row) => fs.existsSync(path.join(config.paths.outbox, fileName(row.message_id)));
-  if (!config.IMAP_URL || !config.IMAP_SENT_MAILBOX) return undefined;
-  const target = parseImapUrl(config.IMAP_URL);
+  return imapReconciler(imap, config.IMAP_SENT_MAILBOX);
+}
+
+/** Looks in one mailbox's Sent folder (signed in as the poller does, OAuth2 included). */
+export function imapReconciler(target: ImapTarget | null, sentMailbox: string): Reconciler | undefined {
+  if (!target || !sentMailbox) return undefined;
   return async (row) => {
-    const c = newImapClient(target);
-    c.on('error', () => {});
-    await c.connect();
+    const c = await connectImap(target);
     try {
-      const lock = await c.getMailboxLock(config.IMAP_SENT_MAILBOX, { readOnly: true });
+      const lock = await c.getMailboxLock(sentMailbox, { readOnly: true });
       try {
         const found = await c.search({ header: { 'message-id': row.message_id } }, { uid: true });
         return Array.isArray(found) && found.length > 0;

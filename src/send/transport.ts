@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Config } from '../config.ts';
 import { fileName } from './reconcile.ts';
+import type { TokenSource } from '../mail/oauth2/token-provider.ts';
 
 export interface SendResult {
   accepted: string[];
@@ -17,14 +18,39 @@ export interface MailTransport {
   close(): void;
 }
 
-export function createTransport(config: Pick<Config, 'SMTP_URL' | 'paths'>): MailTransport {
-  if (config.SMTP_URL) {
-    const u = new URL(config.SMTP_URL);
+/**
+ * Nodemailer's OAuth2 (XOAUTH2) sign-in, fed from our token source: Nodemailer asks before each
+ * connection (the expiry given back is "now", so it never keeps a token of its own past its time) and
+ * asks again with renew=true when the server refused one, which drops that token for every user of it.
+ */
+function oauth2Auth(user: string, tokens: TokenSource) {
+  let last: string | null = null;
+  return {
+    type: 'OAuth2' as const,
+    user,
+    provisionCallback: (_user: string, renew: boolean, cb: (err: Error | null, token?: string, expires?: number) => void) => {
+      if (renew && last) tokens.invalidate(last);
+      tokens.accessToken().then(
+        (token) => {
+          last = token;
+          cb(null, token, Date.now() + 1);
+        },
+        (err: Error) => cb(err),
+      );
+    },
+  };
+}
+
+/** smtpUrl: SMTP_URL, or a mailbox's own; tokens: its OAuth2 sign-in (else the URL's password). */
+export function createTransport(config: Pick<Config, 'SMTP_URL' | 'paths'>, tokens?: TokenSource, smtpUrl = config.SMTP_URL): MailTransport {
+  if (smtpUrl) {
+    const u = new URL(smtpUrl);
+    const user = decodeURIComponent(u.username);
     const t = nodemailer.createTransport({
       host: u.hostname,
       port: Number(u.port || (u.protocol === 'smtps:' ? 465 : 587)),
       secure: u.protocol === 'smtps:',
-      auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+      auth: tokens ? oauth2Auth(user, tokens) : u.username ? { user, pass: decodeURIComponent(u.password) } : undefined,
       // Loopback test servers speak no TLS; anything else must offer it when it advertises it.
       ignoreTLS: ['127.0.0.1', 'localhost', '::1'].includes(u.hostname) && u.searchParams.get('tls') !== 'require',
       connectionTimeout: 15_000,

@@ -34,7 +34,8 @@ export interface NewInbound {
 }
 
 /**
- * Stores raw bytes once. A second copy (same mailbox position or same bytes) returns the first row,
+ * Stores raw bytes once per mailbox. A second copy (same mailbox position or same bytes in the same
+ * mailbox) returns the first row,
  * so the caller can still make sure its job exists.
  */
 export async function storeInbound(q: Queryable, m: NewInbound): Promise<{ id: number; created: boolean; status: string }> {
@@ -46,7 +47,7 @@ export async function storeInbound(q: Queryable, m: NewInbound): Promise<{ id: n
   );
   if (ins.rows[0]) return { ...ins.rows[0], created: true };
   const existing = await q.query<{ id: number; status: string }>(
-    `SELECT id, status FROM inbound_messages WHERE sha256 = $1 OR (mailbox = $2 AND uidvalidity = $3 AND uid = $4) ORDER BY id LIMIT 1`,
+    `SELECT id, status FROM inbound_messages WHERE mailbox = $2 AND (sha256 = $1 OR (uidvalidity = $3 AND uid = $4)) ORDER BY id LIMIT 1`,
     [m.sha256, m.mailbox, m.uidvalidity, m.uid],
   );
   return { ...existing.rows[0], created: false };

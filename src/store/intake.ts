@@ -17,6 +17,8 @@ export interface ThreadCandidate {
 }
 
 export interface IntakeRequest {
+  /** The inbound row: its mailbox may give guests a default plan. */
+  inboundId?: number;
   address: string;
   name: string | null;
   /** Our Message-ID form (angle brackets) of the message, for the duplicate check. */
@@ -24,11 +26,16 @@ export interface IntakeRequest {
   threadIds: string[];
   replyToken: string | null;
   ticketNo: number | null;
+  /** The sender's domain is authenticated (DKIM/DMARC): only then does its account count. */
+  authenticated: boolean;
 }
 
 export interface Intake {
   contactId: number;
+  /** The sender's account when authenticated; null for guests and unauthenticated senders. */
   accountId: number | null;
+  /** The account the address or domain belongs to, authenticated or not. */
+  claimedAccountId: number | null;
   plan: string;
   /** The plan's row as stored; PLANS overrides are applied by the caller (effectivePlan). */
   planRow: PlanRow;
@@ -55,15 +62,17 @@ const CANDIDATE = `json_build_object('id', c.id, 'account_id', c.account_id, 'st
 export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise<Intake[]> {
   const input = items.map((m, i) => {
     const email = m.address.toLowerCase();
-    return { i, email, name: m.name, domain: email.split('@')[1] ?? '', message_id: m.messageId, thread_ids: m.threadIds, reply_token: m.replyToken, ticket_no: m.ticketNo };
+    return { i, inbound_id: m.inboundId ?? null, email, name: m.name, domain: email.split('@')[1] ?? '', message_id: m.messageId, thread_ids: m.threadIds, reply_token: m.replyToken, ticket_no: m.ticketNo, authenticated: m.authenticated };
   });
   const run = () =>
     q.query<{
       i: number;
       contact_id: number;
       account_id: number | null;
+      claimed_account_id: number | null;
       plan: string;
       due_hours: number;
+      instant_facts: boolean;
       monthly_quota: number | null;
       total_quota: number | null;
       duplicate_of: number | null;
@@ -73,7 +82,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
     }>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS x(i int, email text, name text, domain text, message_id text, thread_ids text[], reply_token text, ticket_no int)
+           AS x(i int, inbound_id int, email text, name text, domain text, message_id text, thread_ids text[], reply_token text, ticket_no int, authenticated boolean)
        ), ins AS (
          INSERT INTO contacts (email, name, account_id)
          SELECT DISTINCT ON (email) email, name, (SELECT id FROM accounts WHERE domain = input.domain) FROM input ORDER BY email, i
@@ -82,11 +91,14 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
          SELECT id, email, account_id FROM ins
          UNION ALL SELECT id, email, account_id FROM contacts WHERE email = ANY($2::text[])
        ), s AS (
-         SELECT input.*, ct.id AS contact_id, a.id AS account_id, COALESCE(a.plan, 'guest') AS plan, p.due_hours, p.monthly_quota, p.total_quota
+         SELECT input.*, ct.id AS contact_id, claimed.id AS claimed_account_id, a.id AS account_id, COALESCE(a.plan, mbx.default_plan, 'guest') AS plan, p.due_hours, p.monthly_quota, p.total_quota, p.instant_facts
          FROM input
          JOIN ct ON ct.email = input.email
-         LEFT JOIN accounts a ON a.id = COALESCE(ct.account_id, (SELECT id FROM accounts WHERE domain = input.domain))
-         JOIN plans p ON p.name = COALESCE(a.plan, 'guest')
+         LEFT JOIN accounts claimed ON claimed.id = COALESCE(ct.account_id, (SELECT id FROM accounts WHERE domain = input.domain))
+         LEFT JOIN accounts a ON a.id = claimed.id AND input.authenticated
+         -- A sender with no account gets the default plan of the mailbox they wrote to, if it names one.
+         LEFT JOIN LATERAL (SELECT m.default_plan FROM inbound_messages im JOIN mailboxes m ON m.key = im.mailbox WHERE im.id = input.inbound_id) mbx ON true
+         JOIN plans p ON p.name = COALESCE(a.plan, mbx.default_plan, 'guest')
        ), locks AS (
          SELECT count(pg_advisory_xact_lock(k)::text) AS n FROM (
            SELECT k FROM (
@@ -95,7 +107,7 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
            ) u ORDER BY kind, k
          ) ordered
        )
-       SELECT s.i, s.contact_id, s.account_id, s.plan, s.due_hours, s.monthly_quota, s.total_quota,
+       SELECT s.i, s.contact_id, s.account_id, s.claimed_account_id, s.plan, s.due_hours, s.monthly_quota, s.total_quota, s.instant_facts,
          (SELECT consultation_id FROM consultation_messages WHERE s.message_id IS NOT NULL AND direction = 'in' AND message_id = s.message_id) AS duplicate_of,
          (SELECT COALESCE(json_agg(${CANDIDATE} ORDER BY c.id), '[]'::json) FROM consultations c
            WHERE cardinality(s.thread_ids) > 0
@@ -114,8 +126,9 @@ export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise
   return r.rows.map((row) => ({
     contactId: row.contact_id,
     accountId: row.account_id,
+    claimedAccountId: row.claimed_account_id,
     plan: row.plan,
-    planRow: { name: row.plan, monthly_quota: row.monthly_quota, total_quota: row.total_quota, due_hours: row.due_hours },
+    planRow: { name: row.plan, monthly_quota: row.monthly_quota, total_quota: row.total_quota, due_hours: row.due_hours, instant_facts: row.instant_facts },
     duplicateOf: row.duplicate_of,
     byMessageId: (row.by_message_id ?? []).map((c) => candidate(c)!),
     byToken: candidate(row.by_token),
@@ -221,8 +234,10 @@ export async function openConsultations(q: Queryable, items: NewQuestion[], ackI
          due_at timestamptz, audit jsonb, ack_message_id text, ack_to text, ack_subject text, ack_in_reply_to text,
          ack_references text, ack_headers jsonb, ack_text text, ack_html text)
      ), c AS (
-       INSERT INTO consultations (ticket_no, status, subject, from_address, from_name, contact_id, account_id, reply_token, root_message_id, root_references, due_at)
-       SELECT ticket_no, 'received', subject, from_address, from_name, contact_id, account_id, reply_token, message_id, refs, due_at FROM input ORDER BY i
+       INSERT INTO consultations (ticket_no, status, subject, from_address, from_name, contact_id, account_id, reply_token, root_message_id, root_references, due_at, mailbox, specialty)
+       SELECT input.ticket_no, 'received', input.subject, input.from_address, input.from_name, input.contact_id, input.account_id, input.reply_token,
+              input.message_id, input.refs, input.due_at, im.mailbox, mb.default_specialty
+       FROM input LEFT JOIN inbound_messages im ON im.id = input.inbound_id LEFT JOIN mailboxes mb ON mb.key = im.mailbox ORDER BY input.i
        RETURNING id, ticket_no
      ), j AS (
        SELECT input.*, c.id AS cid FROM input JOIN c USING (ticket_no)

@@ -18,6 +18,8 @@ export interface OutboundRow {
   error: string | null;
   created_at: Date;
   sent_at: Date | null;
+  /** The mailbox it leaves from (NULL: its consultation's). */
+  mailbox?: string | null;
 }
 
 export interface NewOutbound {

@@ -58,6 +58,8 @@ describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
       JOB_ATTEMPTS: '20',
       JOB_LOCK_SECONDS: '4',
       SWEEP_INTERVAL_SECONDS: '5',
+      // The poller is killed at random too: its restart waits out the dead one's lease.
+      POLLER_LEASE_SECONDS: '3',
       LOG_LEVEL: 'silent',
     };
     web = await startTestApp(env, { poller: false, workers: false });

@@ -73,8 +73,13 @@ describe('batched drafting on PostgreSQL and Redis', () => {
     // Read once for the batch, the loads still count what the batch itself assigned: two each.
     const perReviewer = reviewers.map((u) => rows.filter((r) => r.assignee_id === u).length);
     assert.deepEqual(perReviewer, [2, 2]);
-    const draft = await q<{ body_text: string }>('SELECT body_text FROM drafts WHERE consultation_id = $1', [ids[0]]);
+    const draft = await q<{ body_text: string; facts: { answer?: { verdict: string }; reviewerNotes?: string[] } }>('SELECT body_text, facts FROM drafts WHERE consultation_id = $1', [ids[0]]);
     assert.match(draft[0].body_text, /29881/, 'the draft answers the question');
+    // The console gets the verdict and the reviewer notes; the emailed text never carries the notes.
+    assert.ok(['yes', 'no', 'depends', 'unknown'].includes(draft[0].facts.answer?.verdict ?? ''));
+    const notes = draft[0].facts.reviewerNotes ?? [];
+    assert.ok(notes.length > 0, 'reviewer notes stored with the facts');
+    for (const n of notes) assert.ok(!draft[0].body_text.includes(n), `note not in the reply: ${n}`);
     const notify = await app.ctx.producers.queue('notify').getJobCounts('waiting', 'delayed', 'active');
     assert.equal(notify.waiting + notify.delayed + notify.active, 4, 'one notification per assignment');
 

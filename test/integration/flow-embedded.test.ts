@@ -69,7 +69,7 @@ describe('embedded defaults: Maildir + PGlite + .eml outbox', () => {
     }, 60_000, 200);
     assert.equal(item.subject, 'Is M80.08 billable?');
     assert.equal(fs.readdirSync(path.join(inbox, 'new')).length, 0, 'the message left new/');
-    assert.equal(fs.readdirSync(path.join(inbox, 'cur')).length, 1, 'and sits in cur/ as seen');
+    assert.equal(fs.readdirSync(path.join(inbox, 'cur')).length, 0, 'and no plaintext copy is kept (the database holds it encrypted)');
 
     const approved = await api(`/api/consultations/${item.id}/approve`, { method: 'POST', body: JSON.stringify({}) });
     assert.equal(approved.status, 202);

@@ -13,7 +13,7 @@ import { startDovecot, type Dovecot, imapClient } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
 import { obliterateQueues, serversEnv, startTestApp, type TestApp } from '../support/app.ts';
-import { mail } from '../support/mail.ts';
+import { dmarcPass, mail } from '../support/mail.ts';
 import { waitFor } from '../support/net.ts';
 import { acceptRaw } from '../../src/mail/accept.ts';
 import { encryptRaw, sha256Hex } from '../../src/mail/raw-crypto.ts';
@@ -217,8 +217,8 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
 
   it('acknowledges two questions from one sender within the period once', async () => {
     await createAccount(app.ctx.db, { name: 'Big Clinic', domain: 'bigclinic.example', plan: 'pro' });
-    await append(mail({ from: 'Pat Biller <pat@bigclinic.example>', subject: 'Is M80.08 billable?', body: 'Is M80.08 billable?', messageId: '<pat1@bigclinic.example>' }));
-    await append(mail({ from: 'Pat Biller <pat@bigclinic.example>', subject: 'Units for J1885', body: 'How many units of J1885 per day?', messageId: '<pat2@bigclinic.example>' }));
+    await append(mail({ from: 'Pat Biller <pat@bigclinic.example>', subject: 'Is M80.08 billable?', body: 'Is M80.08 billable?', messageId: '<pat1@bigclinic.example>', headers: [dmarcPass('bigclinic.example')] }));
+    await append(mail({ from: 'Pat Biller <pat@bigclinic.example>', subject: 'Units for J1885', body: 'How many units of J1885 per day?', messageId: '<pat2@bigclinic.example>', headers: [dmarcPass('bigclinic.example')] }));
     await waitFor('both drafted', async () => (await q(`SELECT id FROM consultations WHERE from_address = 'pat@bigclinic.example' AND status = 'awaiting_review'`)).length === 2);
     const acks = await waitFor('one ack sent, one suppressed', async () => {
       const r = await q<{ status: string }>(`SELECT status FROM outbound_messages WHERE kind = 'ack' AND to_address = 'pat@bigclinic.example' ORDER BY status`);

@@ -12,7 +12,7 @@ import { Worker } from 'bullmq';
 import { BATCH_RAW_BYTES, handleIngestBatch } from '../../workers/ingest.ts';
 import { handleSweep } from '../../workers/sweep.ts';
 import { redisConnection } from '../../src/queue/queues.ts';
-import { mail } from '../support/mail.ts';
+import { dmarcPass, mail, TEST_AUTHSERV_ID } from '../support/mail.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
@@ -22,7 +22,7 @@ describe('batched ingest on PostgreSQL and Redis', () => {
   const prefix = uniquePrefix();
   let uid = 0;
   const q = <T = any>(sql: string, params: unknown[] = []) => app.ctx.db.query<T>(sql, params).then((r) => r.rows);
-  const startApp = (databaseUrl: string) => startHandlerApp({ databaseUrl, redisUrl: REDIS_URL, prefix });
+  const startApp = (databaseUrl: string) => startHandlerApp({ databaseUrl, redisUrl: REDIS_URL, prefix, env: { AUTHSERV_ID: TEST_AUTHSERV_ID } });
   const store = async (...raws: string[]) =>
     (await acceptRawBatch(app.ctx, raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw: Buffer.from(raw) })))).map((r) => r.inboundId);
 
@@ -48,8 +48,8 @@ describe('batched ingest on PostgreSQL and Redis', () => {
       // The same Message-ID with other bytes (another relay's copy): a duplicate of Bob's.
       mail({ from: 'Bob <bob@b.example>', subject: 'Is M80.08 billable?', body: 'Or does it need a 7th character? (copy)', messageId: '<same@x.example>' }),
       // Two addresses of one account: both answered, the second after the first is committed.
-      mail({ from: 'Pat <pat1@big.example>', subject: 'Modifier 59 on 20610?', body: 'With 99213 the same day.', messageId: '<pat1@big.example>' }),
-      mail({ from: 'Pat <pat2@big.example>', subject: 'Add-on 64484?', body: 'Two levels.', messageId: '<pat2@big.example>' }),
+      mail({ from: 'Pat <pat1@big.example>', subject: 'Modifier 59 on 20610?', body: 'With 99213 the same day.', messageId: '<pat1@big.example>', headers: [dmarcPass('big.example')] }),
+      mail({ from: 'Pat <pat2@big.example>', subject: 'Add-on 64484?', body: 'Two levels.', messageId: '<pat2@big.example>', headers: [dmarcPass('big.example')] }),
       mail({ from: 'Ann <ann@a.example>', subject: 'Out of office', body: 'I am away until Monday.', messageId: '<ooo@a.example>', headers: ['Auto-Submitted: auto-replied'] }),
     );
     const missing = 987654;
@@ -106,6 +106,32 @@ describe('batched ingest on PostgreSQL and Redis', () => {
     assert.notEqual([...accounts][0], null);
   });
 
+  it('puts the table facts in the acknowledgement, marked preliminary, only for a plan with instant facts', async () => {
+    // Off by default: the mixed batch above got none.
+    const before = await q<{ body_text: string }>(`SELECT body_text FROM outbound_messages WHERE kind = 'ack'`);
+    assert.ok(before.length > 0 && before.every((a) => !a.body_text.includes('Preliminary facts')));
+    await q(`UPDATE plans SET instant_facts = true WHERE name = 'pro'`);
+    try {
+      const [pro, guest] = await store(
+        mail({ from: 'Pia <pia@big.example>', subject: 'CMP and BMP', body: 'Can 80053 and 80048 be billed on the same DOS?', messageId: '<pia@big.example>', headers: [dmarcPass('big.example')] }),
+        mail({ from: 'Gus <gus@g.example>', subject: 'CMP and BMP', body: 'Can 80053 and 80048 be billed on the same DOS?', messageId: '<gus@g.example>' }),
+      );
+      const out = await handleIngestBatch(app.ctx, [pro, guest]);
+      assert.deepEqual([out.get(pro), out.get(guest)], ['question', 'question']);
+      const ack = async (to: string) =>
+        (await q<{ body_text: string; body_html: string }>(`SELECT body_text, body_html FROM outbound_messages WHERE kind = 'ack' AND to_address = $1`, [to]))[0];
+      const withFacts = await ack('pia@big.example');
+      assert.match(withFacts.body_text, /Preliminary facts from the public CMS tables \(not yet an answer/);
+      assert.match(withFacts.body_text, /80053 \(column 1\) \/ 80048 \(column 2\): modifier indicator 0/);
+      assert.match(withFacts.body_html, /Preliminary facts/);
+      // Only the table facts: the direct answer waits for the coder.
+      assert.doesNotMatch(withFacts.body_text, /no modifier bypasses/);
+      assert.doesNotMatch((await ack('gus@g.example')).body_text, /Preliminary facts/, 'the guest plan has them off');
+    } finally {
+      await q(`UPDATE plans SET instant_facts = false WHERE name = 'pro'`);
+    }
+  });
+
   it('threads a follow-up and opens a new question in the same batch', async () => {
     const [follow, dan] = await store(
       mail({ from: 'Ann <ann@a.example>', subject: 'Re: Is 29881 bundled with 29877?', body: 'Also lateral meniscus.', messageId: '<ann3@a.example>', headers: ['In-Reply-To: <ann1@a.example>'] }),
@@ -120,11 +146,11 @@ describe('batched ingest on PostgreSQL and Redis', () => {
   });
 
   it('suppresses a second acknowledgement to one address within the period, batch or not', async () => {
-    const [e1] = await store(mail({ from: 'Eve <eve@big.example>', subject: 'Q1 on 20610', body: 'First.', messageId: '<eve1@big.example>' }));
+    const [e1] = await store(mail({ from: 'Eve <eve@big.example>', subject: 'Q1 on 20610', body: 'First.', messageId: '<eve1@big.example>', headers: [dmarcPass('big.example')] }));
     assert.equal((await handleIngestBatch(app.ctx, [e1])).get(e1), 'question');
     const [e2, e3] = await store(
-      mail({ from: 'Eve <eve@big.example>', subject: 'Q2 on 99213', body: 'Second.', messageId: '<eve2@big.example>' }),
-      mail({ from: 'Eve <eve@big.example>', subject: 'Q3 on J1885', body: 'Third.', messageId: '<eve3@big.example>' }),
+      mail({ from: 'Eve <eve@big.example>', subject: 'Q2 on 99213', body: 'Second.', messageId: '<eve2@big.example>', headers: [dmarcPass('big.example')] }),
+      mail({ from: 'Eve <eve@big.example>', subject: 'Q3 on J1885', body: 'Third.', messageId: '<eve3@big.example>', headers: [dmarcPass('big.example')] }),
     );
     const out = await handleIngestBatch(app.ctx, [e2, e3]);
     assert.deepEqual([out.get(e2), out.get(e3)], ['question', 'question']);

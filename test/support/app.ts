@@ -42,7 +42,7 @@ export async function startTestApp(env: Record<string, string>, parts: { web?: b
   const ctx = await createContext(config, { migrate: true });
   const running: Running[] = [];
   if (parts.workers !== false) running.push(startWorkers(ctx));
-  if (parts.poller !== false) running.push(startPoller(ctx));
+  if (parts.poller !== false) running.push(await startPoller(ctx));
   let port = 0;
   if (parts.web !== false) {
     const web = await startWeb(ctx);
@@ -85,9 +85,10 @@ export async function startTestApp(env: Record<string, string>, parts: { web?: b
  * An app with no part running, for tests that call handlers directly: its mailbox and SMTP server
  * (closed ports here) are never reached.
  */
-export function startHandlerApp(s: { databaseUrl: string; redisUrl: string; prefix: string }): Promise<TestApp> {
+export function startHandlerApp(s: { databaseUrl: string; redisUrl: string; prefix: string; env?: Record<string, string> }): Promise<TestApp> {
   return startTestApp(
     {
+      ...s.env,
       DATABASE_URL: s.databaseUrl,
       REDIS_URL: s.redisUrl,
       QUEUE_PREFIX: s.prefix,

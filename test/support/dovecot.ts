@@ -41,7 +41,18 @@ export function dovecotBinary(): string | null {
   return null;
 }
 
-export async function startDovecot(users: Record<string, string> = { 'consult@example.test': 'consult-pass', 'reviewer@example.test': 'reviewer-pass' }): Promise<Dovecot> {
+export interface DovecotOptions {
+  /**
+   * OAuth2 sign-in (Dovecot's oauth2 passdb) validated at this RFC 7662 introspection URL, offering
+   * these SASL mechanisms (imapflow takes OAUTHBEARER when offered, else XOAUTH2).
+   */
+  oauth2?: { introspectionUrl: string; mechanisms: ('xoauth2' | 'oauthbearer')[] };
+}
+
+export async function startDovecot(
+  users: Record<string, string> = { 'consult@example.test': 'consult-pass', 'reviewer@example.test': 'reviewer-pass' },
+  opts: DovecotOptions = {},
+): Promise<Dovecot> {
   const bin = dovecotBinary();
   if (!bin) throw new Error('dovecot is not installed: apt-get install -y dovecot-imapd dovecot-core (.ci/run does this)');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-dovecot-'));
@@ -58,7 +69,7 @@ export async function startDovecot(users: Record<string, string> = { 'consult@ex
     .replaceAll('@MAILUSER@', mailUser)
     .replaceAll('@MAILGROUP@', mailGroup);
   const confFile = path.join(root, 'dovecot.conf');
-  fs.writeFileSync(confFile, conf);
+  fs.writeFileSync(confFile, opts.oauth2 ? withOauth2(conf, root, opts.oauth2) : conf);
   if (isRoot) {
     fs.chmodSync(root, 0o755);
     execFileSync('chown', ['-R', `${mailUser}:${mailGroup}`, path.join(root, 'mail')]);
@@ -109,6 +120,19 @@ export async function startDovecot(users: Record<string, string> = { 'consult@ex
       await launch();
     },
   };
+}
+
+/** The oauth2 passdb before the passwd-file one, as in ../shared/infra/README.md. */
+function withOauth2(conf: string, root: string, o: NonNullable<DovecotOptions['oauth2']>): string {
+  fs.writeFileSync(
+    path.join(root, 'dovecot-oauth2.conf.ext'),
+    [`introspection_mode = post`, `introspection_url = ${o.introspectionUrl}`, 'username_attribute = username', 'active_attribute = active', 'active_value = true', ''].join('\n'),
+  );
+  const passdb = `passdb {\n  driver = oauth2\n  mechanisms = ${o.mechanisms.join(' ')}\n  args = ${root}/dovecot-oauth2.conf.ext\n}\n`;
+  // A refused token is part of these tests: no 2 s failure delay (the next sign-in from the address still
+  // waits out Dovecot's penalty, 2 s and more).
+  const quick = 'auth_failure_delay = 0\n';
+  return quick + conf.replace('auth_mechanisms = plain login', `auth_mechanisms = plain login ${o.mechanisms.join(' ')}`).replace('passdb {', `${passdb}passdb {`);
 }
 
 /** A client for one of this server's users, not yet connected; errors are the caller's to see through its calls. */

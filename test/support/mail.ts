@@ -25,3 +25,12 @@ export function mail(o: TestMail): string {
     '',
   ].join('\r\n');
 }
+
+/** The authserv-id the tests' receiving server stamps its results with (AUTHSERV_ID). */
+export const TEST_AUTHSERV_ID = 'mx.example.test';
+
+/**
+ * The Authentication-Results header our receiving server adds to mail whose domain passed DMARC, as
+ * production mail arrives; with AUTHSERV_ID set, ingest counts such a sender against its account.
+ */
+export const dmarcPass = (domain: string) => `Authentication-Results: ${TEST_AUTHSERV_ID}; dkim=pass header.d=${domain}; dmarc=pass header.from=${domain}`;

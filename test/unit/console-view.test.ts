@@ -48,11 +48,17 @@ describe('facts view', () => {
     assert.equal(v.intents, 'pair');
     assert.equal(v.empty, false);
   });
+  it('carries the draft verdict and the reviewer notes, for the console only', () => {
+    const v = factsView({ answer: { verdict: 'depends', text: 'x', basis: [] }, reviewerNotes: ['Stale tables for today', '', 'Check the CPT book'] });
+    assert.equal(v.verdict, 'depends');
+    assert.deepEqual(v.reviewerNotes, ['Stale tables for today', 'Check the CPT book']);
+  });
   it('tolerates missing or malformed facts', () => {
-    for (const f of [undefined, null, {}, { codes: 'x', edits: null }, { codes: [null, 3] }]) {
+    for (const f of [undefined, null, {}, { codes: 'x', edits: null }, { codes: [null, 3] }, { reviewerNotes: 'x', answer: 3 }]) {
       const v = factsView(f);
       assert.equal(v.empty, true);
       assert.deepEqual(v.codeList, []);
+      assert.deepEqual(v.reviewerNotes, []);
     }
   });
 });

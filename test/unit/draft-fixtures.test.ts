@@ -28,8 +28,13 @@ for (const r of runs) {
     if (r.result.draft) {
       // CPT descriptors are AMA-licensed: the draft says so instead of showing one.
       for (const c of r.result.codes) if (c.system === 'CPT') assert.equal(c.description, null);
-      assert.match(r.result.draft.text, /^Short answer/);
-      assert.match(r.result.draft.text, /Still to check before billing/);
+      // Customer-ready: the direct answer first, no reviewer checklist or command, the licence sentence at most once.
+      const text = r.result.draft.text;
+      assert.ok(r.result.answer && text.startsWith(r.result.answer.text.split('\n\n')[0]), 'the reply opens with the direct answer');
+      assert.ok(['yes', 'no', 'depends', 'unknown'].includes(r.result.answer.verdict));
+      assert.doesNotMatch(text, /Still to check|reviewer|caseconsultant |npx /i);
+      assert.ok((text.match(/American Medical Association/g) ?? []).length <= 1, 'licence sentence at most once');
+      assert.ok(Array.isArray(r.result.reviewerNotes));
     } else {
       assert.equal(r.result.codes.length, 0);
     }

@@ -21,12 +21,14 @@ test('quotaDecision', () => {
 
 test('effectivePlan applies PLANS overrides; null lifts a limit, absent keeps the table', () => {
   const cases: [string, PlanRow, Parameters<typeof effectivePlan>[1], ReturnType<typeof effectivePlan>][] = [
-    ['no override', free, undefined, { name: 'free', monthly: 5, total: null, dueHours: 24 }],
-    ['raise monthly', free, { monthly: 20 }, { name: 'free', monthly: 20, total: null, dueHours: 24 }],
-    ['lift guest cap', guest, { total: null }, { name: 'guest', monthly: null, total: null, dueHours: 48 }],
-    ['guest 3 total, 2 h', guest, { total: 3, dueHours: 2 }, { name: 'guest', monthly: null, total: 3, dueHours: 2 }],
-    ['pro capped monthly', pro, { monthly: 100 }, { name: 'pro', monthly: 100, total: null, dueHours: 4 }],
-    ['zero blocks all', free, { monthly: 0 }, { name: 'free', monthly: 0, total: null, dueHours: 24 }],
+    ['no override', free, undefined, { name: 'free', monthly: 5, total: null, dueHours: 24, instantFacts: false }],
+    ['raise monthly', free, { monthly: 20 }, { name: 'free', monthly: 20, total: null, dueHours: 24, instantFacts: false }],
+    ['lift guest cap', guest, { total: null }, { name: 'guest', monthly: null, total: null, dueHours: 48, instantFacts: false }],
+    ['guest 3 total, 2 h', guest, { total: 3, dueHours: 2 }, { name: 'guest', monthly: null, total: 3, dueHours: 2, instantFacts: false }],
+    ['pro capped monthly', pro, { monthly: 100 }, { name: 'pro', monthly: 100, total: null, dueHours: 4, instantFacts: false }],
+    ['zero blocks all', free, { monthly: 0 }, { name: 'free', monthly: 0, total: null, dueHours: 24, instantFacts: false }],
+    ['instant facts from the table', { ...pro, instant_facts: true }, undefined, { name: 'pro', monthly: null, total: null, dueHours: 4, instantFacts: true }],
+    ['instant facts turned on by PLANS', free, { instantFacts: true }, { name: 'free', monthly: 5, total: null, dueHours: 24, instantFacts: true }],
   ];
   for (const [name, row, o, want] of cases) assert.deepEqual(effectivePlan(row, o), want, name);
   assert.deepEqual(quotaDecision(effectivePlan(free, { monthly: 0 }), { total: 0, thisMonth: 0 }), { allowed: false, reason: 'monthly', limit: 0 });

@@ -24,6 +24,8 @@ test('each kind imports and then wins over the shipped table', async () => {
   const cases: { kind: ImportKind; files: string[]; version: string; rows: number; from: string | null; to: string | null }[] = [
     { kind: 'ptp-practitioner', files: ['ccipra_v321r0_f1.txt', 'ccipra_v321r0_f2.txt'], version: 'v321r0', rows: 7, from: '2026-04-01', to: '2026-06-30' },
     { kind: 'mue', files: ['MCR_MUE_PractitionerServices_Eff_07-01-2026.csv'], version: '2026-07-01', rows: 3, from: '2026-07-01', to: '2026-09-30' },
+    { kind: 'mue-dme', files: ['MCR_MUE_DMESupplierServices_Eff_07-01-2026.csv'], version: '2026-07-01', rows: 2, from: '2026-07-01', to: '2026-09-30' },
+    { kind: 'pfs', files: ['PPRRVU2026_Jan_nonQPP.csv'], version: '2026-01', rows: 3, from: '2026-01-01', to: '2026-03-31' },
     { kind: 'addon', files: ['AOC_V2026Q3-MCR.csv'], version: '2026Q3', rows: 5, from: '2026-07-01', to: '2026-09-30' },
     { kind: 'hcpcs', files: ['HCPC2026_JAN_ANWEB.txt'], version: '2026-01', rows: 4, from: '2026-01-01', to: '2026-03-31' },
     { kind: 'icd10cm', files: ['icd10cm_order_2027.txt'], version: 'FY2027', rows: 6, from: '2026-10-01', to: '2027-09-30' },
@@ -39,10 +41,18 @@ test('each kind imports and then wins over the shipped table', async () => {
   }
   const kb = await load();
   const status = new Map(kb.status().map((s) => [s.kind, s]));
-  for (const kind of ['ptp-practitioner', 'mue-practitioner', 'addon', 'hcpcs', 'icd10cm', 'cpt']) {
+  for (const kind of ['ptp-practitioner', 'mue-practitioner', 'mue-dme', 'addon', 'hcpcs', 'icd10cm', 'pfs', 'cpt']) {
     assert.equal(status.get(kind)?.origin, 'imported', kind);
   }
   assert.equal(status.get('ptp-outpatient-hospital')?.origin, 'shipped');
+  assert.equal(status.get('mue-outpatient-hospital')?.origin, 'shipped');
+  assert.equal(kb.mue('E0431', { mueSetting: 'dme' })?.value, 2);
+  assert.equal(kb.mue('E0431', { mueSetting: 'dme' })?.source, 'NCCI MUE DME supplier 2026-07-01');
+  // The imported PPRRVU (with 2026's extra PRIC IND column) answers: 27447 bilateral indicator 0 there.
+  assert.equal(kb.feeSchedule('27447')?.bilateral, '0');
+  assert.equal(kb.feeSchedule('27447')?.source, 'Medicare PFS relative value file 2026-01');
+  assert.equal(kb.feeSchedule('45380')?.endoscopicBase, '45378');
+  assert.equal(kb.feeSchedule('71046', '26')?.modifier, '26');
 
   // PTP with effective dates: the 99214/99213 pair changed indicator on 2020-01-01.
   const ptpCases: [string, string, string, boolean | null, string | null][] = [
@@ -94,6 +104,7 @@ test('a malformed file fails with its line number and leaves the previous versio
     { kind: 'addon', file: 'AOC_malformed.csv', line: 6 },
     { kind: 'hcpcs', file: 'HCPC_malformed.txt', line: 4 },
     { kind: 'icd10cm', file: 'icd10cm_order_malformed.txt', line: 3 },
+    { kind: 'pfs', file: 'PPRRVU_malformed.csv', line: 3 },
     { kind: 'cpt', file: 'LONGULT-malformed.txt', line: 3 },
   ];
   const before = new Map((await load()).status().map((s) => [s.kind, `${s.version}/${s.rows}`]));
@@ -115,4 +126,33 @@ test('a file without the expected header is refused', async () => {
     (err: unknown) => err instanceof AppError && /no MUE header row/.test(err.message),
   );
   await assert.rejects(importFile({ kind: 'mue', files: [fx('nope.csv')], importDir }), /ENOENT/);
+});
+
+test('a newer ICD-10-CM year goes on top of the shipped years', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-import-icd-'));
+  try {
+    const r = await importFile({ kind: 'icd10cm', files: [fx('icd10cm_order_2028.txt')], importDir: dir });
+    assert.equal(r.version, 'FY2028');
+    const kb = await loadKnowledgeBase({ importDir: dir });
+    const cases: { code: string; dos: string; release: string; active: boolean; description?: string; note?: string }[] = [
+      { code: 'E11.65', dos: '2027-10-01', release: 'FY2028', active: true, description: 'Test diabetes long' },
+      { code: 'E11.65', dos: '2026-11-01', release: 'FY2027', active: true, description: 'Type 2 diabetes mellitus with hyperglycemia' },
+      { code: 'E11.65', dos: '2026-05-01', release: 'FY2026', active: true },
+      { code: 'M54.50', dos: '2027-10-01', release: 'FY2027', active: false, note: 'deleted in FY2028: valid through 2027-09-30' },
+      { code: 'Z99.99', dos: '2027-09-30', release: 'FY2028', active: false, note: 'new in FY2028, not valid before 2027-10-01' },
+      { code: 'I42.00', dos: '2026-09-30', release: 'FY2027', active: false, note: 'new in FY2027, not valid before 2026-10-01' },
+    ];
+    for (const c of cases) {
+      const i = kb.lookup(c.code, { dos: c.dos });
+      const label = `${c.code} ${c.dos}`;
+      assert.equal(i.sources[0]?.version, c.release, label);
+      assert.equal(i.activeOnDos, c.active, label);
+      if (c.description) assert.equal(i.description, c.description, label);
+      if (c.note) assert.ok(i.notes?.includes(c.note), `${label}: ${JSON.stringify(i.notes)}`);
+    }
+    // The E11 header lists only FY2028's billable codes in FY2028.
+    assert.deepEqual(kb.lookup('E11', { dos: '2027-10-01' }).billableChildren, ['E11.65']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -157,7 +157,12 @@ test('status lists every shipped table with its version and rows', () => {
     ['mue-practitioner', '2026-04-01', 15_095],
     ['addon', '2026Q2', 9_000],
     ['hcpcs', '2025-10', 8_846],
-    ['icd10cm', 'FY2026', 98_186],
+    ['icd10cm', 'FY2026 + FY2027', 98_436],
+    ['mue-outpatient-hospital', '2026-04-01', 15_045],
+    ['mue-dme', '2026-04-01', 3_083],
+    ['pfs', 'RVU25D', 19_090],
+    ['icd10cm-excludes', 'FY2027', 7_940],
+    ['guidance', '2026', 2_351],
     ['ptp-modifiers', '2026-01-01', 47],
   ];
   for (const [kind, version, rows] of cases) {

@@ -11,7 +11,9 @@ import { PtpBuilder } from '../tables/ptp.ts';
 import { encodeMue } from '../tables/mue.ts';
 import { encodeAddOn } from '../tables/addon.ts';
 import { encodeHcpcs } from '../tables/hcpcs.ts';
-import { encodeIcd } from '../tables/icd.ts';
+import { addIcdRelease, encodeIcd, encodeIcdReleases, icdTableContents, type IcdRowInput } from '../tables/icd.ts';
+import { readTableFile } from '../load.ts';
+import { DEFAULT_CODESET_DIR } from '../paths.ts';
 import { encodeCpt } from '../tables/cpt.ts';
 import { readLines, type Progress } from './text.ts';
 import { parsePtpInto } from './ptp.ts';
@@ -20,18 +22,23 @@ import { parseAddOn } from './addon.ts';
 import { parseHcpcs } from './hcpcs.ts';
 import { parseIcdOrder } from './icd.ts';
 import { parseCpt } from './cpt.ts';
+import { parsePfs } from './pfs.ts';
+import { encodePfs } from '../tables/pfs.ts';
 import { guessWindow, lastDayOfQuarter, type Window } from './versions.ts';
 
-export const IMPORT_KINDS = ['ptp-practitioner', 'ptp-outpatient-hospital', 'mue', 'addon', 'hcpcs', 'icd10cm', 'cpt'] as const;
+export const IMPORT_KINDS = ['ptp-practitioner', 'ptp-outpatient-hospital', 'mue', 'mue-outpatient-hospital', 'mue-dme', 'addon', 'hcpcs', 'icd10cm', 'pfs', 'cpt'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 const TABLE_OF: Record<ImportKind, TableKind> = {
   'ptp-practitioner': 'ptp-practitioner',
   'ptp-outpatient-hospital': 'ptp-outpatient-hospital',
   mue: 'mue-practitioner',
+  'mue-outpatient-hospital': 'mue-outpatient-hospital',
+  'mue-dme': 'mue-dme',
   addon: 'addon',
   hcpcs: 'hcpcs',
   icd10cm: 'icd10cm',
+  pfs: 'pfs',
   cpt: 'cpt',
 };
 
@@ -45,6 +52,8 @@ export interface ImportRequest {
   files: string[];
   version?: string;
   importDir: string;
+  /** The shipped tables (an ICD-10-CM year goes on top of them); defaults to data/codesets. */
+  codesetDir?: string;
   progress?: Progress;
 }
 
@@ -93,7 +102,9 @@ export async function importFile(req: ImportRequest): Promise<ImportResult> {
       rows = b.rows;
       break;
     }
-    case 'mue': {
+    case 'mue':
+    case 'mue-outpatient-hospital':
+    case 'mue-dme': {
       const r = parseMue(await readLines(file), file, progress);
       raw = encodeMue(headerOf(), r);
       rows = r.length;
@@ -113,7 +124,13 @@ export async function importFile(req: ImportRequest): Promise<ImportResult> {
     }
     case 'icd10cm': {
       const r = parseIcdOrder(await readLines(file), file, progress);
-      raw = encodeIcd(headerOf(), r, { added: [], deleted: [] });
+      raw = await encodeIcdOnTop(headerOf(), r, req);
+      rows = decodeTable(raw, file).header.rows;
+      break;
+    }
+    case 'pfs': {
+      const r = parsePfs(await readLines(file), file, progress);
+      raw = encodePfs(headerOf(), r);
       rows = r.length;
       break;
     }
@@ -128,6 +145,38 @@ export async function importFile(req: ImportRequest): Promise<ImportResult> {
   const target = path.join(req.importDir, tableFileName(kind));
   await writeAtomically(target, compress(raw));
   return { kind, table: header.table, version: header.version, rows, effectiveFrom: header.effectiveFrom, effectiveTo: header.effectiveTo, file: target };
+}
+
+/**
+ * A newer fiscal year goes on top of the table in use (imported, else shipped), so dates of service
+ * in the earlier years keep their release; the same or an older year replaces the table.
+ */
+async function encodeIcdOnTop(header: Omit<TableHeader, 'rows'>, rows: IcdRowInput[], req: ImportRequest): Promise<Buffer> {
+  const base = await readCurrentTable('icd10cm', req.importDir, req.codesetDir ?? DEFAULT_CODESET_DIR);
+  const release = { version: header.version, from: header.effectiveFrom ?? '0000-01-01', to: header.effectiveTo ?? '9999-12-31' };
+  const contents = base ? icdTableContents(base) : null;
+  const last = contents?.releases[contents.releases.length - 1];
+  if (!contents || !last || !header.effectiveFrom || release.from <= last.from) return encodeIcd(header, rows);
+  const merged = addIcdRelease(contents, release, rows);
+  return encodeIcdReleases(
+    { ...header, effectiveFrom: merged.releases[0].from, source: `${header.source} on ${base!.header.source}` },
+    merged.releases,
+    merged.rows,
+    merged.revised,
+  );
+}
+
+async function readCurrentTable(kind: TableKind, importDir: string, codesetDir: string) {
+  for (const dir of [importDir, codesetDir]) {
+    const file = path.join(dir, tableFileName(kind));
+    try {
+      await fs.access(file);
+    } catch {
+      continue;
+    }
+    return readTableFile(file);
+  }
+  return null;
 }
 
 async function writeAtomically(target: string, data: Buffer): Promise<void> {

@@ -48,7 +48,7 @@ function versionFromNames(kind: ImportKind, names: string[]): string | null {
   let m: RegExpExecArray | null;
   if ((m = /Eff[_-](\d{2})[-_](\d{2})[-_](\d{4})/i.exec(name))) return `${m[3]}-${m[1]}-${m[2]}`;
   if ((m = /_V(\d{4}Q[1-4])/i.exec(name))) return m[1].toUpperCase();
-  if ((m = /HCPC(\d{4})_([A-Z]{3})/i.exec(name))) {
+  if ((m = /(?:HCPC|PPRRVU)(\d{4})_([A-Z]{3})/i.exec(name))) {
     const mo = MONTHS.indexOf(m[2].toUpperCase());
     if (mo >= 0) return `${m[1]}-${String(mo + 1).padStart(2, '0')}`;
   }

@@ -36,10 +36,18 @@ export class MueTable {
     const mai = column<string[]>(t, 'mai', 'str');
     const maiDesc = column<string[]>(t, 'maiDesc', 'str');
     const rationale = column<string[]>(t, 'rationale', 'str');
+    // A few dozen distinct indicator and rationale texts repeat over 15,000 rows: one string each.
+    const interned = new Map<string, string>();
+    const intern = (v: string) => {
+      const had = interned.get(v);
+      if (had !== undefined) return had;
+      interned.set(v, v);
+      return v;
+    };
     for (let i = 0; i < codes.length; i++) {
       this.facts.set(
         codes[i],
-        Object.freeze({ code: codes[i], value: value[i], mai: mai[i], maiDescription: maiDesc[i], rationale: rationale[i], source: this.source }),
+        Object.freeze({ code: codes[i], value: value[i], mai: intern(mai[i]), maiDescription: intern(maiDesc[i]), rationale: intern(rationale[i]), source: this.source }),
       );
     }
   }

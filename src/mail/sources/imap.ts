@@ -3,8 +3,9 @@
 // by itself, so each session is a new client, with backoff between them.
 import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../context.ts';
-import { getCursor, saveCursor } from '../../store/cursors.ts';
+import { claimCursor, FencedOut, saveCursor } from '../../store/cursors.ts';
 import { acceptRawBatch } from '../accept.ts';
+import { isAuthFailure, type TokenSource } from '../oauth2/token-provider.ts';
 import type { MailSource } from './maildir.ts';
 
 export interface ImapTarget {
@@ -14,6 +15,8 @@ export interface ImapTarget {
   user: string;
   pass: string;
   mailbox: string;
+  /** OAuth2: sign in with an access token from here (XOAUTH2 or OAUTHBEARER) instead of the password. */
+  tokens?: TokenSource;
 }
 
 export function parseImapUrl(url: string): ImapTarget {
@@ -31,18 +34,42 @@ export function parseImapUrl(url: string): ImapTarget {
 
 export const mailboxKey = (t: ImapTarget) => `imap:${t.user}@${t.host}:${t.port}/${t.mailbox}`;
 
-export function newImapClient(t: ImapTarget): ImapFlow {
+export function newImapClient(t: ImapTarget, accessToken?: string): ImapFlow {
   return new ImapFlow({
     host: t.host,
     port: t.port,
     secure: t.secure,
-    auth: { user: t.user, pass: t.pass },
+    // imapflow picks OAUTHBEARER when the server offers it, else XOAUTH2.
+    auth: accessToken ? { user: t.user, accessToken } : { user: t.user, pass: t.pass },
     logger: false,
     disableAutoIdle: true,
     // IDLE is restarted at least this often, and each restart runs a catch-up: a safety net for a
     // notification the server never sent.
     maxIdleTime: 60_000,
   });
+}
+
+/**
+ * A connected client. With OAuth2, a token the server refuses (revoked, or expired before its time)
+ * is dropped and the sign-in tried once more with a refreshed one.
+ */
+export async function connectImap(t: ImapTarget, onError: (err: Error) => void = () => {}): Promise<ImapFlow> {
+  for (let attempt = 0; ; attempt++) {
+    const token = t.tokens ? await t.tokens.accessToken() : undefined;
+    const c = newImapClient(t, token);
+    c.on('error', onError);
+    try {
+      await c.connect();
+      return c;
+    } catch (err) {
+      c.close();
+      if (token && attempt === 0 && isAuthFailure(err)) {
+        t.tokens!.invalidate(token);
+        continue;
+      }
+      throw err;
+    }
+  }
 }
 
 const BATCH = 200;
@@ -73,16 +100,24 @@ export function batchesBySize(messages: { uid: number; size: number }[], maxCoun
 export interface ImapSourceOptions {
   archiveMailbox?: string;
   onCycle?: (stored: number) => void;
+  /** The fencing token of this poller's lease on the mailbox (poller-lease.ts): checked at every cursor write. */
+  fence?: number;
+  /** The cursor refused our fence: another poller holds the mailbox now. The source has stopped. */
+  onFenced?: () => void;
+  /** The key the mailbox is known by (default: from its URL). */
+  key?: string;
 }
 
 export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log' | 'config'>, target: ImapTarget, opts: ImapSourceOptions = {}): MailSource {
-  const key = mailboxKey(target);
+  const key = opts.key ?? mailboxKey(target);
+  const fence = opts.fence ?? 0;
   let stopped = false;
   let client: ImapFlow | null = null;
   let wakeSleep: (() => void) | null = null;
 
   async function catchUp(c: ImapFlow, uidvalidity: number): Promise<number> {
-    const cursor = await getCursor(ctx.db, key);
+    // Every catch-up first claims the cursor with our fence: refused once a newer holder has it.
+    const { cursor } = await claimCursor(ctx.db, key, uidvalidity, fence);
     let last = cursor && cursor.uidvalidity === uidvalidity ? cursor.lastUid : 0;
     if (cursor && cursor.uidvalidity !== uidvalidity) {
       // A new UIDVALIDITY renumbers the mailbox; dedup by content hash and Message-ID keeps this safe.
@@ -110,24 +145,22 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
         await c.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
         if (opts.archiveMailbox) await c.messageMove(done.join(','), opts.archiveMailbox, { uid: true });
         last = Math.max(last, ...done);
-        await saveCursor(ctx.db, key, { uidvalidity, lastUid: last });
+        await saveCursor(ctx.db, key, { uidvalidity, lastUid: last }, fence);
       }
     }
-    if (!cursor || cursor.uidvalidity !== uidvalidity) await saveCursor(ctx.db, key, { uidvalidity, lastUid: last });
+    if (!cursor || cursor.uidvalidity !== uidvalidity) await saveCursor(ctx.db, key, { uidvalidity, lastUid: last }, fence);
     return stored;
   }
 
   async function session(): Promise<void> {
-    const c = newImapClient(target);
+    const c = await connectImap(target, (err: Error) => ctx.log.warn({ mailbox: key, err: { message: err.message } }, 'imap error'));
     client = c;
-    c.on('error', (err: Error) => ctx.log.warn({ mailbox: key, err: { message: err.message } }, 'imap error'));
     let pending = true;
     c.on('exists', () => {
       pending = true;
       // Any command ends IDLE; the loop below then catches up.
       if (c.idling) c.noop().catch(() => {});
     });
-    await c.connect();
     try {
       const mb = await c.mailboxOpen(target.mailbox);
       const uidvalidity = Number(mb.uidValidity);
@@ -154,6 +187,12 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
       try {
         await session();
       } catch (err) {
+        if (err instanceof FencedOut) {
+          ctx.log.warn({ mailbox: key, fence }, 'poller lease lost: another poller holds the mailbox');
+          stopped = true;
+          opts.onFenced?.();
+          break;
+        }
         if (!stopped) ctx.log.warn({ mailbox: key, err: { message: (err as Error).message } }, 'imap session ended');
       }
       if (stopped) break;

@@ -1,5 +1,8 @@
 // The embedded default inbox: a Maildir under DATA_DIR/mail/inbox. Files in new/ are stored, then
-// moved to cur/ with the Seen flag, the Maildir equivalent of flagging after the commit.
+// removed, the Maildir equivalent of flagging after the commit. Not moved to cur/: that copy would be
+// readable plaintext kept forever, while the database's copy is encrypted and purged after
+// RAW_RETENTION_DAYS. A crash between the commit and the removal leaves the file in new/; the next
+// scan finds it already stored (same hash) and removes it then.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../context.ts';
@@ -34,7 +37,7 @@ export async function scanMaildirOnce(ctx: Pick<AppContext, 'db' | 'producers' |
       continue; // moved away by a concurrent scan
     }
     const { inboundId } = await acceptRaw(ctx, { mailbox: `maildir:${dir}`, uidvalidity: 0, uid: uidFromName(name), sourceKey: name, raw });
-    fs.renameSync(file, path.join(dir, 'cur', `${name.split(':')[0]}:2,S`));
+    fs.rmSync(file, { force: true });
     ctx.log.info({ inboundId }, 'maildir message stored');
     n++;
   }

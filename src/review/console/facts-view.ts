@@ -12,6 +12,7 @@ export interface FactsView {
   /** The engine's answer (when it gives one): verdict, text and what it rests on. */
   answer: { verdict: string; text: string; basis: string[] } | null;
   guidance: { source: string; section: string; page: string; text: string }[];
+  /** For the reviewer only: never in the emailed text. */
   reviewerNotes: string[];
   /** Every table and version the facts cite, once. */
   sources: string[];
@@ -20,6 +21,7 @@ export interface FactsView {
   specialty: string;
   codeList: string[];
   empty: boolean;
+  verdict: string;
 }
 
 const yesNo = (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : '');
@@ -65,5 +67,6 @@ export function factsView(facts: unknown): FactsView {
     specialty: str(f.specialty),
     codeList: codes.map((c) => c.code).filter(Boolean),
     empty: !codes.length && !ptp.length && !mue.length && !addOn.length,
+    verdict: f.answer && typeof f.answer === 'object' ? str((f.answer as Obj).verdict) : '',
   };
 }

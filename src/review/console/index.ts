@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError, httpStatusOf } from '../../errors.ts';
 import { securityHeaders } from './headers.ts';
 import { registerAdminRoutes } from './routes-admin.ts';
+import { registerMailboxRoutes } from './routes-mailboxes.ts';
 import { registerAuthRoutes } from './routes-auth.ts';
 import { registerConfirmRoutes } from './routes-confirm.ts';
 import { registerConsultationRoutes } from './routes-consultations.ts';
@@ -47,7 +48,7 @@ export async function registerConsole(app: FastifyInstance, ctx: AppContext): Pr
       }
       // req.cc is missing when the failure came before the state loaded (e.g. a body parse error).
       if (!req.cc) req.cc = { user: null, sessionId: null, expired: false, csrf: '' };
-      const back = typeof req.headers.referer === 'string' && req.headers.referer.startsWith(ctx.config.PUBLIC_URL) ? req.headers.referer : null;
+      const back = sameOriginReferer(req.headers.referer, ctx.config.PUBLIC_URL);
       return page(ctx, req, reply, 'error', 'Not possible', { status, message, back }, status);
     });
     registerAuthRoutes(scope, ctx);
@@ -55,6 +56,21 @@ export async function registerConsole(app: FastifyInstance, ctx: AppContext): Pr
     registerConfirmRoutes(scope, ctx);
     registerProfileRoutes(scope, ctx);
     registerAdminRoutes(scope, ctx);
+    registerMailboxRoutes(scope, ctx);
     await registerQueuesDashboard(scope, ctx);
   });
+}
+
+/**
+ * The Referer when it is a page of our own origin, else null. Compared as origins, not as text: a
+ * prefix check would accept http://localhost:3200.evil.example for http://localhost:3200.
+ */
+export function sameOriginReferer(referer: unknown, publicUrl: string): string | null {
+  if (typeof referer !== 'string') return null;
+  try {
+    const u = new URL(referer);
+    return u.origin === new URL(publicUrl).origin ? u.href : null;
+  } catch {
+    return null;
+  }
 }

@@ -49,3 +49,13 @@ export async function consumeMagicLink(q: Queryable, token: string): Promise<num
   );
   return r.rows[0]?.user_id ?? null;
 }
+
+/** The user a valid, unused link would sign in, without using it up; null otherwise. */
+export async function magicLinkUser(q: Queryable, token: string): Promise<number | null> {
+  const r = await q.query<{ user_id: number }>(
+    `SELECT l.user_id FROM magic_links l JOIN users u ON u.id = l.user_id
+     WHERE l.token_sha256 = $1 AND l.used_at IS NULL AND l.expires_at > now() AND u.active`,
+    [sha256Hex(token)],
+  );
+  return r.rows[0]?.user_id ?? null;
+}

@@ -10,6 +10,7 @@ import { audit } from '../../store/audit.ts';
 import type { Role, UserRow } from '../../store/users.ts';
 import { toCsv } from './csv.ts';
 import { page, signedIn } from './state.ts';
+import { isoDate, routeId, rowId } from '../params.ts';
 
 function admin(req: FastifyRequest): UserRow {
   const user = signedIn(req);
@@ -18,8 +19,8 @@ function admin(req: FastifyRequest): UserRow {
 }
 
 const idOf = (req: FastifyRequest) => {
-  const id = Number((req.params as { id: string }).id);
-  if (!Number.isInteger(id) || id <= 0) throw new AppError(ErrorCodes.NOT_FOUND, 'Not found.');
+  const id = routeId(req.params);
+  if (id === null) throw new AppError(ErrorCodes.NOT_FOUND, 'Not found.');
   return id;
 };
 
@@ -41,9 +42,9 @@ const userForm = z.object({
 const accountForm = z.object({ name: z.string().trim().min(1).max(200), domain: z.string().trim().toLowerCase().max(253).optional(), plan: z.string().trim().min(1).max(40) });
 const auditQuery = z.object({
   action: z.string().max(80).optional().catch(undefined),
-  user: z.coerce.number().int().positive().optional().catch(undefined),
-  consultation: z.coerce.number().int().positive().optional().catch(undefined),
-  since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  user: rowId.optional().catch(undefined),
+  consultation: rowId.optional().catch(undefined),
+  since: isoDate.optional().catch(undefined),
 });
 
 function parseForm<T>(schema: z.ZodType<T>, body: unknown): T {

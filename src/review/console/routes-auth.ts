@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { audit } from '../../store/audit.ts';
 import { verifyConsultationLink } from '../links.ts';
 import { userByEmail } from './credentials.ts';
-import { consumeMagicLink, requestMagicLink } from './magic.ts';
+import { consumeMagicLink, magicLinkUser, requestMagicLink } from './magic.ts';
 import { verifyPassword } from './passwords.ts';
 import { assertNotLimited, recordAttempt } from './ratelimit.ts';
 import { SESSION_COOKIE, endSession } from './sessions.ts';
@@ -21,6 +21,19 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   const loginPage = (req: Parameters<typeof page>[1], reply: Parameters<typeof page>[2], data: Record<string, unknown>, status = 200) =>
     page(ctx, req, reply, 'login', 'Sign in', { next: safeNext((req.query as Record<string, unknown>)?.next ?? (req.body as Record<string, unknown>)?.next), ...data }, status);
 
+  /** When someone else is signed in than the link's user: the page that says so, the link left unused. */
+  const signedInAsOther = async (req: Parameters<typeof page>[1], token: string) => {
+    const current = req.cc.user;
+    if (!current) return null;
+    const linkUser = await magicLinkUser(ctx.db, token);
+    if (linkUser === current.id) return (reply: Parameters<typeof page>[2]) => reply.redirect('/queue', 303);
+    return (reply: Parameters<typeof page>[2]) =>
+      page(ctx, req, reply, 'error', 'Signed in already', {
+        status: 409,
+        message: `You are signed in as ${current.name}. This sign-in link is for someone else: sign out first, then open the link again (it stays valid until it expires).`,
+      }, 409);
+  };
+
   app.get('/login', async (req, reply) => {
     const q = req.query as Record<string, string>;
     if (req.cc.user) return reply.redirect(safeNext(q.next), 303);
@@ -30,7 +43,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.post('/login/password', async (req, reply) => {
     const form = passwordForm.safeParse(req.body);
     if (!form.success) return loginPage(req, reply, { error: 'Enter your email address and password.' }, 400);
-    await assertNotLimited(ctx.db, 'password', req.ip, form.data.email);
+    const delayMs = await assertNotLimited(ctx.db, 'password', req.ip, form.data.email);
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     const user = await userByEmail(ctx.db, form.data.email);
     const ok = (await verifyPassword(form.data.password, user?.password_hash ?? null)) && !!user?.active;
     await recordAttempt(ctx.db, 'password', req.ip, form.data.email, ok);
@@ -57,12 +71,17 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get('/login/magic/:token', async (req, reply) => {
     const token = (req.params as { token: string }).token;
     if (!TOKEN.test(token)) return loginPage(req, reply, { error: 'That sign-in link is not valid. Ask for a new one.' }, 400);
+    const other = await signedInAsOther(req, token);
+    if (other) return other(reply);
     return page(ctx, req, reply, 'magic-confirm', 'Sign in', { token });
   });
 
   app.post('/login/magic/:token', async (req, reply) => {
     const token = (req.params as { token: string }).token;
     await assertNotLimited(ctx.db, 'magic_use', req.ip);
+    // Someone is signed in already: never switch the session silently (as with the notification link).
+    const other = TOKEN.test(token) ? await signedInAsOther(req, token) : null;
+    if (other) return other(reply);
     const userId = TOKEN.test(token) ? await consumeMagicLink(ctx.db, token) : null;
     await recordAttempt(ctx.db, 'magic_use', req.ip, undefined, userId !== null);
     if (userId === null) return loginPage(req, reply, { error: 'That sign-in link has expired or was already used. Ask for a new one.' }, 400);

@@ -10,6 +10,7 @@ import { formatTicketNo, getConsultation, type ConsultationRow } from '../../sto
 import { currentDraft, type DraftRow } from '../../store/drafts.ts';
 import type { UserRow } from '../../store/users.ts';
 import { answerData, editDraft } from '../actions.ts';
+import { routeId } from '../params.ts';
 import { draftDiff } from './draft-diff.ts';
 import { engineDraftText } from './queries.ts';
 import { page, signedIn } from './state.ts';
@@ -18,8 +19,8 @@ import { page, signedIn } from './state.ts';
 const EMAIL_PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox";
 
 function idOf(req: FastifyRequest): number {
-  const id = Number((req.params as { id: string }).id);
-  if (!Number.isInteger(id) || id <= 0 || id > 2 ** 31 - 1) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, 'No such consultation.');
+  const id = routeId(req.params);
+  if (id === null) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, 'No such consultation.');
   return id;
 }
 

@@ -13,6 +13,7 @@ import { OPEN_STATUSES } from '../../store/consultations.ts';
 import { activeUsers, dueState, engineDraftText, neighbours, nextCase, notes, othersViewing, planNames, queue, sentAnswer, similarAnswered, specialtiesInUse, touchPresence } from './queries.ts';
 import { draftDiff } from './draft-diff.ts';
 import { shortSpan, snippet, statusLabel } from './labels.ts';
+import { isCalendarDate, routeId, rowId } from '../params.ts';
 import { page, signedIn } from './state.ts';
 import { timeLeft } from './timeleft.ts';
 
@@ -48,8 +49,8 @@ function doneNotice(q: Record<string, string>): string | null {
 }
 
 function consultationId(req: FastifyRequest): number {
-  const id = Number((req.params as { id: string }).id);
-  if (!Number.isInteger(id) || id <= 0 || id > 2 ** 31 - 1) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, 'No such consultation.');
+  const id = routeId(req.params);
+  if (id === null) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, 'No such consultation.');
   return id;
 }
 
@@ -138,7 +139,7 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
     await audit(ctx.db, { userId: user.id, action: 'consultation.viewed', consultationId: id, detail: { via: 'console' } });
     const facts = factsView(d.draft?.facts);
     const lookupCodeParam = typeof q.code === 'string' ? q.code.trim().slice(0, 20) : '';
-    const lookupDos = typeof q.dos === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(q.dos) ? q.dos : facts.dateOfService && /^\d{4}-\d{2}-\d{2}$/.test(facts.dateOfService) ? facts.dateOfService : undefined;
+    const lookupDos = typeof q.dos === 'string' && isCalendarDate(q.dos) ? q.dos : facts.dateOfService && isCalendarDate(facts.dateOfService) ? facts.dateOfService : undefined;
     const [due, noteRows, others, users, similar, lookup, engineText, sent, around] = await Promise.all([
       dueState(ctx.db, id),
       notes(ctx.db, id),
@@ -224,8 +225,9 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
     return 'requested';
   });
   action('reassign', async (req, id) => {
-    const to = Number((req.body as Record<string, unknown>)?.userId);
-    if (!Number.isInteger(to) || to <= 0) throw new AppError(ErrorCodes.BAD_REQUEST, 'Choose who to reassign to.');
+    const parsed = rowId.safeParse((req.body as Record<string, unknown>)?.userId);
+    const to = parsed.success ? parsed.data : 0;
+    if (!to) throw new AppError(ErrorCodes.BAD_REQUEST, 'Choose who to reassign to.');
     await reassignConsultation(ctx, req.cc.user!, id, to);
     return 'reassigned';
   });

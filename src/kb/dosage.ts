@@ -1,0 +1,30 @@
+// The billing unit of a HCPCS drug code, read from its long descriptor: CMS ends most drug
+// descriptors with the amount one unit of service stands for ("..., per 15 mg", "..., 10 mg",
+// "..., up to 1000 mcg"). Only a comma-separated part that starts with such an amount counts;
+// anything else ("per dose", "3 mg and ... 3 mg") gives null rather than a guess. CMS writes
+// amounts without thousands separators (per 1000 units), so parts are split at every comma. Pure and linear.
+
+export interface ParsedDosage {
+  amount: number;
+  /** Lower-case, as written (mg, mcg, microgram, units, ml, cc, millicuries, ...). */
+  unit: string;
+  /** The phrase it was read from, e.g. "per 15 mg". */
+  phrase: string;
+}
+
+const UNITS =
+  'mg|mcg|micrograms?|gm|grams?|g|ml|cc|usp units|international units|units?|iu|meq|millicuries|microcuries|mci|uci|sq cm|kg';
+const AMOUNT = new RegExp(`^((?:per|up to)\\s+)?(\\d*\\.\\d+|\\d+)\\s*(${UNITS})(?![a-z])`);
+
+export function parseDosageUnit(description: string): ParsedDosage | null {
+  const parts = description.toLowerCase().split(',');
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i].trim();
+    const m = AMOUNT.exec(part);
+    if (!m) continue;
+    const amount = Number(m[2]);
+    if (!(amount > 0)) return null;
+    return { amount, unit: m[3], phrase: m[0] };
+  }
+  return null;
+}
