@@ -161,7 +161,9 @@ export async function requestInformation(ctx: AppContext, user: UserRow, id: num
     const c = await lockConsultation(q, id);
     requireState(c, ['awaiting_review'], 'request information on');
     requireAssignee(c, user, 'request information');
-    const row = await queueCustomerReply(ctx, q, c, 'request_info', { question, reviewer: user.name });
+    const profile = await reviewerProfile(q, user.id);
+    const reviewer = profile.credential ? `${profile.name || user.name}, ${profile.credential}` : profile.name || user.name;
+    const row = await queueCustomerReply(ctx, q, c, 'request_info', { question, reviewer });
     await setConsultation(q, c.id, { status: 'waiting_on_customer', assignee_id: c.assignee_id ?? user.id });
     await pauseDueClock(q, c.id);
     await q.query('INSERT INTO reviews (consultation_id, user_id, action) VALUES ($1, $2, $3)', [c.id, user.id, 'request_info']);
