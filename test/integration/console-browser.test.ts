@@ -464,6 +464,14 @@ describe('reviewer console in a browser', () => {
     const edit = await app.api(`/api/consultations/${ids.xss}/edit`, { method: 'POST', token: rita.token, body: { text: 'API edit' } });
     assert.equal(edit.status, 200);
     assert.equal(edit.body.version, 2);
+    // A confirmation is for one version: saved again elsewhere meanwhile, sending it is refused.
+    await ritaPage.goto(`/c/${ids.xss}/confirm`);
+    assert.match(await ritaPage.frameLocator('#confirm-html').locator('body').innerText(), /API edit/);
+    assert.equal((await app.api(`/api/consultations/${ids.xss}/edit`, { method: 'POST', token: rita.token, body: { text: 'API edit, again' } })).status, 200);
+    const [sendRes] = await Promise.all([ritaPage.waitForResponse((r) => r.url().endsWith(`/c/${ids.xss}/approve`)), ritaPage.click('#send-btn')]);
+    assert.equal(sendRes.status(), 409);
+    assert.match(await ritaPage.locator('main').innerText(), /changed since you confirmed/);
+    assert.equal((await app.api(`/api/consultations/${ids.xss}`, { token: rita.token })).body.status, 'awaiting_review', 'nothing was sent');
     const lead = await app.api(`/api/consultations/${ids.xss}/edit`, { method: 'POST', token: lee.token, body: { text: 'not mine' } });
     assert.equal(lead.status, 403, 'only the assignee edits, even a lead');
     const note = await app.api(`/api/consultations/${ids.xss}/notes`, { method: 'POST', token: lee.token, body: { body: 'lead note' } });

@@ -1,4 +1,5 @@
 // What reviewers read instead of the stored status names, and short spans of time.
+import { span } from './timeleft.ts';
 
 export const STATUS_LABELS: Record<string, string> = {
   received: 'New',
@@ -15,17 +16,8 @@ export const STATUS_LABELS: Record<string, string> = {
 
 export const statusLabel = (s: string): string => STATUS_LABELS[s] ?? s;
 
-/** "3d 4h", "2h 5m", "12m", "just now". */
-export function shortSpan(ms: number): string {
-  const mins = Math.floor(Math.abs(ms) / 60_000);
-  if (mins < 1) return 'just now';
-  const d = Math.floor(mins / 1440);
-  const h = Math.floor((mins % 1440) / 60);
-  const m = mins % 60;
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  return `${m}m`;
-}
+/** "3d 4h", "2h 5m", "12m", "just now": how long ago. */
+export const shortSpan = (ms: number): string => (Math.abs(ms) < 60_000 ? 'just now' : span(ms));
 
 /** The question as one line, cut at a word: enough to tell cases apart in the queue. */
 export function snippet(text: string, max = 120): string {

@@ -42,7 +42,8 @@ export function registerConfirmRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (typeof text === 'string' && text.trim()) {
       if (text.length > 100_000) throw new AppError(ErrorCodes.BAD_REQUEST, 'The draft text is too long.');
       const s = await sendable(ctx, user, id);
-      if (s && s.draft.body_text !== text.trim()) await editDraft(ctx, user, id, text.trim());
+      // Not sendable by this user now: editDraft refuses with the reason (not the assignee, already sent).
+      if (!s || s.draft.body_text !== text.trim()) await editDraft(ctx, user, id, text.trim());
     }
     return reply.redirect(`/c/${id}/confirm`, 303);
   });
