@@ -519,6 +519,8 @@ async function shoot(page: Page, name: string): Promise<void> {
   const size = page.viewportSize();
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${name}: no sideways scrolling on a phone (${overflow}px)`);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true });
   if (size) await page.setViewportSize(size);
 }
