@@ -15,6 +15,8 @@ export const ErrorCodes = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** A stored raw message cannot be decrypted or does not match its SHA-256. */
   RAW_INTEGRITY: 'RAW_INTEGRITY',
+  /** The embedded (PGlite) database is open in another process; it allows one at a time. */
+  DATABASE_IN_USE: 'DATABASE_IN_USE',
   /** The OAuth2 token endpoint refused to issue an access token (revoked consent, wrong client). */
   OAUTH2_REFRESH_FAILED: 'OAUTH2_REFRESH_FAILED',
   /** A stored secret (mailbox password, client secret, refresh token) cannot be opened with this key. */

@@ -12,6 +12,7 @@ import { getConsultations, inboundTexts, setConsultationsDrafted, markDrafting, 
 import { saveEngineDrafts } from '../src/store/drafts.ts';
 import { reviewersWithLoad } from '../src/store/users.ts';
 import { errorFields } from '../src/log-error.ts';
+import { statusIn, UNDRAFTED_STATUSES } from '../src/store/consultation-status.ts';
 
 /** The batcher's key for a job: a consultation's round. */
 export const draftKey = (d: DraftJob) => `${d.consultationId}:${d.round}`;
@@ -61,7 +62,7 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
     if (!c) out.set(key, 'gone');
     // A newer round supersedes this job; a finished round needs nothing more.
     else if (c.round !== job.round) out.set(key, 'stale-round');
-    else if (c.status !== 'received' && c.status !== 'drafting') {
+    else if (!statusIn(c.status, UNDRAFTED_STATUSES)) {
       // Drafted before, but the notification's enqueue may have failed after the commit (Redis away):
       // the job id and the outbox dedup key make adding it again harmless.
       if (c.status === 'awaiting_review' && c.assignee_id) renotify.push({ consultationId: c.id, userId: c.assignee_id, round: c.round });

@@ -29,7 +29,7 @@ import { audit } from '../src/store/audit.ts';
 import { enqueueAutoReply } from '../src/store/auto-replies.ts';
 import { recordDeliveryReport } from '../src/store/bounces.ts';
 import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, startNextRound } from '../src/store/consultations.ts';
-import { REDRAFT_ON_FOLLOW_UP, statusIn } from '../src/store/consultation-status.ts';
+import { REDRAFT_ON_FOLLOW_UP, statusIn, UNDRAFTED_STATUSES } from '../src/store/consultation-status.ts';
 import type { Queryable } from '../src/store/db.ts';
 import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
 import { mailboxDirectory } from '../src/mail/mailbox-specs.ts';
@@ -457,7 +457,7 @@ export async function enqueueDownstream(ctx: AppContext, consultationId: number)
   const pending = await ctx.db.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status IN ('queued', 'sending')`, [consultationId]);
   // Different queues, so the two adds go out side by side.
   await Promise.all([
-    c.status === 'received' || c.status === 'drafting' ? ctx.producers.add('draft', { consultationId, round: c.round }) : null,
+    statusIn(c.status, UNDRAFTED_STATUSES) ? ctx.producers.add('draft', { consultationId, round: c.round }) : null,
     ctx.producers.addBulk('send', pending.rows.map((o) => ({ outboundId: o.id }))),
   ]);
 }

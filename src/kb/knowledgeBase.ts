@@ -19,6 +19,7 @@ import type {
   MueFact,
   MueSetting,
   PtpEdit,
+  PtpPartners,
   PtpSetting,
   TableStatus,
 } from './types.ts';
@@ -314,6 +315,12 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     const ba = ca === cb ? null : table.pick(cb, ca, dos.days);
     if (ba) out.push(table.edit(cb, ba));
     return out;
+  }
+
+  ptpPartners(code: string, opts?: LookupOptions): PtpPartners & { source: string } {
+    const table = this.ptpTables[opts?.setting ?? 'practitioner'];
+    const c = this.normalize(code)?.code ?? code.trim().toUpperCase();
+    return { ...table.partners(c, this.dos(opts).days), source: table.source };
   }
 
   /** The MUE table of the claim's setting: mueSetting, else the PTP setting, else practitioner. */

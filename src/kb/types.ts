@@ -234,6 +234,15 @@ export interface LookupOptions {
   mueSetting?: MueSetting;
 }
 
+export interface PtpPartners {
+  /** Column 2 codes of this code's edits that apply on the day. */
+  column2: string[];
+  /** Column 1 codes whose edits with this code (as column 2) apply on the day. */
+  column1: string[];
+  inactiveColumn2: string[];
+  inactiveColumn1: string[];
+}
+
 export interface KnowledgeBase {
   lookup(code: string, opts?: LookupOptions): CodeInfo;
   /** Edits between a and b in both orders, active or not at the date; each tells whether it is active then. */
@@ -242,6 +251,8 @@ export interface KnowledgeBase {
   mue(code: string, opts?: LookupOptions): MueFact | null;
   addOn(code: string, opts?: LookupOptions): AddOnFact | null;
   modifier(mod: string): ModifierInfo | null;
+  /** The codes a code has an active PTP edit with at the date, as column 1 (its column 2 codes) and as column 2. */
+  ptpPartners?(code: string, opts?: LookupOptions): PtpPartners & { source: string };
   /** Active PTP edits among the codes at the date, MUE per code, add-on facts per code. */
   editsAmong(codes: string[], opts?: LookupOptions): EditsAmong;
   status(): TableStatus[];

@@ -1,6 +1,7 @@
 // Reviewer actions as plain functions over the context: the JSON API and the console both call these.
 import type { AppContext } from '../context.ts';
 import { AppError, ErrorCodes } from '../errors.ts';
+import { answerEmailData } from '../send/answer-email.ts';
 import { renderEmail } from '../send/render.ts';
 import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../send/threading-headers.ts';
 import { audit } from '../store/audit.ts';
@@ -8,6 +9,7 @@ import { formatTicketNo, getConsultation, markApproved, markRejected, markWaitin
 import type { Queryable } from '../store/db.ts';
 import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
 import { enqueueOutbound, type OutboundRow } from '../store/outbox.ts';
+import { reviewerProfile } from '../store/reviewer-profile.ts';
 import { getUser, type UserRow } from '../store/users.ts';
 import { pauseDueClock, resumeDueClock } from './due-clock.ts';
 import { errorFields } from '../log-error.ts';
@@ -22,12 +24,18 @@ async function lockConsultation(q: Queryable, id: number): Promise<ConsultationR
 }
 
 /** The customer message a reply answers: the newest one in the thread. */
-async function lastInbound(q: Queryable, consultationId: number) {
-  const r = await q.query<{ message_id: string | null; references_header: string | null }>(
-    `SELECT message_id, references_header FROM consultation_messages WHERE consultation_id = $1 AND direction = 'in' ORDER BY id DESC LIMIT 1`,
+export async function lastInbound(q: Queryable, consultationId: number) {
+  const r = await q.query<{ message_id: string | null; references_header: string | null; body_text: string | null }>(
+    `SELECT message_id, references_header, body_text FROM consultation_messages WHERE consultation_id = $1 AND direction = 'in' ORDER BY id DESC LIMIT 1`,
     [consultationId],
   );
-  return r.rows[0] ?? { message_id: null, references_header: null };
+  return r.rows[0] ?? { message_id: null, references_header: null, body_text: null };
+}
+
+/** The answer email's template data, as the console's confirmation shows it and approval sends it. */
+export async function answerData(q: Queryable, c: Pick<ConsultationRow, 'id' | 'ticket_no' | 'from_name'>, reviewerId: number, body: string): Promise<Record<string, unknown>> {
+  const [reviewer, parent] = await Promise.all([reviewerProfile(q, reviewerId), lastInbound(q, c.id)]);
+  return answerEmailData({ name: c.from_name, ticket: formatTicketNo(c.ticket_no), body, reviewer, question: parent.body_text });
 }
 
 /**
@@ -65,16 +73,20 @@ async function queueCustomerReply(
  * Approves the current draft (optionally replaced by the reviewer's text) and writes the reply to the
  * outbox in the same transaction: from here on it is sent exactly once, whatever fails next.
  */
-export async function approveConsultation(ctx: AppContext, user: UserRow, id: number, text?: string): Promise<{ outboundId: number }> {
+export async function approveConsultation(ctx: AppContext, user: UserRow, id: number, text?: string, opts: { expectedDraftId?: number } = {}): Promise<{ outboundId: number }> {
   const outboundId = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
     requirePermission('approve', c, user);
     let draft = await currentDraft(q, c.id, c.round);
+    // The console confirms one version: a save in another tab since then must be confirmed again.
+    if (opts.expectedDraftId !== undefined && draft?.id !== opts.expectedDraftId) {
+      throw new AppError(ErrorCodes.WRONG_STATE, 'the draft changed since you confirmed it; check it and confirm again');
+    }
     if (!draft && text === undefined) throw new AppError(ErrorCodes.WRONG_STATE, 'there is no draft to approve');
     if (text !== undefined) {
       draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: draft?.subject ?? c.subject, bodyText: text, facts: draft?.facts ?? {}, authorId: user.id });
     }
-    const row = await queueCustomerReply(ctx, q, c, 'answer', { body: draft!.body_text, reviewer: user.name });
+    const row = await queueCustomerReply(ctx, q, c, 'answer', await answerData(q, c, user.id, draft!.body_text));
     await markApproved(q, c.id, c.assignee_id ?? user.id);
     await q.query('INSERT INTO reviews (consultation_id, draft_id, user_id, action) VALUES ($1, $2, $3, $4)', [c.id, draft!.id, user.id, 'approve']);
     await audit(q, { userId: user.id, action: 'consultation.approved', consultationId: c.id, detail: { draftId: draft!.id, edited: text !== undefined, outboundId: row.id } });
@@ -124,7 +136,9 @@ export async function requestInformation(ctx: AppContext, user: UserRow, id: num
   const outboundId = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
     requirePermission('requestInfo', c, user);
-    const row = await queueCustomerReply(ctx, q, c, 'request_info', { question, reviewer: user.name });
+    const profile = await reviewerProfile(q, user.id);
+    const reviewer = profile.credential ? `${profile.name || user.name}, ${profile.credential}` : profile.name || user.name;
+    const row = await queueCustomerReply(ctx, q, c, 'request_info', { question, reviewer });
     await markWaitingOnCustomer(q, c.id, c.assignee_id ?? user.id);
     await pauseDueClock(q, c.id);
     await q.query('INSERT INTO reviews (consultation_id, user_id, action) VALUES ($1, $2, $3)', [c.id, user.id, 'request_info']);

@@ -42,6 +42,9 @@ export const SETTLED_STATUSES = ['sent', 'closed', 'rejected'] as const satisfie
 /** Answered: other consultations' replies a reviewer may reuse. */
 export const ANSWERED_STATUSES = ['sent', 'closed'] as const satisfies readonly ConsultationStatus[];
 
+/** The answer is written: queued (approved) or sent. */
+export const ANSWER_WRITTEN_STATUSES = ['approved', ...ANSWERED_STATUSES] as const satisfies readonly ConsultationStatus[];
+
 /** A follow-up in one of these starts the next round (received, redrafted with the new message). */
 export const REDRAFT_ON_FOLLOW_UP = [...REVIEWABLE_STATUSES, ...SETTLED_STATUSES] as const satisfies readonly ConsultationStatus[];
 

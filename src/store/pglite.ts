@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult } from './db.ts';
+import { acquirePgliteLock } from './pglite-lock.ts';
 
 function normalize<T>(rows: unknown[]): T[] {
   // PGlite returns bytea as Uint8Array where pg returns Buffer; repositories expect Buffer.
@@ -16,7 +17,15 @@ function normalize<T>(rows: unknown[]): T[] {
 
 export async function openPglite(dir: string): Promise<Db> {
   fs.mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  // One process at a time (see pglite-lock.ts): refused here, before a write could be silently lost.
+  const lock = acquirePgliteLock(dir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dir);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
       const r = await q.query(sql, params as unknown[]);
@@ -31,6 +40,12 @@ export async function openPglite(dir: string): Promise<Db> {
     async exec(sql) {
       await db.exec(sql);
     },
-    close: () => db.close(),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        lock.release();
+      }
+    },
   };
 }

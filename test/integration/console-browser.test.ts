@@ -125,40 +125,154 @@ describe('reviewer console in a browser', () => {
     assert.ok(session?.httpOnly, 'session cookie is HttpOnly');
     assert.equal(session?.sameSite, 'Lax');
 
+    // The queue: human status names, the codes and the start of the question, age and time left.
     const rows = page.locator('table.queue tbody tr');
     assert.equal(await rows.count(), 3);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'console-queue.png'), fullPage: true });
+    const q1Row = page.locator(`tr[data-id="${ids.q1}"]`);
+    assert.equal(await q1Row.locator('.status').innerText(), 'Ready for review');
+    assert.deepEqual(await q1Row.locator('td.codes code').allInnerTexts(), ['20610', '99213']);
+    assert.match(await q1Row.locator('.snippet').innerText(), /^Hello, Can we bill CPT 20610 together with 99213/);
+    assert.match(await q1Row.locator('td.age').innerText(), /^(just now|\d+m)$/);
+    assert.match(await q1Row.locator('td').nth(5).innerText(), /^(1d \d+h|\d+h \d+m) left$/);
+    assert.match(await q1Row.locator('td.assignee').innerText(), /unassigned/);
+    assert.equal(await page.locator('text=awaiting_review').count(), 0, 'no raw status names');
+    assert.match(await page.locator('#keys').innerText(), /Keyboard shortcuts/);
+    await shoot(page, 'console-queue');
 
-    await page.getByRole('link', { name: /^CC-\d{6}$/ }).nth(await rowIndex(page, ids.q1)).click();
-    await page.waitForURL(new RegExp(`/c/${ids.q1}$`));
-    assert.match(await page.locator('#draft-h').innerText(), /version 1 \(engine\)/);
-    assert.match(await page.locator('#c-assignee').innerText(), /nobody/);
-    await page.click('#claim-btn');
+    // Her profile: the credential and signature her replies carry.
+    await page.click('.who');
+    await page.waitForURL(/\/profile$/);
+    await page.fill('#pf-credential', 'CPC');
+    await page.fill('#pf-signature', 'Coding Quality Team\nMon–Fri 8–5 ET');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.waitForURL(/\/profile\?done=saved$/);
+    assert.equal(await page.inputValue('#pf-credential'), 'CPC');
+
+    // Keyboard path: j to the row of q1, c to claim it, which opens it.
+    await page.goto('/queue');
+    const index = await rowIndex(page, ids.q1);
+    for (let i = 0; i <= index; i++) await page.keyboard.press('j');
+    assert.equal(await page.locator('tr[aria-selected="true"]').getAttribute('data-id'), String(ids.q1));
+    await page.keyboard.press('c');
     await page.waitForURL(new RegExp(`/c/${ids.q1}\\?done=claimed$`));
-    assert.match(await page.locator('#c-assignee').innerText(), /Rita Reviewer \(you\)/);
-    assert.ok((await page.locator('#facts-h + *').count()) > 0);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'console-consultation.png'), fullPage: true });
+    assert.match(await page.locator('#draft-h').innerText(), /version 1 \(engine\)/);
+    assert.equal(await page.locator('#c-assignee').innerText(), 'You');
+    assert.equal(await page.locator('#c-status').innerText(), 'Ready for review');
+    assert.ok((await page.locator('#facts table').count()) > 0);
+    const billable = await page.locator('#facts table').first().locator('tbody tr:not(.desc) td:nth-child(4)').allInnerTexts();
+    assert.ok(billable.length > 0 && billable.every((b) => b === 'n/a'), `CPT codes say billable n/a: ${billable}`);
 
     // The code lookup panel answers from the knowledge base at the question's date of service.
     await page.getByRole('link', { name: '20610', exact: true }).click();
     const lookup = await page.locator('#lookup-result').innerText();
     assert.match(lookup, /20610/);
     assert.match(lookup, /CPT/);
+    assert.match(await page.locator('#lookup-ptp').innerText(), /PTP with this case's codes\s+20610 \/ 99213 \(column 1 \/ column 2\)\s+PTP, as column 1\s+\d+ column 2 code\(s\): /);
+    // A code whose edits were all deleted before the date says so, with the codes.
+    await page.fill('#lk-code', '72292');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const ptp72292 = await page.locator('#lookup-ptp').innerText();
+    assert.match(ptp72292, /PTP, as column 1\s+none/);
+    assert.match(ptp72292, /Not in force on the date\s+\d+ edit partner\(s\), deleted or not yet effective: .*72291/);
 
-    const edited = 'EDITED BY RITA: yes, 20610 with 99213 on the same day needs modifier 25 on the E/M when it is separately identifiable.';
+    // Edit: the editor grows with the text (no scrolling inside it), and saving shows the diff.
+    const edited = [
+      '## Short answer',
+      '',
+      'EDITED BY RITA: yes, 20610 with 99213 on the same day needs **modifier 25** on the E/M when it is separately identifiable.',
+      '',
+      '## Why',
+      '',
+      '- 20610 and 99213 are a PTP pair with modifier indicator 1.',
+      '- The E/M must be significant and separately identifiable.',
+      '',
+      '1. Append 25 to 99213.',
+      '2. Document the separate E/M.',
+      '',
+      ...Array.from({ length: 25 }, (_, i) => `Line ${i + 1} of a long reply that needs room.`),
+    ].join('\n');
     await page.fill('#draft-text', edited);
+    const box = await page.locator('#draft-text').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    assert.ok(box.scroll <= box.client + 2, `the editor grew to its content (${box.scroll} > ${box.client})`);
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.waitForURL(/done=edited$/);
     assert.match(await page.locator('#draft-h').innerText(), /version 2 \(edited\)/);
-    assert.match(await page.locator('pre.preview').innerText(), /EDITED BY RITA/);
-    await page.click('#approve-btn');
-    await page.waitForURL(/done=approved$/);
+    assert.match(await page.locator('#diff ins').first().innerText(), /\S/);
+    assert.ok((await page.locator('#diff del').count()) > 0, 'the engine text removed is shown struck through');
+    assert.match(await page.locator('#diff .diff-summary').innerText(), /\+\d+ words · −\d+ words/);
+    assert.match(await page.locator('#diff').innerText(), /EDITED BY RITA/);
+    await shoot(page, 'console-consultation');
+
+    // a: the confirmation, with exactly what the customer will receive.
+    await page.keyboard.press('a');
+    await page.waitForURL(new RegExp(`/c/${ids.q1}/confirm$`));
+    assert.match(await page.locator('#confirm-to').innerText(), /dana@clinic\.example/);
+    assert.match(await page.locator('#confirm-subject').innerText(), /^Re: \[CC-\d{6}\] Can I bill 20610 with 99213\?$/);
+    const frame = page.frameLocator('#confirm-html');
+    assert.equal(await frame.locator('h2').first().innerText(), 'Short answer');
+    assert.equal(await frame.locator('ul > li').count(), 2);
+    assert.equal(await frame.locator('ol > li').count(), 2);
+    assert.match(await frame.locator('blockquote').innerText(), /Can we bill CPT 20610 together with 99213/);
+    assert.match(await frame.locator('body').innerText(), /Rita Reviewer, CPC\nCoding Quality Team/);
+    const confirmText = await page.locator('#confirm-text').textContent();
+    assert.match(confirmText ?? '', /Short answer\n-{12}\n/);
+    await shoot(page, 'console-confirm');
+    // Nothing has gone out yet.
+    assert.equal(smtp.messages.filter((m) => (m.parsed.text ?? '').includes('EDITED BY RITA')).length, 0);
+    assert.equal((await consultationBySubject('Can I bill 20610 with 99213?')).status, 'awaiting_review');
+
+    // a again sends; the console moves on to the next case waiting for her.
+    await page.keyboard.press('a');
+    await page.waitForURL(/\/c\/\d+\?done=approved&case=CC-\d{6}$/);
+    const nextId = Number(/\/c\/(\d+)/.exec(page.url())![1]);
+    assert.notEqual(nextId, ids.q1);
+    assert.ok([ids.xss, ids.q3].includes(nextId), 'the next case is one still waiting for review');
+    assert.match(await page.locator('#done').innerText(), /^CC-\d{6}: approved; the reply is queued/);
 
     const answer = await waitFor('answer at the SMTP server', () => smtp.messages.find((m) => (m.parsed.text ?? '').includes('EDITED BY RITA')));
     assert.deepEqual(answer.to, ['dana@clinic.example']);
     assert.equal(answer.parsed.inReplyTo, '<q1@clinic.example>');
     assert.match(answer.parsed.subject ?? '', /^Re: \[CC-\d{6}\] Can I bill 20610 with 99213\?$/);
+    // The email: headings and lists in HTML, the question quoted, signed with name and credential.
+    const html = String(answer.parsed.html);
+    assert.match(html, /<h2[^>]*>Short answer<\/h2>/);
+    assert.match(html, /<ul[^>]*>\s*<li[^>]*>20610 and 99213 are a PTP pair/);
+    assert.match(html, /<ol[^>]*>/);
+    assert.match(html, /<strong>modifier 25<\/strong>/);
+    assert.match(html, /<blockquote[^>]*>Hello,<br>Can we bill CPT 20610/);
+    assert.match(html, /Line 1 of a long reply that needs room\.<br \/>\s*Line 2/, 'a typed line break stays one');
+    assert.match(html, /Rita Reviewer, CPC/);
+    const text = answer.parsed.text ?? '';
+    assert.match(text, /^You asked:\n> Hello,\n> Can we bill CPT 20610 together with 99213/m);
+    assert.match(text, /^Short answer\n-{12}$/m);
+    assert.match(text, /^ - 20610 and 99213 are a PTP pair/m);
+    assert.match(text, /^ 1\. Append 25 to 99213\.$/m);
+    assert.match(text, /^Kind regards,\nRita Reviewer, CPC\nCoding Quality Team\nMon–Fri 8–5 ET\nCertified coder, CaseConsultant$/m);
+    assert.match(text, /ticket CC-\d{6}/);
+    assert.doesNotMatch(text, /[#*]{2}/, 'no Markdown marks left in the plain text');
+    // How it looks in a mail client's reading pane, at phone and desktop widths.
+    const mailPage = await browser.newPage();
+    for (const [name, width] of [['phone', 390], ['desktop', 1024]] as const) {
+      await mailPage.setViewportSize({ width, height: 900 });
+      await mailPage.setContent(html);
+      const overflow = await mailPage.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `no sideways scrolling at ${width}px (${overflow}px)`);
+      await mailPage.screenshot({ path: path.join(ARTIFACTS, `reply-email-${name}.png`), fullPage: true });
+    }
+    await mailPage.close();
+    await page.goto(`/c/${ids.q1}`);
     await waitFor('status sent', async () => (await consultationBySubject('Can I bill 20610 with 99213?')).status === 'sent');
+    // The sent state: when, by whom, the Message-ID; no due clock, no dead actions, no stale notice.
+    await page.reload();
+    assert.equal(await page.locator('#c-status').innerText(), 'Answered');
+    assert.equal(await page.locator('#sent-h').innerText(), 'Answer sent');
+    assert.equal(await page.locator('#sent-message-id').innerText(), answer.parsed.messageId);
+    assert.equal(await page.locator('#sent-by').innerText(), 'Rita Reviewer, CPC');
+    assert.match(await page.locator('#sent-at').innerText(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    for (const gone of ['#c-due', '#actions', '#done', '#draft-text', '#claim-btn', '#approve-btn']) {
+      assert.equal(await page.locator(gone).count(), 0, `${gone} is not shown once sent`);
+    }
+    await shoot(page, 'console-sent');
 
     const actions = (await app.ctx.db.query<{ action: string; user_id: number | null }>('SELECT action, user_id FROM audit_log WHERE consultation_id = $1 OR (consultation_id IS NULL AND user_id = $2) ORDER BY id', [ids.q1, rita.id])).rows;
     for (const a of ['auth.signed_in', 'consultation.viewed', 'consultation.claimed', 'draft.edited', 'consultation.approved', 'outbound.sent']) {
@@ -248,10 +362,29 @@ describe('reviewer console in a browser', () => {
     await page.getByText('Reassign', { exact: true }).first().click();
     await page.selectOption('#re-user', String(rita.id));
     await page.getByRole('button', { name: 'Reassign' }).click();
-    await page.waitForURL(/done=reassigned$/);
+    await page.waitForURL(/done=reassigned&case=CC-\d{6}$/);
+    assert.match(await page.locator('#done').innerText(), /^CC-\d{6}: reassigned/);
+    await page.goto(`/c/${ids.q3}`);
     assert.match(await page.locator('#c-assignee').innerText(), /Rita Reviewer/);
     assert.equal((await consultationBySubject('Units for J1885')).assignee_id, rita.id);
     await ctx.close();
+
+    // Rita's queue says who has a case open (Lee, a moment ago) and that q3 is now hers.
+    await ritaPage.goto('/queue');
+    assert.equal(await ritaPage.locator(`tr[data-id="${ids.q3}"] td.viewers`).innerText(), 'Lee Lead');
+    assert.equal(await ritaPage.locator(`tr[data-id="${ids.q3}"] td.assignee`).innerText(), 'You');
+    // Keyboard: n opens the first case waiting for her; j and k walk the queue from there.
+    await ritaPage.keyboard.press('n');
+    await ritaPage.waitForURL(/\/c\/\d+$/);
+    const first = ritaPage.url();
+    const nextHref = await ritaPage.locator('#next-case').getAttribute('href');
+    assert.ok(nextHref, 'a next case is linked');
+    await ritaPage.keyboard.press('j');
+    await ritaPage.waitForURL((u) => u.pathname === nextHref);
+    await ritaPage.keyboard.press('k');
+    await ritaPage.waitForURL(first);
+    await ritaPage.keyboard.press('u');
+    await ritaPage.waitForURL(/\/queue$/);
 
     // A reviewer may not reassign, in the console or the API.
     await ritaPage.goto(`/c/${ids.q3}`);
@@ -280,8 +413,9 @@ describe('reviewer console in a browser', () => {
     await p.getByText('Request more information').click();
     await p.fill('#ri-question', 'Which route of administration, and what total dose per day?');
     await p.getByRole('button', { name: 'Send question' }).click();
-    await p.waitForURL(/done=requested$/);
-    assert.equal(await p.locator('#c-status').innerText(), 'waiting_on_customer');
+    await p.waitForURL(/done=requested&case=CC-\d{6}$/);
+    await p.goto(`/c/${ids.q3}`);
+    assert.equal(await p.locator('#c-status').innerText(), 'Waiting on customer');
     assert.match(await p.locator('#c-due').innerText(), /^paused/);
     const asked = await waitFor('request for information', () => smtp.messages.find((m) => m.to.includes('sam@other.example') && (m.parsed.text ?? '').includes('total dose per day')));
     assert.equal(asked.parsed.inReplyTo, '<q3@other.example>');
@@ -330,6 +464,14 @@ describe('reviewer console in a browser', () => {
     const edit = await app.api(`/api/consultations/${ids.xss}/edit`, { method: 'POST', token: rita.token, body: { text: 'API edit' } });
     assert.equal(edit.status, 200);
     assert.equal(edit.body.version, 2);
+    // A confirmation is for one version: saved again elsewhere meanwhile, sending it is refused.
+    await ritaPage.goto(`/c/${ids.xss}/confirm`);
+    assert.match(await ritaPage.frameLocator('#confirm-html').locator('body').innerText(), /API edit/);
+    assert.equal((await app.api(`/api/consultations/${ids.xss}/edit`, { method: 'POST', token: rita.token, body: { text: 'API edit, again' } })).status, 200);
+    const [sendRes] = await Promise.all([ritaPage.waitForResponse((r) => r.url().endsWith(`/c/${ids.xss}/approve`)), ritaPage.click('#send-btn')]);
+    assert.equal(sendRes.status(), 409);
+    assert.match(await ritaPage.locator('main').innerText(), /changed since you confirmed/);
+    assert.equal((await app.api(`/api/consultations/${ids.xss}`, { token: rita.token })).body.status, 'awaiting_review', 'nothing was sent');
     const lead = await app.api(`/api/consultations/${ids.xss}/edit`, { method: 'POST', token: lee.token, body: { text: 'not mine' } });
     assert.equal(lead.status, 403, 'only the assignee edits, even a lead');
     const note = await app.api(`/api/consultations/${ids.xss}/notes`, { method: 'POST', token: lee.token, body: { body: 'lead note' } });
@@ -371,6 +513,17 @@ describe('reviewer console in a browser', () => {
     await ctx.close();
   });
 });
+
+/** A full-page screenshot at desktop and phone widths, kept under test-artifacts/. */
+async function shoot(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize();
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${name}: no sideways scrolling on a phone (${overflow}px)`);
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true });
+  if (size) await page.setViewportSize(size);
+}
 
 /** The row index of a consultation in the queue table, found by its data-id. */
 async function rowIndex(page: Page, id: number): Promise<number> {

@@ -182,3 +182,17 @@ test('kb.normalize and getKnowledgeBase caching', async () => {
   const b = await getKnowledgeBase({ importDir: dir });
   assert.equal(a, b);
 });
+
+test('PTP partners of a code: in force on the date, and only listed (deleted)', () => {
+  const p = kb.ptpPartners!('20610', { dos: '2024-08-01' });
+  assert.ok(p.column2.includes('99213'), '20610 is column 1 over 99213');
+  assert.ok(!p.inactiveColumn2.includes('99213'));
+  // 72292's edits (e.g. with 72291) were deleted on 2014-12-31: in force in 2014, only listed since.
+  const then = kb.ptpPartners!('72292', { dos: '2014-06-15' });
+  assert.ok(then.column2.includes('72291'), '72292 / 72291 applied in 2014');
+  const now = kb.ptpPartners!('72292', { dos: '2025-11-03' });
+  assert.deepEqual([now.column2, now.column1], [[], []]);
+  assert.ok(now.inactiveColumn2.includes('72291'), 'and is shown as deleted later');
+  assert.match(now.source, /^NCCI PTP practitioner /);
+  assert.deepEqual(kb.ptpPartners!('M80.08', {}), { column2: [], column1: [], inactiveColumn2: [], inactiveColumn1: [], source: now.source });
+});

@@ -50,12 +50,14 @@ const BASIS_KINDS: Record<string, string[]> = {
   ptp: ['ptp-practitioner'], 'ptp-none': ['ptp-practitioner'], mue: ['mue-practitioner'], addon: ['addon'], pfs: ['pfs'], icd: ['icd10cm'], code: ['hcpcs'],
 };
 
-function staleTables(basis: string[], status: TableStatus[], dos: string, sources: TableSources): string[] {
+// A table counts when it decides the answer (basis) or when the reply cites one of its rows (facts):
+// a guidance-decided pair still shows its PTP row, and that row's table may be out of date.
+function staleTables(basis: string[], cited: string[], status: TableStatus[], dos: string, sources: TableSources): string[] {
   const swap = (k: string) => (k === 'ptp-practitioner' && sources.ptpKind ? sources.ptpKind : k === 'mue-practitioner' && sources.mueKind ? sources.mueKind : k);
   const kinds = new Set(basis.flatMap((b) => BASIS_KINDS[b.split(':')[0]] ?? []).map(swap));
   const out: string[] = [];
   for (const s of status) {
-    if (!kinds.has(s.kind)) continue;
+    if (!kinds.has(s.kind) && !cited.some((c) => c.startsWith(`${s.table} ${s.version}`))) continue;
     if ((s.effectiveFrom && dos < s.effectiveFrom) || (s.effectiveTo && dos > s.effectiveTo)) out.push(`${s.table} ${s.version} (in force ${s.effectiveFrom ?? '?'} to ${s.effectiveTo ?? '?'})`);
   }
   return out;
@@ -96,7 +98,7 @@ export function buildAnswer(input: AnswerInput, sources: TableSources, today: st
   for (const f of parts.flatMap((p) => p.facts)) if (!facts.some((g) => g.text === f.text)) facts.push(f);
   const limits = [...new Set(parts.map((p) => p.limit).filter((x): x is string => !!x))];
   const dos = input.dos ?? today;
-  const stale = staleTables(basis, input.kb.status(), dos, sources);
+  const stale = staleTables(basis, facts.map((f) => f.source), input.kb.status(), dos, sources);
 
   const notes: string[] = [];
   if (stale.length) notes.push(`Stale tables for ${input.dos ? `the date of service ${input.dos}` : `today (${today})`}: ${stale.join('; ')}. Check the current release before approving.`);

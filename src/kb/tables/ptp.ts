@@ -1,7 +1,7 @@
 // NCCI PTP edits as a CSR index: codes interned to ids in sorted order, rows sorted by
 // (column1, column2, deletion date); `start[c1]` bounds each column-1 code's rows so a pair
 // lookup is one binary search over a few hundred Uint16/Uint32 values.
-import type { PtpEdit, PtpSetting } from '../types.ts';
+import type { PtpEdit, PtpPartners, PtpSetting } from '../types.ts';
 import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
 import { daysToYmd, ymdToDays, ymdToIso } from '../dates.ts';
 import { Growable } from './growable.ts';
@@ -185,6 +185,35 @@ export class PtpTable {
       if (dosDays <= this.del[j] && (eff === 0 || eff <= dosDays)) return { row: j, active: true };
     }
     return { row: last, active: false };
+  }
+
+  /**
+   * Every code this one has an edit with: the column 2 codes of its own rows and the column 1 codes
+   * whose rows name it as column 2, split into edits that apply on the day and edits only listed
+   * (deleted, or not yet effective). The second half reads the whole column once (about 2.5 million
+   * entries, 30-60 ms on this machine): fine for a reviewer's lookup, not for drafting.
+   */
+  partners(code: string, dosDays: number): PtpPartners {
+    const out: PtpPartners = { column2: [], column1: [], inactiveColumn2: [], inactiveColumn1: [] };
+    const id = this.ids.get(code);
+    if (id === undefined) return out;
+    const applies = (j: number) => dosDays <= this.del[j] && (this.eff[j] === 0 || this.eff[j] <= dosDays);
+    const own = new Map<number, boolean>();
+    for (let j = this.start[id], end = this.start[id + 1]; j < end; j++) own.set(this.c2[j], own.get(this.c2[j]) || applies(j));
+    const of = new Map<number, boolean>();
+    const { start, c2 } = this;
+    for (let a = 0; a < this.codes.length; a++) {
+      if (a === id) continue;
+      for (let j: number = start[a], end = start[a + 1]; j < end; j++) if (c2[j] === id) of.set(a, of.get(a) || applies(j));
+    }
+    const split = (m: Map<number, boolean>, active: string[], inactive: string[]) => {
+      for (const [i, on] of m) (on ? active : inactive).push(this.codes[i]);
+      active.sort();
+      inactive.sort();
+    };
+    split(own, out.column2, out.inactiveColumn2);
+    split(of, out.column1, out.inactiveColumn1);
+    return out;
   }
 
   column2Of(row: number): string {

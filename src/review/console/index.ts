@@ -7,7 +7,9 @@ import { securityHeaders } from './headers.ts';
 import { registerAdminRoutes } from './routes-admin.ts';
 import { registerMailboxRoutes } from './routes-mailboxes.ts';
 import { registerAuthRoutes } from './routes-auth.ts';
+import { registerConfirmRoutes } from './routes-confirm.ts';
 import { registerConsultationRoutes } from './routes-consultations.ts';
+import { registerProfileRoutes } from './routes-profile.ts';
 import { registerStatic } from './static.ts';
 import { isHttps, loadState, page, SignInRequired } from './state.ts';
 import { registerQueuesDashboard } from './queues-dashboard.ts';
@@ -52,6 +54,8 @@ export async function registerConsole(app: FastifyInstance, ctx: AppContext): Pr
     });
     registerAuthRoutes(scope, ctx);
     registerConsultationRoutes(scope, ctx);
+    registerConfirmRoutes(scope, ctx);
+    registerProfileRoutes(scope, ctx);
     registerAdminRoutes(scope, ctx);
     registerMailboxRoutes(scope, ctx);
     await registerQueuesDashboard(scope, ctx);

@@ -4,6 +4,8 @@ import { formatTicketNo } from '../../store/consultations.ts';
 import { ANSWERED_STATUSES, OPEN_STATUSES } from '../../store/consultation-status.ts';
 import { effectiveDueSql, pausedSql } from '../due-clock.ts';
 
+const PRESENCE_SECONDS = 90;
+
 export interface QueueFilter {
   status?: string;
   /** 'mine', 'unassigned', or a user id. */
@@ -24,7 +26,17 @@ export interface QueueRow {
   plan: string;
   dueAt: Date | null;
   paused: boolean;
+  createdAt: Date;
+  /** The start of the customer's first message (masked text), for a snippet. */
+  question: string;
+  /** Codes the current draft's facts name. */
+  codes: string[];
+  /** Other users with the page open within the presence window. */
+  viewers: string[];
 }
+
+const codesOf = (facts: unknown): string[] =>
+  Array.isArray(facts) ? [...new Set(facts.map((f) => (f && typeof f === 'object' ? String((f as { code?: unknown }).code ?? '') : '')).filter(Boolean))] : [];
 
 /** Overdue first, then by due time; a paused clock sorts by the time it will have left. */
 export async function queue(q: Queryable, f: QueueFilter, me: number, limit = 300): Promise<QueueRow[]> {
@@ -44,9 +56,14 @@ export async function queue(q: Queryable, f: QueueFilter, me: number, limit = 30
   const r = await q.query<{
     id: number; ticket_no: number; status: string; subject: string; from_address: string; specialty: string | null;
     assignee_id: number | null; assignee_name: string | null; plan: string; due: Date | null; paused: boolean;
+    created_at: Date; question: string | null; codes: unknown; viewers: string[];
   }>(
     `SELECT c.id, c.ticket_no, c.status, c.subject, c.from_address, c.specialty, c.assignee_id, u.name AS assignee_name,
-            COALESCE(a.plan, 'guest') AS plan, ${effectiveDueSql('c')} AS due, ${pausedSql('c')} AS paused
+            COALESCE(a.plan, 'guest') AS plan, ${effectiveDueSql('c')} AS due, ${pausedSql('c')} AS paused, c.created_at,
+            (SELECT left(m.body_text, 400) FROM consultation_messages m WHERE m.consultation_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS question,
+            (SELECT d.facts->'codes' FROM drafts d WHERE d.consultation_id = c.id ORDER BY d.round DESC, d.version DESC LIMIT 1) AS codes,
+            ARRAY(SELECT pu.name FROM consultation_presence p JOIN users pu ON pu.id = p.user_id
+                  WHERE p.consultation_id = c.id AND p.user_id <> ${p(me)} AND p.seen_at > now() - make_interval(secs => ${PRESENCE_SECONDS}) ORDER BY pu.name) AS viewers
      FROM consultations c LEFT JOIN users u ON u.id = c.assignee_id LEFT JOIN accounts a ON a.id = c.account_id
      WHERE ${where.join(' AND ')}
      ORDER BY (${effectiveDueSql('c')} < now() AND NOT ${pausedSql('c')}) DESC, ${effectiveDueSql('c')} NULLS LAST, c.id
@@ -65,7 +82,63 @@ export async function queue(q: Queryable, f: QueueFilter, me: number, limit = 30
     plan: c.plan,
     dueAt: c.due ? new Date(c.due) : null,
     paused: c.paused,
+    createdAt: new Date(c.created_at),
+    question: c.question ?? '',
+    codes: codesOf(c.codes),
+    viewers: c.viewers ?? [],
   }));
+}
+
+/**
+ * The case to open after an action: the first one in queue order that waits for review and is this
+ * reviewer's or nobody's, other than the one just done.
+ */
+export async function nextCase(q: Queryable, me: number, after: number): Promise<QueueRow | null> {
+  const rows = await queue(q, { status: 'awaiting_review' }, me);
+  return rows.find((r) => r.id !== after && (r.assigneeId === me || r.assigneeId === null)) ?? null;
+}
+
+/** The consultations before and after this one in the default queue order (for j/k). */
+export async function neighbours(q: Queryable, me: number, id: number): Promise<{ prev: number | null; next: number | null }> {
+  const rows = await queue(q, {}, me);
+  const i = rows.findIndex((r) => r.id === id);
+  if (i < 0) return { prev: null, next: rows[0]?.id ?? null };
+  return { prev: rows[i - 1]?.id ?? null, next: rows[i + 1]?.id ?? null };
+}
+
+/** The engine's draft of the round (version 1, no author): what the reviewer's edits are compared with. */
+export async function engineDraftText(q: Queryable, consultationId: number, round: number): Promise<string | null> {
+  const r = await q.query<{ body_text: string }>(
+    'SELECT body_text FROM drafts WHERE consultation_id = $1 AND round = $2 AND author_id IS NULL ORDER BY version LIMIT 1',
+    [consultationId, round],
+  );
+  return r.rows[0]?.body_text ?? null;
+}
+
+export interface SentAnswer {
+  status: string;
+  messageId: string;
+  queuedAt: Date;
+  sentAt: Date | null;
+  error: string | null;
+  text: string;
+  approvedBy: string | null;
+  approverCredential: string;
+}
+
+/** The round's answer in the outbox (found by its dedup key) and who approved it. */
+export async function sentAnswer(q: Queryable, consultationId: number, round: number): Promise<SentAnswer | null> {
+  const r = await q.query<{ status: string; message_id: string; created_at: Date; sent_at: Date | null; error: string | null; body_text: string; name: string | null; credential: string | null }>(
+    `SELECT o.status, o.message_id, o.created_at, o.sent_at, o.error, o.body_text, u.name, u.credential
+     FROM outbound_messages o
+     LEFT JOIN LATERAL (SELECT user_id FROM reviews WHERE consultation_id = $1 AND action = 'approve' ORDER BY id DESC LIMIT 1) rv ON true
+     LEFT JOIN users u ON u.id = rv.user_id
+     WHERE o.dedup_key = $2`,
+    [consultationId, `answer:${consultationId}:${round}`],
+  );
+  const o = r.rows[0];
+  if (!o) return null;
+  return { status: o.status, messageId: o.message_id, queuedAt: new Date(o.created_at), sentAt: o.sent_at ? new Date(o.sent_at) : null, error: o.error, text: o.body_text, approvedBy: o.name, approverCredential: o.credential ?? '' };
 }
 
 export async function dueState(q: Queryable, id: number): Promise<{ dueAt: Date | null; paused: boolean; plan: string; pausedSeconds: number; rejectedReason: string | null }> {
@@ -94,8 +167,6 @@ export async function similarAnswered(q: Queryable, id: number, codes: string[],
   );
   return r.rows.map((c) => ({ id: c.id, ticket: formatTicketNo(c.ticket_no), subject: c.subject, codes: c.codes }));
 }
-
-const PRESENCE_SECONDS = 90;
 
 export async function touchPresence(q: Queryable, consultationId: number, userId: number): Promise<void> {
   await q.query(

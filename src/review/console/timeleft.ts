@@ -8,7 +8,8 @@ export interface TimeLeft {
   ms: number | null;
 }
 
-function span(ms: number): string {
+/** "3d 4h", "2h 5m", "12m": a span as a reviewer reads it. */
+export function span(ms: number): string {
   const mins = Math.floor(Math.abs(ms) / 60_000);
   const d = Math.floor(mins / 1440);
   const h = Math.floor((mins % 1440) / 60);

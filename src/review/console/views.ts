@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { statusLabel } from './labels.ts';
 
 export const CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/console');
 
@@ -14,6 +15,7 @@ hb.registerHelper('time', (d: unknown) => {
   const date = new Date(d as string);
   return Number.isNaN(date.getTime()) ? '' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 });
+hb.registerHelper('statusLabel', (s: unknown) => statusLabel(String(s ?? '')));
 hb.registerHelper('join', (a: unknown, sep: unknown) => (Array.isArray(a) ? a.join(typeof sep === 'string' ? sep : ', ') : ''));
 
 const cache = new Map<string, Handlebars.TemplateDelegate>();
