@@ -23,7 +23,8 @@ import { ingestLag } from '../src/metrics.ts';
 import { rawEncryptionKey } from '../src/raw-key.ts';
 import { secretKey } from '../src/secrets.ts';
 import { renderEmail } from '../src/send/render.ts';
-import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../src/send/threading-headers.ts';
+import { angle } from '../src/send/threading-headers.ts';
+import { buildCustomerReply } from '../src/send/customer-reply.ts';
 import { addressesWithAccount } from '../src/store/accounts.ts';
 import { audit } from '../src/store/audit.ts';
 import { enqueueAutoReply } from '../src/store/auto-replies.ts';
@@ -71,8 +72,6 @@ export interface Prepared {
   messageId: string | null;
   /** This message's own References, in angle form, as kept on its thread message. */
   references: string | null;
-  /** References for a reply to this message. */
-  replyReferences: string | null;
 }
 
 /** In-Reply-To and References, in our angle form: the Message-IDs this message answers. */
@@ -156,7 +155,6 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
     references: msg.references.map(angle).join(' ') || null,
-    replyReferences: replyReferences(msg.references, msg.messageId).join(' ') || null,
   };
 }
 
@@ -244,16 +242,18 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
     dueAt,
     rawMessageId: p.msg.messageId,
     audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name, senderAuth: p.auth.evidence, ...(intake.claimedAccountId !== null && intake.accountId === null ? { unauthenticatedClaim: intake.claimedAccountId } : {}) },
-    ack: {
-      messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'ack'),
+    ack: buildCustomerReply(ctx.config, {
+      kind: 'ack',
+      consultationId: null,
+      // openConsultations keys the acknowledgement by the consultation it opens.
+      dedupKey: 'ack',
       to: p.from.address,
-      subject: replySubject(ticket, maskedSubject),
-      inReplyTo: p.messageId,
-      references: p.replyReferences,
-      headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, replyToken) },
-      text: ack.text,
-      html: ack.html,
-    },
+      ticket,
+      subject: maskedSubject,
+      parent: { messageId: p.messageId, references: p.references },
+      replyToken,
+      body: ack,
+    }),
   };
 }
 
@@ -337,19 +337,17 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         const note = renderEmail('deidentify', { name: from.name, ticket });
         await enqueueAutoReply(
           q,
-          {
-            consultationId: c.id,
+          buildCustomerReply(ctx.config, {
             kind: 'deidentify',
+            consultationId: c.id,
             dedupKey: `deidentify:in:${row.id}`,
-            messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'deidentify'),
             to: from.address,
-            subject: replySubject(ticket, c.subject),
-            inReplyTo: p.messageId,
-            references: p.replyReferences,
-            headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, c.reply_token) },
-            text: note.text,
-            html: note.html,
-          },
+            ticket,
+            subject: c.subject,
+            parent: { messageId: p.messageId, references: p.references },
+            replyToken: c.reply_token,
+            body: note,
+          }),
           interval,
         );
       }
@@ -367,18 +365,18 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
       const notice = renderEmail('quota', quotaView(plan, verdict, intake.accountId === null, from.name, ctx.config.UPGRADE_URL));
       const { row: out, suppressed } = await enqueueAutoReply(
         q,
-        {
-          consultationId: null,
+        // No consultation, so no ticket tag and no reply token: an answer to it is a new question.
+        buildCustomerReply(ctx.config, {
           kind: 'quota',
+          consultationId: null,
           dedupKey: `quota:in:${row.id}`,
-          messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'quota'),
           to: from.address,
-          subject: `Re: ${maskedSubject.replace(/^\s*(re|fwd?|aw)\s*:\s*/i, '').trim() || 'your coding question'}`,
-          inReplyTo: p.messageId,
-          references: p.replyReferences,
-          text: notice.text,
-          html: notice.html,
-        },
+          ticket: null,
+          subject: maskedSubject,
+          parent: { messageId: p.messageId, references: p.references },
+          replyToken: null,
+          body: notice,
+        }),
         interval,
       );
       // Leaves from the mailbox the question came to (it has no consultation to say so).

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import { AppError, ErrorCodes } from '../errors.ts';
 import { answerEmailData } from '../send/answer-email.ts';
 import { renderEmail } from '../send/render.ts';
-import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../send/threading-headers.ts';
+import { buildCustomerReply } from '../send/customer-reply.ts';
 import { audit } from '../store/audit.ts';
 import { formatTicketNo, getConsultation, markApproved, markRejected, markWaitingOnCustomer, setConsultation, type ConsultationRow } from '../store/consultations.ts';
 import type { Queryable } from '../store/db.ts';
@@ -51,21 +51,21 @@ async function queueCustomerReply(
 ): Promise<OutboundRow> {
   const ticket = formatTicketNo(c.ticket_no);
   const parent = await lastInbound(q, c.id);
-  const refs = replyReferences((parent.references_header ?? '').split(/\s+/).filter(Boolean), parent.message_id);
   const mail = renderEmail(kind, { name: c.from_name, ticket, ...data });
-  const { row } = await enqueueOutbound(q, {
-    consultationId: c.id,
-    kind,
-    dedupKey: `${kind}:${c.id}:${c.round}`,
-    messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, kind),
-    to: c.from_address,
-    subject: replySubject(ticket, c.subject),
-    inReplyTo: parent.message_id ? angle(parent.message_id) : null,
-    references: refs.join(' ') || null,
-    headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, c.reply_token) },
-    text: mail.text,
-    html: mail.html,
-  });
+  const { row } = await enqueueOutbound(
+    q,
+    buildCustomerReply(ctx.config, {
+      kind,
+      consultationId: c.id,
+      dedupKey: `${kind}:${c.id}:${c.round}`,
+      to: c.from_address,
+      ticket,
+      subject: c.subject,
+      parent: { messageId: parent.message_id, references: parent.references_header },
+      replyToken: c.reply_token,
+      body: mail,
+    }),
+  );
   return row;
 }
 

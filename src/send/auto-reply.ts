@@ -5,6 +5,8 @@
 export const AUTO_KINDS = ['ack', 'quota', 'deidentify'] as const;
 export type AutoKind = (typeof AUTO_KINDS)[number];
 
+export const isAutoKind = (k: string): k is AutoKind => (AUTO_KINDS as readonly string[]).includes(k);
+
 /** RFC 3834 §5 and the Microsoft/list conventions other auto-responders honour. */
 export const AUTO_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Auto-Submitted': 'auto-replied',

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../../context.ts';
 import { renderEmail } from '../../send/render.ts';
-import { newMessageId } from '../../send/threading-headers.ts';
+import { buildStaffMail } from '../../send/customer-reply.ts';
 import { audit } from '../../store/audit.ts';
 import type { Queryable } from '../../store/db.ts';
 import { enqueueOutbound } from '../../store/outbox.ts';
@@ -19,19 +19,10 @@ export async function requestMagicLink(ctx: AppContext, email: string): Promise<
   const mail = renderEmail('magic_link', { name: user.name, link, minutes });
   const outboundId = await ctx.db.tx(async (q) => {
     await q.query(`INSERT INTO magic_links (token_sha256, user_id, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`, [sha256Hex(token), user.id, minutes]);
-    const { row } = await enqueueOutbound(q, {
-      consultationId: null,
-      kind: 'magic_link',
-      dedupKey: `magic_link:${sha256Hex(token)}`,
-      messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'magic'),
-      to: user.email,
-      subject: 'Your CaseConsultant sign-in link',
-      inReplyTo: null,
-      references: null,
-      headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
-      text: mail.text,
-      html: mail.html,
-    });
+    const { row } = await enqueueOutbound(
+      q,
+      buildStaffMail(ctx.config, { kind: 'magic_link', consultationId: null, dedupKey: `magic_link:${sha256Hex(token)}`, to: user.email, subject: 'Your CaseConsultant sign-in link', body: mail }),
+    );
     await audit(q, { userId: user.id, action: 'auth.magic_link_requested', detail: { outboundId: row.id } });
     return row.id;
   });
