@@ -25,6 +25,7 @@ import { secretKey } from '../src/secrets.ts';
 import { renderEmail } from '../src/send/render.ts';
 import { angle } from '../src/send/threading-headers.ts';
 import { buildCustomerReply } from '../src/send/customer-reply.ts';
+import { outboundIdFromVerp } from '../src/send/verp.ts';
 import { addressesWithAccount } from '../src/store/accounts.ts';
 import { audit } from '../src/store/audit.ts';
 import { enqueueAutoReply } from '../src/store/auto-replies.ts';
@@ -425,7 +426,12 @@ async function recordUnanswered(ctx: AppContext, row: InboundRow, msg: InboundMe
   await ctx.db.tx(async (q) => {
     let consultationId: number | null = null;
     if (cls.kind === 'bounce' && cls.bounce) {
-      consultationId = (await recordDeliveryReport(q, row.id, cls.bounce, secretKey(ctx.config)))?.consultationId ?? null;
+      consultationId = (
+        await recordDeliveryReport(q, row.id, cls.bounce, {
+          verpOutboundId: outboundIdFromVerp(secretKey(ctx.config), cls.bounce.verpToken),
+          originalMessageId: cls.bounce.originalMessageId ? angle(cls.bounce.originalMessageId) : null,
+        })
+      )?.consultationId ?? null;
     } else if (cls.kind === 'auto_reply') {
       consultationId = await attachAutoReply(q, row.id, msg, cls.reason);
     }

@@ -11,7 +11,7 @@ import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
 import { enqueueOutbound, type OutboundRow } from '../store/outbox.ts';
 import { reviewerProfile } from '../store/reviewer-profile.ts';
 import { getUser, type UserRow } from '../store/users.ts';
-import { pauseDueClock, resumeDueClock } from './due-clock.ts';
+import { pauseDueClock, resumeDueClock } from '../store/due-clock.ts';
 import { errorFields } from '../log-error.ts';
 import { isLead, requirePermission } from './permissions.ts';
 

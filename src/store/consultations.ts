@@ -1,5 +1,5 @@
 import { randomBytes } from '../random-pool.ts';
-import { effectiveDueSql, pausedSql } from '../review/due-clock.ts';
+import { effectiveDueSql, pausedSql } from './due-clock.ts';
 import type { Queryable } from './db.ts';
 
 import type { ConsultationStatus } from './consultation-status.ts';

@@ -2,7 +2,7 @@
 import type { Queryable } from '../../store/db.ts';
 import { formatTicketNo } from '../../store/consultations.ts';
 import { ANSWERED_STATUSES, OPEN_STATUSES } from '../../store/consultation-status.ts';
-import { effectiveDueSql, pausedSql } from '../due-clock.ts';
+import { effectiveDueSql, pausedSql } from '../../store/due-clock.ts';
 
 const PRESENCE_SECONDS = 90;
 
