@@ -19,6 +19,7 @@ import { handleSweep, scheduleSweep } from '../workers/sweep.ts';
 import { createReconciler } from './send/reconcile.ts';
 import { finishInbound, getInbound } from './store/inbound.ts';
 import { inboundClassified } from './metrics.ts';
+import { outcomeRule, type IngestOutcome } from './mail/ingest-outcome.ts';
 import type { IngestJob } from './queue/contracts.ts';
 import type { Job } from 'bullmq';
 import { errorFields, errorText } from './log-error.ts';
@@ -33,8 +34,8 @@ export interface Running {
  * A message that keeps failing is quarantined with its error on its last attempt, where an admin can
  * reprocess or discard it; it never blocks the ones behind it.
  */
-async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number, string>, data: IngestJob, job: Job): Promise<unknown> {
-  let outcome: string;
+async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number, IngestOutcome>, data: IngestJob, job: Job): Promise<unknown> {
+  let outcome: IngestOutcome;
   try {
     outcome = await batcher.submit(data.inboundId);
   } catch (err) {
@@ -55,7 +56,8 @@ async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number,
     throw err;
   }
   // Ingest lag is observed where the consultation is committed (workers/ingest-message.ts).
-  if (!outcome.startsWith('already-')) inboundClassified.inc({ kind: outcome });
+  const metric = outcomeRule(outcome).metric;
+  if (metric) inboundClassified.inc({ kind: metric });
   return outcome;
 }
 
@@ -66,7 +68,7 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
   const reconcile = createReconciler(ctx.config, envImapTarget(ctx));
   for (const q of queues) {
     if (q === 'ingest') {
-      const batcher = new MicroBatcher<number, string>((ids) => handleIngestBatch(ctx, ids), ctx.config.INGEST_CONCURRENCY);
+      const batcher = new MicroBatcher<number, IngestOutcome>((ids) => handleIngestBatch(ctx, ids), ctx.config.INGEST_CONCURRENCY);
       workers.push(startWorker(ctx, 'ingest', (c, d, job) => ingestOrQuarantine(c, batcher, d, job), ctx.config.INGEST_CONCURRENCY));
     }
     if (q === 'draft') {

@@ -25,6 +25,7 @@ import { secretKey } from '../src/secrets.ts';
 import { renderEmail } from '../src/send/render.ts';
 import { angle } from '../src/send/threading-headers.ts';
 import { buildCustomerReply } from '../src/send/customer-reply.ts';
+import { alreadyDone, isUnanswered, unansweredStatus, type InboundStatus, type IngestOutcome, type UnansweredKind } from '../src/mail/ingest-outcome.ts';
 import { outboundIdFromVerp } from '../src/send/verp.ts';
 import { addressesWithAccount } from '../src/store/accounts.ts';
 import { audit } from '../src/store/audit.ts';
@@ -48,6 +49,8 @@ export function classifyContext(config: AppContext['config'], mailboxAddresses: 
     authservId: config.AUTHSERV_ID || null,
   };
 }
+
+export const isPrepared = (p: IngestOutcome | Prepared): p is Prepared => typeof p !== 'string';
 
 /** A human's message, read and masked, ready for the database. Holds text: never logged or enqueued. */
 export interface Prepared {
@@ -98,13 +101,13 @@ export function intakeRequest(p: Prepared): IntakeRequest {
  * The row read without the database: a final outcome for what needs no consultation (already done,
  * broken, or from a machine: those are recorded here), else the prepared message.
  */
-export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<string | Prepared> {
+export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<IngestOutcome | Prepared> {
   if (row.status === 'processed' && row.consultation_id) {
     // Processed before, but a crash may have come between the commit and the enqueues.
     await enqueueDownstream(ctx, row.consultation_id);
-    return 'already-processed';
+    return alreadyDone('processed');
   }
-  if (row.status !== 'received') return `already-${row.status}`;
+  if (row.status !== 'received') return alreadyDone(row.status as InboundStatus);
 
   let plain: Buffer;
   try {
@@ -133,7 +136,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   await new Promise((resolve) => setImmediate(resolve));
   const mailboxes = await mailboxDirectory(ctx, row.mailbox);
   const read = analyseMessage(msg, classifyContext(ctx.config, [...mailboxes.values()].flatMap((m) => [m.fromAddress, m.imap.user.toLowerCase()])));
-  if (read.cls.machine || read.cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, read.cls);
+  if (isUnanswered(read.cls)) return recordUnanswered(ctx, row, msg, read.cls);
   const auth = await verifySender(ctx.config, plain, msg, { dkim: 'when-enforcing' });
   // A forgery its own domain asks us to reject: held, and never answered (no backscatter). List mail
   // fails DMARC honestly (lists rewrite it), as classify's own dmarc-fail rule says: merely unverified.
@@ -289,7 +292,7 @@ export async function enqueueOpened(ctx: AppContext, opened: OpenedQuestion[]): 
 }
 
 /** One prepared message in its own transaction: every case, the rare ones included. */
-export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<string> {
+export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<IngestOutcome> {
   const { row, msg, from } = p;
   const interval = ctx.config.AUTO_REPLY_MIN_INTERVAL_MINUTES;
   const maskedSubject = p.subjectPhi.masked;
@@ -422,7 +425,7 @@ function quotaView(plan: PlanLimits, verdict: { reason: 'total' | 'monthly'; lim
  * the outbound row it reports on; an auto-reply that references a case is attached to it for the
  * record. Neither changes the consultation's status or round.
  */
-async function recordUnanswered(ctx: AppContext, row: InboundRow, msg: InboundMessage, cls: Classification): Promise<string> {
+async function recordUnanswered(ctx: AppContext, row: InboundRow, msg: InboundMessage, cls: Classification & { kind: UnansweredKind }): Promise<IngestOutcome> {
   await ctx.db.tx(async (q) => {
     let consultationId: number | null = null;
     if (cls.kind === 'bounce' && cls.bounce) {
@@ -436,7 +439,7 @@ async function recordUnanswered(ctx: AppContext, row: InboundRow, msg: InboundMe
       consultationId = await attachAutoReply(q, row.id, msg, cls.reason);
     }
     await finishInbound(q, row.id, {
-      status: cls.kind === 'rejected' ? 'quarantined' : 'ignored',
+      status: unansweredStatus(cls.kind),
       kind: cls.kind,
       reason: cls.reason,
       messageId: msg.messageId,
