@@ -38,6 +38,7 @@ import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/i
 import { mailboxDirectory } from '../src/mail/mailbox-specs.ts';
 import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion, type OpenedConsultation } from '../src/store/intake.ts';
 import { errorText } from '../src/log-error.ts';
+import { setOutboundMailbox, unsentOutboundIds } from '../src/store/outbox.ts';
 
 export function classifyContext(config: AppContext['config'], mailboxAddresses: string[] = []): ClassifyContext {
   return {
@@ -384,7 +385,7 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<Inge
         interval,
       );
       // Leaves from the mailbox the question came to (it has no consultation to say so).
-      await q.query('UPDATE outbound_messages SET mailbox = $2 WHERE id = $1', [out.id, row.mailbox]);
+      await setOutboundMailbox(q, out.id, row.mailbox);
       await finishInbound(q, row.id, { status: 'ignored', kind: 'over_quota', reason: `${plan.name}-${verdict.reason}`, messageId: msg.messageId });
       await audit(q, { action: 'inbound.over_quota', detail: { inboundId: row.id, plan: plan.name, quota: verdict.reason, limit: verdict.limit, outboundId: out.id, suppressed } });
       return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };
@@ -461,11 +462,11 @@ async function attachAutoReply(q: Queryable, inboundId: number, msg: InboundMess
 export async function enqueueDownstream(ctx: AppContext, consultationId: number): Promise<void> {
   const c = await getConsultation(ctx.db, consultationId);
   if (!c) return;
-  const pending = await ctx.db.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status IN ('queued', 'sending')`, [consultationId]);
+  const pending = await unsentOutboundIds(ctx.db, consultationId);
   // Different queues, so the two adds go out side by side.
   await Promise.all([
     statusIn(c.status, UNDRAFTED_STATUSES) ? ctx.producers.add('draft', { consultationId, round: c.round }) : null,
-    ctx.producers.addBulk('send', pending.rows.map((o) => ({ outboundId: o.id }))),
+    ctx.producers.addBulk('send', pending.map((id) => ({ outboundId: id }))),
   ]);
 }
 

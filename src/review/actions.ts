@@ -5,7 +5,7 @@ import { answerEmailData } from '../send/answer-email.ts';
 import { renderEmail } from '../send/render.ts';
 import { buildCustomerReply } from '../send/customer-reply.ts';
 import { audit } from '../store/audit.ts';
-import { formatTicketNo, getConsultation, markApproved, markRejected, markWaitingOnCustomer, setConsultation, type ConsultationRow } from '../store/consultations.ts';
+import { formatTicketNo, getConsultation, lastInbound, markApproved, markRejected, markWaitingOnCustomer, setConsultation, type ConsultationRow } from '../store/consultations.ts';
 import type { Queryable } from '../store/db.ts';
 import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
 import { enqueueOutbound, type OutboundRow } from '../store/outbox.ts';
@@ -14,6 +14,9 @@ import { getUser, type UserRow } from '../store/users.ts';
 import { pauseDueClock, resumeDueClock } from '../store/due-clock.ts';
 import { errorFields } from '../log-error.ts';
 import { isLead, requirePermission } from './permissions.ts';
+import { insertNote, recordReview } from '../store/reviews.ts';
+
+export { lastInbound } from '../store/consultations.ts';
 
 async function lockConsultation(q: Queryable, id: number): Promise<ConsultationRow> {
   // A pause the customer has ended is folded into due_at before anyone acts on the consultation.
@@ -23,14 +26,6 @@ async function lockConsultation(q: Queryable, id: number): Promise<ConsultationR
   return c;
 }
 
-/** The customer message a reply answers: the newest one in the thread. */
-export async function lastInbound(q: Queryable, consultationId: number) {
-  const r = await q.query<{ message_id: string | null; references_header: string | null; body_text: string | null }>(
-    `SELECT message_id, references_header, body_text FROM consultation_messages WHERE consultation_id = $1 AND direction = 'in' ORDER BY id DESC LIMIT 1`,
-    [consultationId],
-  );
-  return r.rows[0] ?? { message_id: null, references_header: null, body_text: null };
-}
 
 /** The answer email's template data, as the console's confirmation shows it and approval sends it. */
 export async function answerData(q: Queryable, c: Pick<ConsultationRow, 'id' | 'ticket_no' | 'from_name'>, reviewerId: number, body: string): Promise<Record<string, unknown>> {
@@ -88,7 +83,7 @@ export async function approveConsultation(ctx: AppContext, user: UserRow, id: nu
     }
     const row = await queueCustomerReply(ctx, q, c, 'answer', await answerData(q, c, user.id, draft!.body_text));
     await markApproved(q, c.id, c.assignee_id ?? user.id);
-    await q.query('INSERT INTO reviews (consultation_id, draft_id, user_id, action) VALUES ($1, $2, $3, $4)', [c.id, draft!.id, user.id, 'approve']);
+    await recordReview(q, { consultationId: c.id, draftId: draft!.id, userId: user.id, action: 'approve' });
     await audit(q, { userId: user.id, action: 'consultation.approved', consultationId: c.id, detail: { draftId: draft!.id, edited: text !== undefined, outboundId: row.id } });
     return row.id;
   });
@@ -122,7 +117,7 @@ export async function editDraft(ctx: AppContext, user: UserRow, id: number, text
     const current = await currentDraft(q, c.id, c.round);
     const draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: current?.subject ?? c.subject, bodyText: text, facts: current?.facts ?? {}, authorId: user.id });
     if (c.assignee_id === null) await setConsultation(q, c.id, { assignee_id: user.id });
-    await q.query('INSERT INTO reviews (consultation_id, draft_id, user_id, action) VALUES ($1, $2, $3, $4)', [c.id, draft.id, user.id, 'edit']);
+    await recordReview(q, { consultationId: c.id, draftId: draft.id, userId: user.id, action: 'edit' });
     await audit(q, { userId: user.id, action: 'draft.edited', consultationId: c.id, detail: { draftId: draft.id, version: draft.version } });
     return { draftId: draft.id, version: draft.version };
   });
@@ -141,7 +136,7 @@ export async function requestInformation(ctx: AppContext, user: UserRow, id: num
     const row = await queueCustomerReply(ctx, q, c, 'request_info', { question, reviewer });
     await markWaitingOnCustomer(q, c.id, c.assignee_id ?? user.id);
     await pauseDueClock(q, c.id);
-    await q.query('INSERT INTO reviews (consultation_id, user_id, action) VALUES ($1, $2, $3)', [c.id, user.id, 'request_info']);
+    await recordReview(q, { consultationId: c.id, userId: user.id, action: 'request_info' });
     await audit(q, { userId: user.id, action: 'consultation.info_requested', consultationId: c.id, detail: { outboundId: row.id } });
     return row.id;
   });
@@ -158,7 +153,7 @@ export async function reassignConsultation(ctx: AppContext, user: UserRow, id: n
     const target = await getUser(q, toUserId);
     if (!target || !target.active) throw new AppError(ErrorCodes.BAD_REQUEST, 'the new assignee must be an active user');
     await setConsultation(q, c.id, { assignee_id: target.id });
-    await q.query('INSERT INTO reviews (consultation_id, user_id, action, note) VALUES ($1, $2, $3, $4)', [c.id, user.id, 'reassign', `to user ${target.id}`]);
+    await recordReview(q, { consultationId: c.id, userId: user.id, action: 'reassign', note: `to user ${target.id}` });
     await audit(q, { userId: user.id, action: 'consultation.reassigned', consultationId: c.id, detail: { fromUserId: c.assignee_id, toUserId: target.id } });
     return { c, target, changed: c.assignee_id !== target.id };
   });
@@ -178,7 +173,7 @@ export async function rejectConsultation(ctx: AppContext, user: UserRow, id: num
     const c = await lockConsultation(q, id);
     requirePermission('reject', c, user);
     await markRejected(q, c.id, reason);
-    await q.query('INSERT INTO reviews (consultation_id, user_id, action, note) VALUES ($1, $2, $3, $4)', [c.id, user.id, 'reject', reason]);
+    await recordReview(q, { consultationId: c.id, userId: user.id, action: 'reject', note: reason });
     await audit(q, { userId: user.id, action: 'consultation.rejected', consultationId: c.id });
   });
 }
@@ -188,8 +183,8 @@ export async function addNote(ctx: AppContext, user: UserRow, id: number, body: 
   return ctx.db.tx(async (q) => {
     const c = await getConsultation(q, id);
     if (!c) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, `consultation ${id} not found`);
-    const r = await q.query<{ id: number }>('INSERT INTO consultation_notes (consultation_id, user_id, body) VALUES ($1, $2, $3) RETURNING id', [c.id, user.id, body]);
-    await audit(q, { userId: user.id, action: 'consultation.note_added', consultationId: c.id, detail: { noteId: r.rows[0].id } });
-    return { noteId: r.rows[0].id };
+    const noteId = await insertNote(q, { consultationId: c.id, userId: user.id, body });
+    await audit(q, { userId: user.id, action: 'consultation.note_added', consultationId: c.id, detail: { noteId } });
+    return { noteId };
   });
 }

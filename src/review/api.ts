@@ -10,7 +10,7 @@ import { getUser } from '../store/users.ts';
 import { addNote, approveConsultation, claimConsultation, editDraft, reassignConsultation, rejectConsultation, requestInformation } from './actions.ts';
 import { registerAdminApi } from './api-admin.ts';
 import { bearerUser } from './auth.ts';
-import { dueState, notes } from './console/queries.ts';
+import { dueState, notes } from '../store/console-queries.ts';
 import { getKnowledgeBase } from '../kb/index.ts';
 import { isoDate, rowId } from './params.ts';
 import { CONSULTATION_STATUSES } from '../store/consultation-status.ts';

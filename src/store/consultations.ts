@@ -220,3 +220,18 @@ export async function listConsultations(q: Queryable, f: { status?: Consultation
     createdAt: new Date(c.created_at).toISOString(),
   }));
 }
+
+/** The mailbox a consultation's question came to (its replies leave from there); null: the default. */
+export async function mailboxOfConsultation(q: Queryable, id: number): Promise<string | null> {
+  const r = await q.query<{ mailbox: string | null }>('SELECT mailbox FROM consultations WHERE id = $1', [id]);
+  return r.rows[0]?.mailbox ?? null;
+}
+
+/** The customer message a reply answers: the newest one in the thread. */
+export async function lastInbound(q: Queryable, consultationId: number): Promise<{ message_id: string | null; references_header: string | null; body_text: string | null }> {
+  const r = await q.query<{ message_id: string | null; references_header: string | null; body_text: string | null }>(
+    `SELECT message_id, references_header, body_text FROM consultation_messages WHERE consultation_id = $1 AND direction = 'in' ORDER BY id DESC LIMIT 1`,
+    [consultationId],
+  );
+  return r.rows[0] ?? { message_id: null, references_header: null, body_text: null };
+}

@@ -13,7 +13,7 @@ import { answerData, editDraft } from '../actions.ts';
 import { routeId } from '../params.ts';
 import { denial } from '../permissions.ts';
 import { draftDiff } from './draft-diff.ts';
-import { engineDraftText } from './queries.ts';
+import { engineDraftText } from '../../store/console-queries.ts';
 import { page, signedIn } from './state.ts';
 
 /** The email is shown in a sandboxed frame: its inline styles need their own policy, and no script runs. */

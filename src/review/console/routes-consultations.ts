@@ -11,7 +11,7 @@ import { consultationDetail } from '../api.ts';
 import { factsView } from './facts-view.ts';
 import { ANSWER_WRITTEN_STATUSES, CONSULTATION_STATUSES, OPEN_STATUSES, REVIEWABLE_STATUSES, statusIn } from '../../store/consultation-status.ts';
 import { permissionsFor } from '../permissions.ts';
-import { activeUsers, dueState, engineDraftText, neighbours, nextCase, notes, othersViewing, planNames, queue, sentAnswer, similarAnswered, specialtiesInUse, touchPresence } from './queries.ts';
+import { activeUsers, dueState, engineDraftText, neighbours, nextCase, notes, othersViewing, planNames, queue, sentAnswer, similarAnswered, specialtiesInUse, touchPresence } from '../../store/console-queries.ts';
 import { draftDiff } from './draft-diff.ts';
 import { shortSpan, snippet, statusLabel } from './labels.ts';
 import { isCalendarDate, routeId, rowId } from '../params.ts';

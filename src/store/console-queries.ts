@@ -1,8 +1,8 @@
 // What the console pages read: the queue, the consultation's surroundings, presence and notes.
-import type { Queryable } from '../../store/db.ts';
-import { formatTicketNo } from '../../store/consultations.ts';
-import { ANSWERED_STATUSES, OPEN_STATUSES } from '../../store/consultation-status.ts';
-import { effectiveDueSql, pausedSql } from '../../store/due-clock.ts';
+import type { Queryable } from './db.ts';
+import { formatTicketNo } from './consultations.ts';
+import { ANSWERED_STATUSES, OPEN_STATUSES } from './consultation-status.ts';
+import { effectiveDueSql, pausedSql } from './due-clock.ts';
 
 const PRESENCE_SECONDS = 90;
 
