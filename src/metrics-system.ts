@@ -3,7 +3,8 @@
 import client from 'prom-client';
 import type { AppContext } from './context.ts';
 import { allQueues } from './queue/queues.ts';
-import { DUE_CLOCK_STATUSES, OPEN_STATUSES } from './store/consultation-status.ts';
+import { OPEN_STATUSES } from './store/consultation-status.ts';
+import { countByStatus, countDueBreaches, type CountedTable } from './store/counts.ts';
 import { ttlMemo } from './ttl-memo.ts';
 import { mailboxOverview } from './mail/mailbox-overview.ts';
 import { registry } from './metrics.ts';
@@ -40,11 +41,7 @@ export function registerSystemGauges(ctx: AppContext): void {
     help: 'Open consultations past their due time',
     registers: [registry],
     async collect() {
-      const r = await ctx.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM consultations WHERE due_at < now() AND status = ANY($1::text[])`,
-        [[...DUE_CLOCK_STATUSES]],
-      );
-      this.set(r.rows[0].n);
+      this.set(await countDueBreaches(ctx.db));
     },
   });
   statusGauge(ctx, {
@@ -69,19 +66,16 @@ export function registerSystemGauges(ctx: AppContext): void {
  * ones grow without end and take a pass over the table (~130 ms per million rows here), so they are
  * counted at most once per METRICS_SETTLED_SECONDS.
  */
-function statusGauge(ctx: AppContext, g: { name: string; help: string; table: string; labels: string[]; open: readonly string[] }): void {
-  type Row = Record<string, string> & { n: number };
-  const cols = g.labels.join(', ');
-  const count = async (where: string) =>
-    (await ctx.db.query<Row>(`SELECT ${cols}, count(*)::int AS n FROM ${g.table} WHERE ${where} GROUP BY ${cols}`, [[...g.open]])).rows;
-  const settled = ttlMemo(() => ctx.config.METRICS_SETTLED_SECONDS * 1000, () => count('status <> ALL($1::text[])'));
+function statusGauge(ctx: AppContext, g: { name: string; help: string; table: CountedTable; labels: string[]; open: readonly string[] }): void {
+  const count = (live: boolean) => countByStatus(ctx.db, g.table, g.labels, g.open, live);
+  const settled = ttlMemo(() => ctx.config.METRICS_SETTLED_SECONDS * 1000, () => count(false));
   new client.Gauge({
     name: g.name,
     help: g.help,
     labelNames: g.labels,
     registers: [registry],
     async collect() {
-      const [live, done] = await Promise.all([count('status = ANY($1::text[])'), settled()]);
+      const [live, done] = await Promise.all([count(true), settled()]);
       this.reset();
       for (const { n, ...labels } of [...live, ...done]) this.set(labels, n);
     },

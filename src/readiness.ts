@@ -6,6 +6,7 @@ import { envImapTarget } from './mail/mailbox-specs.ts';
 import { mailboxOverview } from './mail/mailbox-overview.ts';
 import { listMailboxes } from './store/mailboxes.ts';
 import { errorText } from './log-error.ts';
+import { pingDb } from './store/health.ts';
 
 export interface Check {
   ok: boolean;
@@ -36,7 +37,7 @@ export async function readiness(ctx: AppContext): Promise<{ ok: boolean; checks:
   const [redis, database, mailbox] = await Promise.all([
     // A real round trip on the producers' fail-fast connection.
     timed(() => ctx.producers.queue('ingest').getJobCounts('waiting')),
-    timed(() => ctx.db.query('SELECT 1')),
+    timed(() => pingDb(ctx.db)),
     timed(async () => {
       if (!ctx.config.IMAP_URL) {
         // Mailboxes from the table are reported below, each with the poller that holds it.

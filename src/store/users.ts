@@ -70,3 +70,16 @@ export async function reviewersWithLoad(q: Queryable): Promise<(UserRow & { open
   );
   return r.rows;
 }
+
+/** A user by sign-in address, with the password hash the sign-in form checks. */
+export async function userByEmail(q: Queryable, email: string): Promise<(UserRow & { password_hash: string | null }) | null> {
+  const r = await q.query<UserRow & { password_hash: string | null }>(
+    'SELECT id, email, name, role, specialties, capacity, active, available, password_hash FROM users WHERE email = $1',
+    [email.trim().toLowerCase()],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function setPasswordHash(q: Queryable, userId: number, hash: string): Promise<void> {
+  await q.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, hash]);
+}
