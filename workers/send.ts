@@ -13,6 +13,7 @@ import { secretKey } from '../src/secrets.ts';
 import { verpAddress } from '../src/send/verp.ts';
 import { replyToFor, senderFor } from '../src/send/mailbox-sender.ts';
 import { errorText } from '../src/log-error.ts';
+import { faultAfterSmtpAccept } from '../src/fault-injection.ts';
 
 export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Reconciler): Promise<string> {
   const row = await getOutbound(ctx.db, data.outboundId);
@@ -57,10 +58,7 @@ export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Rec
     if (verdict === 'transient') await markOutbound(ctx.db, row.id, 'queued', message);
     throw err;
   }
-  // Test-only fault injection (crash-safety tests): die in the worst place, after the server accepted
-  // the message and before our commit, so the retry must reconcile instead of sending again.
-  const fault = ctx.config.FAULT_KILL_AFTER_SMTP_ACCEPT;
-  if (fault > 0 && Math.random() < fault) process.kill(process.pid, 'SIGKILL');
+  faultAfterSmtpAccept(ctx.config);
   await markSent(ctx, row);
   sends.inc({ kind: row.kind, outcome: 'sent' });
   return 'sent';
