@@ -56,7 +56,9 @@ export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Rec
     }
     // Transient: nothing was accepted, back to queued. Ambiguous: stays 'sending' so the retry reconciles.
     if (verdict === 'transient') await markOutbound(ctx.db, row.id, 'queued', message);
-    throw err;
+    // The job's failed reason is kept in Redis and shown on the queues page: the text without the
+    // addresses an SMTP reply quotes; the original stays as the cause (its code too) for this process.
+    throw Object.assign(new Error(message, { cause: err }), { code: (err as { code?: unknown }).code });
   }
   faultAfterSmtpAccept(ctx.config);
   await markSent(ctx, row);
