@@ -16,8 +16,6 @@ import { errorFields } from '../log-error.ts';
 import { isLead, requirePermission } from './permissions.ts';
 import { insertNote, recordReview } from '../store/reviews.ts';
 
-export { lastInbound } from '../store/consultations.ts';
-
 async function lockConsultation(q: Queryable, id: number): Promise<ConsultationRow> {
   // A pause the customer has ended is folded into due_at before anyone acts on the consultation.
   await resumeDueClock(q, id);
