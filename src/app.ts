@@ -5,7 +5,8 @@ import { closeContext } from './context.ts';
 import { startMailboxPoller } from './mail/poller.ts';
 import { listMailboxes } from './store/mailboxes.ts';
 import { envImapTarget } from './mail/mailbox-specs.ts';
-import { startMaildirSource, type MailSource } from './mail/sources/maildir.ts';
+import { startMaildirSource } from './mail/sources/maildir.ts';
+import type { MailSource } from './mail/sources/types.ts';
 import type { QueueName } from './queue/contracts.ts';
 import { startWorker } from './queue/worker.ts';
 import { buildServer } from './review/server.ts';
@@ -18,8 +19,10 @@ import { handleSweep, scheduleSweep } from '../workers/sweep.ts';
 import { createReconciler } from './send/reconcile.ts';
 import { finishInbound, getInbound } from './store/inbound.ts';
 import { inboundClassified } from './metrics.ts';
+import { outcomeRule, type IngestOutcome } from './mail/ingest-outcome.ts';
 import type { IngestJob } from './queue/contracts.ts';
 import type { Job } from 'bullmq';
+import { errorFields, errorText } from './log-error.ts';
 
 export interface Running {
   stop(): Promise<void>;
@@ -31,24 +34,30 @@ export interface Running {
  * A message that keeps failing is quarantined with its error on its last attempt, where an admin can
  * reprocess or discard it; it never blocks the ones behind it.
  */
-async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number, string>, data: IngestJob, job: Job): Promise<unknown> {
-  let outcome: string;
+async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number, IngestOutcome>, data: IngestJob, job: Job): Promise<unknown> {
+  let outcome: IngestOutcome;
   try {
     outcome = await batcher.submit(data.inboundId);
   } catch (err) {
     if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
       // Only a message still waiting is quarantined: one whose ingest committed and then failed on a
       // later step (an enqueue during a Redis outage) keeps its consultation and its 'processed' status.
-      const row = await getInbound(ctx.db, data.inboundId).catch(() => null);
-      if (row?.status === 'received') {
-        await finishInbound(ctx.db, data.inboundId, { status: 'quarantined', reason: 'poison', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) }).catch(() => {});
-        ctx.log.error({ inboundId: data.inboundId }, 'inbound quarantined after repeated failures');
+      // A failed quarantine write is logged, not swallowed, and the job's own error still goes up.
+      try {
+        const row = await getInbound(ctx.db, data.inboundId);
+        if (row?.status === 'received') {
+          await finishInbound(ctx.db, data.inboundId, { status: 'quarantined', reason: 'poison', error: errorText(err, 500) });
+          ctx.log.error({ inboundId: data.inboundId, err: errorFields(err) }, 'inbound quarantined after repeated failures');
+        }
+      } catch (qerr) {
+        ctx.log.error({ inboundId: data.inboundId, err: errorFields(qerr), jobErr: errorFields(err) }, 'inbound not quarantined: recording the quarantine failed');
       }
     }
     throw err;
   }
   // Ingest lag is observed where the consultation is committed (workers/ingest-message.ts).
-  if (!outcome.startsWith('already-')) inboundClassified.inc({ kind: outcome });
+  const metric = outcomeRule(outcome).metric;
+  if (metric) inboundClassified.inc({ kind: metric });
   return outcome;
 }
 
@@ -59,7 +68,7 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
   const reconcile = createReconciler(ctx.config, envImapTarget(ctx));
   for (const q of queues) {
     if (q === 'ingest') {
-      const batcher = new MicroBatcher<number, string>((ids) => handleIngestBatch(ctx, ids), ctx.config.INGEST_CONCURRENCY);
+      const batcher = new MicroBatcher<number, IngestOutcome>((ids) => handleIngestBatch(ctx, ids), ctx.config.INGEST_CONCURRENCY);
       workers.push(startWorker(ctx, 'ingest', (c, d, job) => ingestOrQuarantine(c, batcher, d, job), ctx.config.INGEST_CONCURRENCY));
     }
     if (q === 'draft') {
@@ -72,7 +81,7 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
     if (q === 'sweep') {
       workers.push(startWorker(ctx, 'sweep', (c) => handleSweep(c), 1));
       const schedule = () =>
-        scheduleSweep(ctx, ctx.config.SWEEP_INTERVAL_SECONDS * 1000).catch((err) => ctx.log.warn({ err: { message: (err as Error).message } }, 'sweep not scheduled'));
+        scheduleSweep(ctx, ctx.config.SWEEP_INTERVAL_SECONDS * 1000).catch((err) => ctx.log.warn({ err: errorFields(err) }, 'sweep not scheduled'));
       schedule();
       // A Redis that lost its data (restart without persistence, failover to an empty replica) lost the
       // schedule with it, and the sweep is what heals the other lost jobs: register it again on every
@@ -122,7 +131,7 @@ export function onShutdown(ctx: AppContext, parts: Running[]): () => Promise<voi
         process.exit(1);
       }, 25_000);
       hard.unref();
-      for (const p of [...parts].reverse()) await p.stop().catch((err) => ctx.log.warn({ err: { message: (err as Error).message } }, 'stop failed'));
+      for (const p of [...parts].reverse()) await p.stop().catch((err) => ctx.log.warn({ err: errorFields(err) }, 'stop failed'));
       await closeContext(ctx);
       clearTimeout(hard);
     })();

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { AggregatorRegistry } from 'prom-client';
 import type { AppContext } from './context.ts';
 import { registry, SYSTEM_GAUGES } from './metrics.ts';
+import { errorFields } from './log-error.ts';
 
 type MetricJson = Awaited<ReturnType<typeof registry.getMetricsAsJSON>>[number];
 type Snapshot = { at: number; metrics: MetricJson[] };
@@ -29,7 +30,7 @@ async function publish(ctx: AppContext, field: string): Promise<void> {
 export function startMetricsPublisher(ctx: AppContext): { stop(): Promise<void> } {
   const field = processLabel(ctx);
   // Metrics are best effort: a Redis outage must not stop the work, and the next tick catches up.
-  const tick = () => publish(ctx, field).catch((err) => ctx.log.debug({ err: { message: (err as Error).message } }, 'metrics publish failed'));
+  const tick = () => publish(ctx, field).catch((err) => ctx.log.debug({ err: errorFields(err) }, 'metrics publish failed'));
   void tick();
   const timer = setInterval(tick, ctx.config.METRICS_PUBLISH_SECONDS * 1000);
   timer.unref();
@@ -81,7 +82,7 @@ export async function mergedMetrics(ctx: AppContext): Promise<string> {
     others = (await freshSnapshots(ctx)).filter(([field]) => field !== self).map(([field, s]) => labelled(s.metrics, field));
   } catch (err) {
     // Without Redis, /metrics still answers with what this process knows.
-    ctx.log.debug({ err: { message: (err as Error).message } }, 'metrics snapshots unavailable');
+    ctx.log.debug({ err: errorFields(err) }, 'metrics snapshots unavailable');
   }
   return AggregatorRegistry.aggregate([own, ...others]).metrics();
 }

@@ -1,11 +1,7 @@
 // Prometheus metrics. Counters and histograms live in the process that does the work; gauges that
-// describe the whole system (queue depths, overdue consultations) are read at scrape time.
+// describe the whole system (queue depths, overdue consultations) are read at scrape time
+// (metrics-system.ts). This module imports nothing of ours, so any layer may count.
 import client from 'prom-client';
-import type { AppContext } from './context.ts';
-import { allQueues } from './queue/queues.ts';
-import { OPEN_STATUSES } from './store/consultations.ts';
-import { ttlMemo } from './ttl-memo.ts';
-import { mailboxOverview } from './mail/mailbox-overview.ts';
 
 export const registry = new client.Registry();
 // Node's own metrics as cc_process_cpu_seconds_total, cc_nodejs_heap_size_used_bytes, ...
@@ -56,82 +52,3 @@ export const pollerLeases = new client.Gauge({
 
 /** The gauges below describe the whole deployment, not one process: they carry no process label. */
 export const SYSTEM_GAUGES: ReadonlySet<string> = new Set(['cc_queue_jobs', 'cc_consultations', 'cc_due_breaches', 'cc_outbound_messages', 'cc_inbound_messages', 'cc_mailbox_lease']);
-
-/** Gauges read from Redis and the database when scraped; registered once per web process. */
-export function registerSystemGauges(ctx: AppContext): void {
-  if (registry.getSingleMetric('cc_queue_jobs')) return;
-  new client.Gauge({
-    name: 'cc_queue_jobs',
-    help: 'Jobs per queue and state',
-    labelNames: ['queue', 'state'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const name of allQueues) {
-        const counts = await ctx.producers.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-        for (const [state, n] of Object.entries(counts)) this.set({ queue: name, state }, n);
-      }
-    },
-  });
-  new client.Gauge({
-    name: 'cc_mailbox_lease',
-    help: 'Poller lease of each mailbox: 1 with the holder poller as label, 0 with holder="" when no poller holds it (nothing is read)',
-    labelNames: ['mailbox', 'holder'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const m of await mailboxOverview(ctx)) this.set({ mailbox: m.name, holder: m.lease?.holder ?? '' }, m.lease ? 1 : 0);
-    },
-  });
-  statusGauge(ctx, { name: 'cc_consultations', help: 'Consultations per status', table: 'consultations', labels: ['status'], open: OPEN_STATUSES });
-  new client.Gauge({
-    name: 'cc_due_breaches',
-    help: 'Open consultations past their due time',
-    registers: [registry],
-    async collect() {
-      const r = await ctx.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM consultations WHERE due_at < now() AND status IN ('received', 'drafting', 'awaiting_review', 'approved')`,
-      );
-      this.set(r.rows[0].n);
-    },
-  });
-  statusGauge(ctx, {
-    name: 'cc_outbound_messages',
-    help: 'Outbound messages per kind and status (sent, bounced, failed, ...)',
-    table: 'outbound_messages',
-    labels: ['kind', 'status'],
-    open: ['queued', 'sending'],
-  });
-  statusGauge(ctx, {
-    name: 'cc_inbound_messages',
-    help: 'Inbound messages per status (received, processed, ignored, quarantined, failed, ...)',
-    table: 'inbound_messages',
-    labels: ['status'],
-    open: ['received', 'quarantined', 'failed'],
-  });
-}
-
-/**
- * Rows per status (and other labels) of a table that only grows. The statuses a row can still leave,
- * the backlog an operator acts on, are counted at every scrape through the status index; the settled
- * ones grow without end and take a pass over the table (~130 ms per million rows here), so they are
- * counted at most once per METRICS_SETTLED_SECONDS.
- */
-function statusGauge(ctx: AppContext, g: { name: string; help: string; table: string; labels: string[]; open: readonly string[] }): void {
-  type Row = Record<string, string> & { n: number };
-  const cols = g.labels.join(', ');
-  const count = async (where: string) =>
-    (await ctx.db.query<Row>(`SELECT ${cols}, count(*)::int AS n FROM ${g.table} WHERE ${where} GROUP BY ${cols}`, [[...g.open]])).rows;
-  const settled = ttlMemo(() => ctx.config.METRICS_SETTLED_SECONDS * 1000, () => count('status <> ALL($1::text[])'));
-  new client.Gauge({
-    name: g.name,
-    help: g.help,
-    labelNames: g.labels,
-    registers: [registry],
-    async collect() {
-      const [live, done] = await Promise.all([count('status = ANY($1::text[])'), settled()]);
-      this.reset();
-      for (const { n, ...labels } of [...live, ...done]) this.set(labels, n);
-    },
-  });
-}

@@ -1,10 +1,12 @@
 // /readyz: can this deployment do its work right now? Redis, the database and the mailbox.
 import fs from 'node:fs';
 import type { AppContext } from './context.ts';
-import { connectImap } from './mail/sources/imap.ts';
+import { connectImap } from './mail/imap-client.ts';
 import { envImapTarget } from './mail/mailbox-specs.ts';
 import { mailboxOverview } from './mail/mailbox-overview.ts';
 import { listMailboxes } from './store/mailboxes.ts';
+import { errorText } from './log-error.ts';
+import { pingDb } from './store/health.ts';
 
 export interface Check {
   ok: boolean;
@@ -18,7 +20,7 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 5000): Promise<Chec
     await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref())]);
     return { ok: true, ms: Math.round(performance.now() - t0) };
   } catch (err) {
-    return { ok: false, ms: Math.round(performance.now() - t0), error: (err as Error).message.slice(0, 200) };
+    return { ok: false, ms: Math.round(performance.now() - t0), error: errorText(err, 200) };
   }
 }
 
@@ -35,7 +37,7 @@ export async function readiness(ctx: AppContext): Promise<{ ok: boolean; checks:
   const [redis, database, mailbox] = await Promise.all([
     // A real round trip on the producers' fail-fast connection.
     timed(() => ctx.producers.queue('ingest').getJobCounts('waiting')),
-    timed(() => ctx.db.query('SELECT 1')),
+    timed(() => pingDb(ctx.db)),
     timed(async () => {
       if (!ctx.config.IMAP_URL) {
         // Mailboxes from the table are reported below, each with the poller that holds it.

@@ -8,9 +8,11 @@ import { pickReviewer, type ReviewerCandidate } from '../src/drafting/route.ts';
 import { getKnowledgeBase } from '../src/kb/index.ts';
 import type { DraftJob, NotifyJob } from '../src/queue/contracts.ts';
 import { auditMany } from '../src/store/audit.ts';
-import { getConsultations, inboundTexts, setConsultationsDrafted, setStatus, type ConsultationRow } from '../src/store/consultations.ts';
+import { getConsultations, inboundTexts, setConsultationsDrafted, markDrafting, type ConsultationRow } from '../src/store/consultations.ts';
 import { saveEngineDrafts } from '../src/store/drafts.ts';
 import { reviewersWithLoad } from '../src/store/users.ts';
+import { errorFields } from '../src/log-error.ts';
+import { statusIn, UNDRAFTED_STATUSES } from '../src/store/consultation-status.ts';
 
 /** The batcher's key for a job: a consultation's round. */
 export const draftKey = (d: DraftJob) => `${d.consultationId}:${d.round}`;
@@ -26,7 +28,7 @@ export async function handleDraftBatch(ctx: AppContext, keys: string[]): Promise
   try {
     return await draftBatch(ctx, jobs);
   } catch (err) {
-    if (jobs.length > 1) ctx.log.warn({ drafts: jobs.length, err: { message: (err as Error).message } }, 'draft batch failed; taking its jobs one by one');
+    if (jobs.length > 1) ctx.log.warn({ drafts: jobs.length, err: errorFields(err) }, 'draft batch failed; taking its jobs one by one');
     const out = new Map<string, string | Error>();
     for (const job of jobs) {
       try {
@@ -60,7 +62,7 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
     if (!c) out.set(key, 'gone');
     // A newer round supersedes this job; a finished round needs nothing more.
     else if (c.round !== job.round) out.set(key, 'stale-round');
-    else if (c.status !== 'received' && c.status !== 'drafting') {
+    else if (!statusIn(c.status, UNDRAFTED_STATUSES)) {
       // Drafted before, but the notification's enqueue may have failed after the commit (Redis away):
       // the job id and the outbox dedup key make adding it again harmless.
       if (c.status === 'awaiting_review' && c.assignee_id) renotify.push({ consultationId: c.id, userId: c.assignee_id, round: c.round });
@@ -71,7 +73,7 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
     await ctx.producers.addBulk('notify', renotify);
     return out;
   }
-  await setStatus(ctx.db, todo.map((c) => c.id), 'drafting');
+  await markDrafting(ctx.db, todo.map((c) => c.id));
 
   const texts = await inboundTexts(ctx.db, todo.map((c) => c.id));
   const kb = await getKnowledgeBase({ importDir: ctx.config.paths.codesets });

@@ -23,16 +23,22 @@ import { ingestLag } from '../src/metrics.ts';
 import { rawEncryptionKey } from '../src/raw-key.ts';
 import { secretKey } from '../src/secrets.ts';
 import { renderEmail } from '../src/send/render.ts';
-import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../src/send/threading-headers.ts';
+import { angle } from '../src/send/threading-headers.ts';
+import { buildCustomerReply } from '../src/send/customer-reply.ts';
+import { alreadyDone, isUnanswered, unansweredStatus, type InboundStatus, type IngestOutcome, type UnansweredKind } from '../src/mail/ingest-outcome.ts';
+import { outboundIdFromVerp } from '../src/send/verp.ts';
 import { addressesWithAccount } from '../src/store/accounts.ts';
 import { audit } from '../src/store/audit.ts';
 import { enqueueAutoReply } from '../src/store/auto-replies.ts';
 import { recordDeliveryReport } from '../src/store/bounces.ts';
-import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, setConsultation } from '../src/store/consultations.ts';
+import { addThreadMessage, consultationsByMessageIds, formatTicketNo, getConsultation, newReplyToken, startNextRound } from '../src/store/consultations.ts';
+import { REDRAFT_ON_FOLLOW_UP, statusIn, UNDRAFTED_STATUSES } from '../src/store/consultation-status.ts';
 import type { Queryable } from '../src/store/db.ts';
 import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
 import { mailboxDirectory } from '../src/mail/mailbox-specs.ts';
 import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion, type OpenedConsultation } from '../src/store/intake.ts';
+import { errorText } from '../src/log-error.ts';
+import { setOutboundMailbox, unsentOutboundIds } from '../src/store/outbox.ts';
 
 export function classifyContext(config: AppContext['config'], mailboxAddresses: string[] = []): ClassifyContext {
   return {
@@ -45,8 +51,7 @@ export function classifyContext(config: AppContext['config'], mailboxAddresses: 
   };
 }
 
-/** Statuses in which a follow-up starts a new round of drafting and review. */
-const REDRAFT_ON_FOLLOW_UP = new Set(['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'sent', 'closed', 'rejected']);
+export const isPrepared = (p: IngestOutcome | Prepared): p is Prepared => typeof p !== 'string';
 
 /** A human's message, read and masked, ready for the database. Holds text: never logged or enqueued. */
 export interface Prepared {
@@ -72,8 +77,6 @@ export interface Prepared {
   messageId: string | null;
   /** This message's own References, in angle form, as kept on its thread message. */
   references: string | null;
-  /** References for a reply to this message. */
-  replyReferences: string | null;
 }
 
 /** In-Reply-To and References, in our angle form: the Message-IDs this message answers. */
@@ -99,13 +102,13 @@ export function intakeRequest(p: Prepared): IntakeRequest {
  * The row read without the database: a final outcome for what needs no consultation (already done,
  * broken, or from a machine: those are recorded here), else the prepared message.
  */
-export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<string | Prepared> {
+export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<IngestOutcome | Prepared> {
   if (row.status === 'processed' && row.consultation_id) {
     // Processed before, but a crash may have come between the commit and the enqueues.
     await enqueueDownstream(ctx, row.consultation_id);
-    return 'already-processed';
+    return alreadyDone('processed');
   }
-  if (row.status !== 'received') return `already-${row.status}`;
+  if (row.status !== 'received') return alreadyDone(row.status as InboundStatus);
 
   let plain: Buffer;
   try {
@@ -113,7 +116,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   } catch (err) {
     // Bytes that fail their hash (or a wrong key) cannot be repaired by retrying: held for an admin,
     // who can reprocess once the key is right.
-    await finishInbound(ctx.db, row.id, { status: 'quarantined', reason: 'integrity', error: `${(err as Error).name}: ${(err as Error).message}`.slice(0, 500) });
+    await finishInbound(ctx.db, row.id, { status: 'quarantined', reason: 'integrity', error: errorText(err, 500) });
     ctx.log.error({ inboundId: row.id }, 'raw message failed its integrity check');
     return 'integrity';
   }
@@ -134,7 +137,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   await new Promise((resolve) => setImmediate(resolve));
   const mailboxes = await mailboxDirectory(ctx, row.mailbox);
   const read = analyseMessage(msg, classifyContext(ctx.config, [...mailboxes.values()].flatMap((m) => [m.fromAddress, m.imap.user.toLowerCase()])));
-  if (read.cls.machine || read.cls.kind === 'rejected') return recordUnanswered(ctx, row, msg, read.cls);
+  if (isUnanswered(read.cls)) return recordUnanswered(ctx, row, msg, read.cls);
   const auth = await verifySender(ctx.config, plain, msg, { dkim: 'when-enforcing' });
   // A forgery its own domain asks us to reject: held, and never answered (no backscatter). List mail
   // fails DMARC honestly (lists rewrite it), as classify's own dmarc-fail rule says: merely unverified.
@@ -157,7 +160,6 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
     references: msg.references.map(angle).join(' ') || null,
-    replyReferences: replyReferences(msg.references, msg.messageId).join(' ') || null,
   };
 }
 
@@ -245,16 +247,18 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
     dueAt,
     rawMessageId: p.msg.messageId,
     audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name, senderAuth: p.auth.evidence, ...(intake.claimedAccountId !== null && intake.accountId === null ? { unauthenticatedClaim: intake.claimedAccountId } : {}) },
-    ack: {
-      messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'ack'),
+    ack: buildCustomerReply(ctx.config, {
+      kind: 'ack',
+      consultationId: null,
+      // openConsultations keys the acknowledgement by the consultation it opens.
+      dedupKey: 'ack',
       to: p.from.address,
-      subject: replySubject(ticket, maskedSubject),
-      inReplyTo: p.messageId,
-      references: p.replyReferences,
-      headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, replyToken) },
-      text: ack.text,
-      html: ack.html,
-    },
+      ticket,
+      subject: maskedSubject,
+      parent: { messageId: p.messageId, references: p.references },
+      replyToken,
+      body: ack,
+    }),
   };
 }
 
@@ -289,7 +293,7 @@ export async function enqueueOpened(ctx: AppContext, opened: OpenedQuestion[]): 
 }
 
 /** One prepared message in its own transaction: every case, the rare ones included. */
-export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<string> {
+export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<IngestOutcome> {
   const { row, msg, from } = p;
   const interval = ctx.config.AUTO_REPLY_MIN_INTERVAL_MINUTES;
   const maskedSubject = p.subjectPhi.masked;
@@ -330,7 +334,7 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         phiKinds: p.phiKinds,
         dateOfService: p.dateOfService,
       });
-      if (REDRAFT_ON_FOLLOW_UP.has(c.status)) await setConsultation(q, c.id, { status: 'received', round: c.round + 1 });
+      if (statusIn(c.status, REDRAFT_ON_FOLLOW_UP)) await startNextRound(q, c);
       const lagSeconds = await finishInbound(q, row.id, { status: 'processed', kind: 'follow_up', reason: decision.via, messageId: msg.messageId, consultationId: c.id });
       await audit(q, { action: decision.reopen ? 'consultation.reopened' : 'consultation.follow_up', consultationId: c.id, detail: { inboundId: row.id, via: decision.via, phiKinds: p.phiKinds } });
       if (p.phiKinds.length) {
@@ -338,19 +342,17 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
         const note = renderEmail('deidentify', { name: from.name, ticket });
         await enqueueAutoReply(
           q,
-          {
-            consultationId: c.id,
+          buildCustomerReply(ctx.config, {
             kind: 'deidentify',
+            consultationId: c.id,
             dedupKey: `deidentify:in:${row.id}`,
-            messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'deidentify'),
             to: from.address,
-            subject: replySubject(ticket, c.subject),
-            inReplyTo: p.messageId,
-            references: p.replyReferences,
-            headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, c.reply_token) },
-            text: note.text,
-            html: note.html,
-          },
+            ticket,
+            subject: c.subject,
+            parent: { messageId: p.messageId, references: p.references },
+            replyToken: c.reply_token,
+            body: note,
+          }),
           interval,
         );
       }
@@ -368,22 +370,22 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<stri
       const notice = renderEmail('quota', quotaView(plan, verdict, intake.accountId === null, from.name, ctx.config.UPGRADE_URL));
       const { row: out, suppressed } = await enqueueAutoReply(
         q,
-        {
-          consultationId: null,
+        // No consultation, so no ticket tag and no reply token: an answer to it is a new question.
+        buildCustomerReply(ctx.config, {
           kind: 'quota',
+          consultationId: null,
           dedupKey: `quota:in:${row.id}`,
-          messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'quota'),
           to: from.address,
-          subject: `Re: ${maskedSubject.replace(/^\s*(re|fwd?|aw)\s*:\s*/i, '').trim() || 'your coding question'}`,
-          inReplyTo: p.messageId,
-          references: p.replyReferences,
-          text: notice.text,
-          html: notice.html,
-        },
+          ticket: null,
+          subject: maskedSubject,
+          parent: { messageId: p.messageId, references: p.references },
+          replyToken: null,
+          body: notice,
+        }),
         interval,
       );
       // Leaves from the mailbox the question came to (it has no consultation to say so).
-      await q.query('UPDATE outbound_messages SET mailbox = $2 WHERE id = $1', [out.id, row.mailbox]);
+      await setOutboundMailbox(q, out.id, row.mailbox);
       await finishInbound(q, row.id, { status: 'ignored', kind: 'over_quota', reason: `${plan.name}-${verdict.reason}`, messageId: msg.messageId });
       await audit(q, { action: 'inbound.over_quota', detail: { inboundId: row.id, plan: plan.name, quota: verdict.reason, limit: verdict.limit, outboundId: out.id, suppressed } });
       return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };
@@ -424,16 +426,21 @@ function quotaView(plan: PlanLimits, verdict: { reason: 'total' | 'monthly'; lim
  * the outbound row it reports on; an auto-reply that references a case is attached to it for the
  * record. Neither changes the consultation's status or round.
  */
-async function recordUnanswered(ctx: AppContext, row: InboundRow, msg: InboundMessage, cls: Classification): Promise<string> {
+async function recordUnanswered(ctx: AppContext, row: InboundRow, msg: InboundMessage, cls: Classification & { kind: UnansweredKind }): Promise<IngestOutcome> {
   await ctx.db.tx(async (q) => {
     let consultationId: number | null = null;
     if (cls.kind === 'bounce' && cls.bounce) {
-      consultationId = (await recordDeliveryReport(q, row.id, cls.bounce, secretKey(ctx.config)))?.consultationId ?? null;
+      consultationId = (
+        await recordDeliveryReport(q, row.id, cls.bounce, {
+          verpOutboundId: outboundIdFromVerp(secretKey(ctx.config), cls.bounce.verpToken),
+          originalMessageId: cls.bounce.originalMessageId ? angle(cls.bounce.originalMessageId) : null,
+        })
+      )?.consultationId ?? null;
     } else if (cls.kind === 'auto_reply') {
       consultationId = await attachAutoReply(q, row.id, msg, cls.reason);
     }
     await finishInbound(q, row.id, {
-      status: cls.kind === 'rejected' ? 'quarantined' : 'ignored',
+      status: unansweredStatus(cls.kind),
       kind: cls.kind,
       reason: cls.reason,
       messageId: msg.messageId,
@@ -455,11 +462,11 @@ async function attachAutoReply(q: Queryable, inboundId: number, msg: InboundMess
 export async function enqueueDownstream(ctx: AppContext, consultationId: number): Promise<void> {
   const c = await getConsultation(ctx.db, consultationId);
   if (!c) return;
-  const pending = await ctx.db.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status IN ('queued', 'sending')`, [consultationId]);
+  const pending = await unsentOutboundIds(ctx.db, consultationId);
   // Different queues, so the two adds go out side by side.
   await Promise.all([
-    c.status === 'received' || c.status === 'drafting' ? ctx.producers.add('draft', { consultationId, round: c.round }) : null,
-    ctx.producers.addBulk('send', pending.rows.map((o) => ({ outboundId: o.id }))),
+    statusIn(c.status, UNDRAFTED_STATUSES) ? ctx.producers.add('draft', { consultationId, round: c.round }) : null,
+    ctx.producers.addBulk('send', pending.map((id) => ({ outboundId: id }))),
   ]);
 }
 

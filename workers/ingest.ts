@@ -7,7 +7,9 @@ import { effectivePlan, monthStart, quotaDecision } from '../src/mail/quota.ts';
 import type { IngestJob } from '../src/queue/contracts.ts';
 import { getInbound, getInbounds } from '../src/store/inbound.ts';
 import { beginIntake, openConsultations, quotaScopeKey, quotaUsageAndTickets, type NewQuestion } from '../src/store/intake.ts';
-import { enqueueOpened, heldAsUnauthenticated, ingestPrepared, instantFactsKb, settleSenderAuth, intakeRequest, isFresh, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
+import { enqueueOpened, heldAsUnauthenticated, ingestPrepared, instantFactsKb, settleSenderAuth, intakeRequest, isFresh, isPrepared, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
+import { errorFields } from '../src/log-error.ts';
+import type { IngestOutcome } from '../src/mail/ingest-outcome.ts';
 
 /**
  * A message larger than this is not read with its batch but on its own, after it: a batch of 128
@@ -16,16 +18,16 @@ import { enqueueOpened, heldAsUnauthenticated, ingestPrepared, instantFactsKb, s
 export const BATCH_RAW_BYTES = 256 * 1024;
 
 /** One message: a batch of one. */
-export async function handleIngest(ctx: AppContext, data: IngestJob): Promise<string> {
+export async function handleIngest(ctx: AppContext, data: IngestJob): Promise<IngestOutcome> {
   const out = (await handleIngestBatch(ctx, [data.inboundId])).get(data.inboundId);
   if (out instanceof Error) throw out;
   return out!;
 }
 
 /** Each id's outcome, or the error its job should fail with. */
-export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): Promise<Map<number, string | Error>> {
+export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): Promise<Map<number, IngestOutcome | Error>> {
   const ids = [...new Set(inboundIds)];
-  const out = new Map<number, string | Error>();
+  const out = new Map<number, IngestOutcome | Error>();
   const rows = await getInbounds(ctx.db, ids, { rawUpTo: BATCH_RAW_BYTES });
   const fresh: Prepared[] = [];
   const single: Prepared[] = [];
@@ -37,7 +39,7 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
         if (!row) throw missingInbound(id);
         if (row.raw === null) return void large.push(id);
         const p = await prepareMessage(ctx, { ...row, raw: row.raw });
-        if (typeof p === 'string') out.set(id, p);
+        if (!isPrepared(p)) out.set(id, p);
         else (isFresh(p) ? fresh : single).push(p);
       } catch (err) {
         out.set(id, err as Error);
@@ -72,7 +74,7 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
         for (const o of opened) out.set(o.inboundId, err as Error);
       }
     } catch (err) {
-      ctx.log.warn({ messages: fresh.length, err: { message: (err as Error).message } }, 'ingest batch failed; taking its messages one by one');
+      ctx.log.warn({ messages: fresh.length, err: errorFields(err) }, 'ingest batch failed; taking its messages one by one');
       single.push(...fresh);
     }
   }
@@ -92,8 +94,8 @@ export async function handleIngestBatch(ctx: AppContext, inboundIds: number[]): 
       const row = await getInbound(ctx.db, id);
       if (!row) throw missingInbound(id);
       const p = await prepareMessage(ctx, row);
-      if (typeof p !== 'string') await settleSenderAuth(ctx, [p]);
-      out.set(id, typeof p === 'string' ? p : await ingestPrepared(ctx, p));
+      if (isPrepared(p)) await settleSenderAuth(ctx, [p]);
+      out.set(id, isPrepared(p) ? await ingestPrepared(ctx, p) : p);
     } catch (err) {
       out.set(id, err as Error);
     }

@@ -2,7 +2,7 @@
 import type { AppContext } from '../src/context.ts';
 import type { NotifyJob } from '../src/queue/contracts.ts';
 import { renderEmail } from '../src/send/render.ts';
-import { newMessageId } from '../src/send/threading-headers.ts';
+import { buildStaffMail } from '../src/send/customer-reply.ts';
 import { formatTicketNo, getConsultation } from '../src/store/consultations.ts';
 import { enqueueOutbound } from '../src/store/outbox.ts';
 import { getUser } from '../src/store/users.ts';
@@ -24,19 +24,10 @@ export async function handleNotify(ctx: AppContext, data: NotifyJob): Promise<st
     expiresText: expires.toUTCString(),
   });
   // No subject text of the customer's: the notification leaves the review boundary.
-  const { row } = await enqueueOutbound(ctx.db, {
-    consultationId: c.id,
-    kind: 'notify',
-    dedupKey: `notify:${c.id}:${data.round}:${user.id}`,
-    messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, 'notify'),
-    to: user.email,
-    subject: `[${ticket}] assigned to you for review`,
-    inReplyTo: null,
-    references: null,
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
-    text: mail.text,
-    html: mail.html,
-  });
+  const { row } = await enqueueOutbound(
+    ctx.db,
+    buildStaffMail(ctx.config, { kind: 'notify', consultationId: c.id, dedupKey: `notify:${c.id}:${data.round}:${user.id}`, to: user.email, subject: `[${ticket}] assigned to you for review`, body: mail }),
+  );
   await ctx.producers.add('send', { outboundId: row.id });
   return 'notified';
 }

@@ -5,13 +5,15 @@ import type { AppContext } from '../src/context.ts';
 import type { SendJob } from '../src/queue/contracts.ts';
 import { classifyDeliveryError } from '../src/send/delivery-error.ts';
 import { audit } from '../src/store/audit.ts';
-import { addThreadMessage, setConsultation } from '../src/store/consultations.ts';
+import { addThreadMessage, markAnswerFailed, markAnswerSent } from '../src/store/consultations.ts';
 import { getOutbound, markOutbound, type OutboundRow } from '../src/store/outbox.ts';
 import type { Reconciler } from '../src/send/reconcile.ts';
 import { sends } from '../src/metrics.ts';
 import { secretKey } from '../src/secrets.ts';
 import { verpAddress } from '../src/send/verp.ts';
 import { replyToFor, senderFor } from '../src/send/mailbox-sender.ts';
+import { errorText } from '../src/log-error.ts';
+import { faultAfterSmtpAccept } from '../src/fault-injection.ts';
 
 export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Reconciler): Promise<string> {
   const row = await getOutbound(ctx.db, data.outboundId);
@@ -44,22 +46,21 @@ export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Rec
     });
   } catch (err) {
     const verdict = classifyDeliveryError(err as { code?: string; responseCode?: number; command?: string });
-    const message = `${(err as Error).message}`.slice(0, 300);
+    const message = errorText(err);
     if (verdict === 'permanent') {
       await markOutbound(ctx.db, row.id, 'failed', message);
       sends.inc({ kind: row.kind, outcome: 'failed' });
-      if (row.kind === 'answer' && row.consultation_id) await setConsultation(ctx.db, row.consultation_id, { status: 'failed' });
+      if (row.kind === 'answer' && row.consultation_id) await markAnswerFailed(ctx.db, row.consultation_id);
       await audit(ctx.db, { action: 'outbound.failed', consultationId: row.consultation_id, detail: { outboundId: row.id } });
       throw new UnrecoverableError(`permanent delivery failure: ${message}`);
     }
     // Transient: nothing was accepted, back to queued. Ambiguous: stays 'sending' so the retry reconciles.
     if (verdict === 'transient') await markOutbound(ctx.db, row.id, 'queued', message);
-    throw err;
+    // The job's failed reason is kept in Redis and shown on the queues page: the text without the
+    // addresses an SMTP reply quotes; the original stays as the cause (its code too) for this process.
+    throw Object.assign(new Error(message, { cause: err }), { code: (err as { code?: unknown }).code });
   }
-  // Test-only fault injection (crash-safety tests): die in the worst place, after the server accepted
-  // the message and before our commit, so the retry must reconcile instead of sending again.
-  const fault = ctx.config.FAULT_KILL_AFTER_SMTP_ACCEPT;
-  if (fault > 0 && Math.random() < fault) process.kill(process.pid, 'SIGKILL');
+  faultAfterSmtpAccept(ctx.config);
   await markSent(ctx, row);
   sends.inc({ kind: row.kind, outcome: 'sent' });
   return 'sent';
@@ -77,9 +78,7 @@ async function markSent(ctx: AppContext, row: OutboundRow): Promise<void> {
         subject: row.subject,
         bodyText: row.body_text,
       });
-      if (row.kind === 'answer') {
-        await q.query(`UPDATE consultations SET status = 'sent', updated_at = now() WHERE id = $1 AND status = 'approved'`, [row.consultation_id]);
-      }
+      if (row.kind === 'answer') await markAnswerSent(q, row.consultation_id);
     }
     await audit(q, { action: `outbound.sent`, consultationId: row.consultation_id, detail: { outboundId: row.id, kind: row.kind } });
   });

@@ -2,6 +2,7 @@
 // consultations near their due time and purges raw messages past their retention.
 import type { AppContext } from '../src/context.ts';
 import { audit } from '../src/store/audit.ts';
+import { escalateNearDue, purgeRaw, staleInbound, staleOutbound, staleUndrafted } from '../src/store/sweep.ts';
 
 /**
  * Rows with no progress for two job-lock periods (60 s with the default 30 s lock) are presumed to
@@ -31,48 +32,23 @@ export async function handleSweep(ctx: AppContext, opts: { staleSeconds?: number
   };
 
   // Deterministic job ids: ensure() adds only what is missing.
-  const inbound = await ctx.db.query<{ id: number }>(
-    `SELECT id FROM inbound_messages WHERE status = 'received' AND received_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
-    [stale, BATCH],
-  );
-  for (const r of inbound.rows) await ensure('ingest', { inboundId: r.id });
-  out.ingest = inbound.rows.length;
+  const inbound = await staleInbound(ctx.db, stale, BATCH);
+  for (const id of inbound) await ensure('ingest', { inboundId: id });
+  out.ingest = inbound.length;
 
-  const drafting = await ctx.db.query<{ id: number; round: number }>(
-    `SELECT id, round FROM consultations WHERE status IN ('received', 'drafting') AND updated_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
-    [stale, BATCH],
-  );
-  for (const r of drafting.rows) await ensure('draft', { consultationId: r.id, round: r.round });
-  out.draft = drafting.rows.length;
+  const drafting = await staleUndrafted(ctx.db, stale, BATCH);
+  for (const r of drafting) await ensure('draft', { consultationId: r.id, round: r.round });
+  out.draft = drafting.length;
 
-  const outbound = await ctx.db.query<{ id: number }>(
-    `SELECT id FROM outbound_messages WHERE status IN ('queued', 'sending') AND created_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
-    [stale, BATCH],
-  );
-  for (const r of outbound.rows) await ensure('send', { outboundId: r.id });
-  out.send = outbound.rows.length;
+  const outbound = await staleOutbound(ctx.db, stale, BATCH);
+  for (const id of outbound) await ensure('send', { outboundId: id });
+  out.send = outbound.length;
 
-  const escalated = await ctx.db.query<{ id: number }>(
-    `UPDATE consultations SET escalated_at = now()
-     WHERE escalated_at IS NULL AND status IN ('received', 'drafting', 'awaiting_review', 'approved')
-       AND due_at < now() + make_interval(secs => $1)
-     RETURNING id`,
-    [ctx.config.ESCALATE_BEFORE_DUE_MINUTES * 60],
-  );
-  for (const r of escalated.rows) await audit(ctx.db, { action: 'consultation.escalated', consultationId: r.id });
-  out.escalated = escalated.rows.length;
+  const escalated = await escalateNearDue(ctx.db, ctx.config.ESCALATE_BEFORE_DUE_MINUTES * 60);
+  for (const id of escalated) await audit(ctx.db, { action: 'consultation.escalated', consultationId: id });
+  out.escalated = escalated.length;
 
-  // Oldest first and at most PURGE_BATCH a sweep, so the first sweep after a long pause (or after
-  // RAW_RETENTION_DAYS is lowered) is not one huge transaction; later sweeps take the rest.
-  const purged = await ctx.db.query<{ id: number }>(
-    `UPDATE inbound_messages SET raw = ''::bytea, raw_purged_at = now()
-     WHERE id IN (SELECT id FROM inbound_messages
-                  WHERE raw_purged_at IS NULL AND status <> 'received' AND received_at < now() - make_interval(days => $1)
-                  ORDER BY received_at LIMIT $2)
-     RETURNING id`,
-    [ctx.config.RAW_RETENTION_DAYS, PURGE_BATCH],
-  );
-  out.purged = purged.rows.length;
+  out.purged = await purgeRaw(ctx.db, ctx.config.RAW_RETENTION_DAYS, PURGE_BATCH);
   if (out.rerun > 0) ctx.log.warn({ rerun: out.rerun }, 'sweep ran completed jobs again: their rows still waited (a database restored from a backup?)');
   if (out.ingest + out.draft + out.send + out.escalated + out.purged > 0) ctx.log.info(out, 'sweep');
   return out;

@@ -2,7 +2,7 @@
 // is stored in clear and the secrets that are sealed. Pure: the same rules for both doors.
 import { AppError, ErrorCodes } from '../errors.ts';
 import { OAUTH2_PROVIDERS, oauth2Preset, type OAuth2ProviderName } from './oauth2/presets.ts';
-import { mailboxKey, parseImapUrl } from './sources/imap.ts';
+import { mailboxKey, parseImapUrl } from './imap-client.ts';
 
 export interface MailboxInput {
   name: string;

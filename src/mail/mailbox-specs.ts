@@ -9,7 +9,7 @@ import { listMailboxes, mailboxSecret, type MailboxRow } from '../store/mailboxe
 import { ttlMemo } from '../ttl-memo.ts';
 import { credentialKey, sharedTokenProvider } from './oauth2/registry.ts';
 import type { TokenSource } from './oauth2/token-provider.ts';
-import { mailboxKey, parseImapUrl, type ImapTarget } from './sources/imap.ts';
+import { mailboxKey, parseImapUrl, type ImapTarget } from './imap-client.ts';
 
 type Ctx = { db: Db; config: Readonly<Config> };
 

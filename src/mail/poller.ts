@@ -9,7 +9,8 @@ import { pollerLeases } from '../metrics.ts';
 import { loadMailboxSpecs, type MailboxSpec } from './mailbox-specs.ts';
 import { MailboxLeases, newHolderId } from './poller-lease.ts';
 import { startImapSource } from './sources/imap.ts';
-import type { MailSource } from './sources/maildir.ts';
+import type { MailSource } from './sources/types.ts';
+import { errorFields } from '../log-error.ts';
 
 interface Held {
   spec: MailboxSpec;
@@ -57,7 +58,7 @@ export function startMailboxPoller(ctx: AppContext): { stop(): Promise<void>; ho
     try {
       specs = await loadMailboxSpecs(ctx);
     } catch (err) {
-      ctx.log.warn({ err: { message: (err as Error).message } }, 'mailboxes not read; keeping the ones held');
+      ctx.log.warn({ err: errorFields(err) }, 'mailboxes not read; keeping the ones held');
       specs = [...held.values()].map((h) => h.spec);
     }
     const wanted = new Map(specs.map((s) => [s.key, s]));
@@ -83,14 +84,14 @@ export function startMailboxPoller(ctx: AppContext): { stop(): Promise<void>; ho
       } catch (err) {
         // Redis unreachable: keep polling while the lease cannot have run out, then stop touching the mailbox.
         if (h && Date.now() - h.renewedAt >= ttl) await drop(spec.key, 'lost');
-        ctx.log.warn({ mailbox: spec.key, err: { message: (err as Error).message } }, 'poller lease not renewed');
+        ctx.log.warn({ mailbox: spec.key, err: errorFields(err) }, 'poller lease not renewed');
       }
     }
   }
 
   let running: Promise<void> = Promise.resolve();
   const schedule = () => {
-    running = running.then(() => (stopped ? undefined : tick())).catch((err) => ctx.log.error({ err: { message: (err as Error).message } }, 'poller tick failed'));
+    running = running.then(() => (stopped ? undefined : tick())).catch((err) => ctx.log.error({ err: errorFields(err) }, 'poller tick failed'));
   };
   schedule();
   // A third of the lease: two renewals may fail before it runs out; a free mailbox is taken within this.

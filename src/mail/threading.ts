@@ -5,7 +5,10 @@
 // from the consultation's own address or its authenticated account; only the per-case reply address
 // lets anyone else in. Nothing ever joins two customers' mail.
 
-export const CLOSED_STATUSES: ReadonlySet<string> = new Set(['sent', 'closed', 'rejected']);
+import { SETTLED_STATUSES } from '../store/consultation-status.ts';
+
+/** A follow-up to one of these reopens it. */
+export const CLOSED_STATUSES: ReadonlySet<string> = new Set(SETTLED_STATUSES);
 
 export interface ThreadCandidate<Id extends string | number = string | number> {
   id: Id;

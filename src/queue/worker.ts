@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { contracts, type JobDataOf, type QueueName } from './contracts.ts';
 import { redisConnection } from './queues.ts';
 import { jobDuration } from '../metrics.ts';
+import { errorFields } from '../log-error.ts';
 
 export type Handler<K extends QueueName> = (ctx: AppContext, data: JobDataOf[K], job: Job) => Promise<unknown>;
 
@@ -35,7 +36,7 @@ export function startWorker<K extends QueueName>(ctx: AppContext, name: K, handl
       maxStalledCount: 10,
     },
   );
-  worker.on('failed', (job, err) => ctx.log.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: { message: err.message } }, 'job failed'));
-  worker.on('error', (err) => ctx.log.error({ queue: name, err: { message: err.message } }, 'worker error'));
+  worker.on('failed', (job, err) => ctx.log.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: errorFields(err) }, 'job failed'));
+  worker.on('error', (err) => ctx.log.error({ queue: name, err: errorFields(err) }, 'worker error'));
   return worker;
 }

@@ -3,15 +3,18 @@ import type { AppContext } from '../context.ts';
 import { AppError, ErrorCodes } from '../errors.ts';
 import { answerEmailData } from '../send/answer-email.ts';
 import { renderEmail } from '../send/render.ts';
-import { angle, newMessageId, replyAddress, replyReferences, replySubject } from '../send/threading-headers.ts';
+import { buildCustomerReply } from '../send/customer-reply.ts';
 import { audit } from '../store/audit.ts';
-import { formatTicketNo, getConsultation, setConsultation, type ConsultationRow } from '../store/consultations.ts';
+import { formatTicketNo, getConsultation, lastInbound, markApproved, markRejected, markWaitingOnCustomer, setConsultation, type ConsultationRow } from '../store/consultations.ts';
 import type { Queryable } from '../store/db.ts';
 import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
 import { enqueueOutbound, type OutboundRow } from '../store/outbox.ts';
 import { reviewerProfile } from '../store/reviewer-profile.ts';
 import { getUser, type UserRow } from '../store/users.ts';
-import { pauseDueClock, resumeDueClock } from './due-clock.ts';
+import { pauseDueClock, resumeDueClock } from '../store/due-clock.ts';
+import { errorFields } from '../log-error.ts';
+import { isLead, requirePermission } from './permissions.ts';
+import { insertNote, recordReview } from '../store/reviews.ts';
 
 async function lockConsultation(q: Queryable, id: number): Promise<ConsultationRow> {
   // A pause the customer has ended is folded into due_at before anyone acts on the consultation.
@@ -21,33 +24,6 @@ async function lockConsultation(q: Queryable, id: number): Promise<ConsultationR
   return c;
 }
 
-function requireState(c: ConsultationRow, allowed: string[], action: string): void {
-  if (!allowed.includes(c.status)) {
-    throw new AppError(ErrorCodes.WRONG_STATE, `cannot ${action} a consultation in status ${c.status}`);
-  }
-}
-
-/**
- * Only the assignee sends or changes what is sent; an unassigned consultation goes to whoever acts
- * first. A lead who wants to answer someone else's consultation reassigns it first, so there is
- * always one owner and the audit log says who it was.
- */
-function requireAssignee(c: ConsultationRow, user: UserRow, action: string): void {
-  if (c.assignee_id !== null && c.assignee_id !== user.id) {
-    throw new AppError(ErrorCodes.FORBIDDEN, `only the assigned reviewer can ${action}; claim or reassign it first`);
-  }
-}
-
-const isLead = (user: UserRow) => user.role === 'lead' || user.role === 'admin';
-
-/** The customer message a reply answers: the newest one in the thread. */
-export async function lastInbound(q: Queryable, consultationId: number) {
-  const r = await q.query<{ message_id: string | null; references_header: string | null; body_text: string | null }>(
-    `SELECT message_id, references_header, body_text FROM consultation_messages WHERE consultation_id = $1 AND direction = 'in' ORDER BY id DESC LIMIT 1`,
-    [consultationId],
-  );
-  return r.rows[0] ?? { message_id: null, references_header: null, body_text: null };
-}
 
 /** The answer email's template data, as the console's confirmation shows it and approval sends it. */
 export async function answerData(q: Queryable, c: Pick<ConsultationRow, 'id' | 'ticket_no' | 'from_name'>, reviewerId: number, body: string): Promise<Record<string, unknown>> {
@@ -68,21 +44,21 @@ async function queueCustomerReply(
 ): Promise<OutboundRow> {
   const ticket = formatTicketNo(c.ticket_no);
   const parent = await lastInbound(q, c.id);
-  const refs = replyReferences((parent.references_header ?? '').split(/\s+/).filter(Boolean), parent.message_id);
   const mail = renderEmail(kind, { name: c.from_name, ticket, ...data });
-  const { row } = await enqueueOutbound(q, {
-    consultationId: c.id,
-    kind,
-    dedupKey: `${kind}:${c.id}:${c.round}`,
-    messageId: newMessageId(ctx.config.MESSAGE_ID_DOMAIN, kind),
-    to: c.from_address,
-    subject: replySubject(ticket, c.subject),
-    inReplyTo: parent.message_id ? angle(parent.message_id) : null,
-    references: refs.join(' ') || null,
-    headers: { 'Reply-To': replyAddress(ctx.config.mailFromAddress, c.reply_token) },
-    text: mail.text,
-    html: mail.html,
-  });
+  const { row } = await enqueueOutbound(
+    q,
+    buildCustomerReply(ctx.config, {
+      kind,
+      consultationId: c.id,
+      dedupKey: `${kind}:${c.id}:${c.round}`,
+      to: c.from_address,
+      ticket,
+      subject: c.subject,
+      parent: { messageId: parent.message_id, references: parent.references_header },
+      replyToken: c.reply_token,
+      body: mail,
+    }),
+  );
   return row;
 }
 
@@ -93,8 +69,7 @@ async function queueCustomerReply(
 export async function approveConsultation(ctx: AppContext, user: UserRow, id: number, text?: string, opts: { expectedDraftId?: number } = {}): Promise<{ outboundId: number }> {
   const outboundId = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, ['awaiting_review'], 'approve');
-    requireAssignee(c, user, 'approve and send');
+    requirePermission('approve', c, user);
     let draft = await currentDraft(q, c.id, c.round);
     // The console confirms one version: a save in another tab since then must be confirmed again.
     if (opts.expectedDraftId !== undefined && draft?.id !== opts.expectedDraftId) {
@@ -105,8 +80,8 @@ export async function approveConsultation(ctx: AppContext, user: UserRow, id: nu
       draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: draft?.subject ?? c.subject, bodyText: text, facts: draft?.facts ?? {}, authorId: user.id });
     }
     const row = await queueCustomerReply(ctx, q, c, 'answer', await answerData(q, c, user.id, draft!.body_text));
-    await setConsultation(q, c.id, { status: 'approved', assignee_id: c.assignee_id ?? user.id });
-    await q.query('INSERT INTO reviews (consultation_id, draft_id, user_id, action) VALUES ($1, $2, $3, $4)', [c.id, draft!.id, user.id, 'approve']);
+    await markApproved(q, c.id, c.assignee_id ?? user.id);
+    await recordReview(q, { consultationId: c.id, draftId: draft!.id, userId: user.id, action: 'approve' });
     await audit(q, { userId: user.id, action: 'consultation.approved', consultationId: c.id, detail: { draftId: draft!.id, edited: text !== undefined, outboundId: row.id } });
     return row.id;
   });
@@ -119,34 +94,28 @@ async function enqueueSend(ctx: AppContext, outboundId: number): Promise<void> {
   try {
     await ctx.producers.add('send', { outboundId });
   } catch (err) {
-    ctx.log.warn({ outboundId, err: { message: (err as Error).message } }, 'send not enqueued yet');
+    ctx.log.warn({ outboundId, err: errorFields(err) }, 'send not enqueued yet');
   }
 }
 
 export async function claimConsultation(ctx: AppContext, user: UserRow, id: number): Promise<void> {
   await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, ['received', 'drafting', 'awaiting_review', 'waiting_on_customer'], 'claim');
-    if (c.assignee_id && c.assignee_id !== user.id && user.role === 'reviewer') {
-      throw new AppError(ErrorCodes.FORBIDDEN, 'already assigned to another reviewer; ask a lead to reassign');
-    }
+    requirePermission('claim', c, user);
     await setConsultation(q, c.id, { assignee_id: user.id });
     await audit(q, { userId: user.id, action: 'consultation.claimed', consultationId: c.id });
   });
 }
 
-const OPEN_FOR_REVIEW = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer'];
-
 /** Saves the reviewer's text as a new version of the round's draft; the engine's version stays. */
 export async function editDraft(ctx: AppContext, user: UserRow, id: number, text: string): Promise<{ draftId: number; version: number }> {
   return ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, ['awaiting_review'], 'edit the draft of');
-    requireAssignee(c, user, 'edit the draft');
+    requirePermission('edit', c, user);
     const current = await currentDraft(q, c.id, c.round);
     const draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: current?.subject ?? c.subject, bodyText: text, facts: current?.facts ?? {}, authorId: user.id });
     if (c.assignee_id === null) await setConsultation(q, c.id, { assignee_id: user.id });
-    await q.query('INSERT INTO reviews (consultation_id, draft_id, user_id, action) VALUES ($1, $2, $3, $4)', [c.id, draft.id, user.id, 'edit']);
+    await recordReview(q, { consultationId: c.id, draftId: draft.id, userId: user.id, action: 'edit' });
     await audit(q, { userId: user.id, action: 'draft.edited', consultationId: c.id, detail: { draftId: draft.id, version: draft.version } });
     return { draftId: draft.id, version: draft.version };
   });
@@ -159,14 +128,13 @@ export async function editDraft(ctx: AppContext, user: UserRow, id: number, text
 export async function requestInformation(ctx: AppContext, user: UserRow, id: number, question: string): Promise<{ outboundId: number }> {
   const outboundId = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, ['awaiting_review'], 'request information on');
-    requireAssignee(c, user, 'request information');
+    requirePermission('requestInfo', c, user);
     const profile = await reviewerProfile(q, user.id);
     const reviewer = profile.credential ? `${profile.name || user.name}, ${profile.credential}` : profile.name || user.name;
     const row = await queueCustomerReply(ctx, q, c, 'request_info', { question, reviewer });
-    await setConsultation(q, c.id, { status: 'waiting_on_customer', assignee_id: c.assignee_id ?? user.id });
+    await markWaitingOnCustomer(q, c.id, c.assignee_id ?? user.id);
     await pauseDueClock(q, c.id);
-    await q.query('INSERT INTO reviews (consultation_id, user_id, action) VALUES ($1, $2, $3)', [c.id, user.id, 'request_info']);
+    await recordReview(q, { consultationId: c.id, userId: user.id, action: 'request_info' });
     await audit(q, { userId: user.id, action: 'consultation.info_requested', consultationId: c.id, detail: { outboundId: row.id } });
     return row.id;
   });
@@ -179,11 +147,11 @@ export async function reassignConsultation(ctx: AppContext, user: UserRow, id: n
   if (!isLead(user)) throw new AppError(ErrorCodes.FORBIDDEN, 'only a lead or an admin can reassign');
   const result = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, OPEN_FOR_REVIEW, 'reassign');
+    requirePermission('reassign', c, user);
     const target = await getUser(q, toUserId);
     if (!target || !target.active) throw new AppError(ErrorCodes.BAD_REQUEST, 'the new assignee must be an active user');
     await setConsultation(q, c.id, { assignee_id: target.id });
-    await q.query('INSERT INTO reviews (consultation_id, user_id, action, note) VALUES ($1, $2, $3, $4)', [c.id, user.id, 'reassign', `to user ${target.id}`]);
+    await recordReview(q, { consultationId: c.id, userId: user.id, action: 'reassign', note: `to user ${target.id}` });
     await audit(q, { userId: user.id, action: 'consultation.reassigned', consultationId: c.id, detail: { fromUserId: c.assignee_id, toUserId: target.id } });
     return { c, target, changed: c.assignee_id !== target.id };
   });
@@ -191,7 +159,7 @@ export async function reassignConsultation(ctx: AppContext, user: UserRow, id: n
     try {
       await ctx.producers.add('notify', { consultationId: id, userId: result.target.id, round: result.c.round });
     } catch (err) {
-      ctx.log.warn({ consultationId: id, err: { message: (err as Error).message } }, 'reassignment notice not enqueued');
+      ctx.log.warn({ consultationId: id, err: errorFields(err) }, 'reassignment notice not enqueued');
     }
   }
   return { assignee: { id: result.target.id, name: result.target.name } };
@@ -201,10 +169,9 @@ export async function reassignConsultation(ctx: AppContext, user: UserRow, id: n
 export async function rejectConsultation(ctx: AppContext, user: UserRow, id: number, reason: string): Promise<void> {
   await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
-    requireState(c, OPEN_FOR_REVIEW, 'reject');
-    if (!isLead(user)) requireAssignee(c, user, 'reject');
-    await q.query(`UPDATE consultations SET status = 'rejected', rejected_reason = $2, paused_at = NULL, updated_at = now() WHERE id = $1`, [c.id, reason]);
-    await q.query('INSERT INTO reviews (consultation_id, user_id, action, note) VALUES ($1, $2, $3, $4)', [c.id, user.id, 'reject', reason]);
+    requirePermission('reject', c, user);
+    await markRejected(q, c.id, reason);
+    await recordReview(q, { consultationId: c.id, userId: user.id, action: 'reject', note: reason });
     await audit(q, { userId: user.id, action: 'consultation.rejected', consultationId: c.id });
   });
 }
@@ -214,8 +181,8 @@ export async function addNote(ctx: AppContext, user: UserRow, id: number, body: 
   return ctx.db.tx(async (q) => {
     const c = await getConsultation(q, id);
     if (!c) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, `consultation ${id} not found`);
-    const r = await q.query<{ id: number }>('INSERT INTO consultation_notes (consultation_id, user_id, body) VALUES ($1, $2, $3) RETURNING id', [c.id, user.id, body]);
-    await audit(q, { userId: user.id, action: 'consultation.note_added', consultationId: c.id, detail: { noteId: r.rows[0].id } });
-    return { noteId: r.rows[0].id };
+    const noteId = await insertNote(q, { consultationId: c.id, userId: user.id, body });
+    await audit(q, { userId: user.id, action: 'consultation.note_added', consultationId: c.id, detail: { noteId } });
+    return { noteId };
   });
 }

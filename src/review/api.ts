@@ -10,11 +10,12 @@ import { getUser } from '../store/users.ts';
 import { addNote, approveConsultation, claimConsultation, editDraft, reassignConsultation, rejectConsultation, requestInformation } from './actions.ts';
 import { registerAdminApi } from './api-admin.ts';
 import { bearerUser } from './auth.ts';
-import { dueState, notes } from './console/queries.ts';
+import { dueState, notes } from '../store/console-queries.ts';
 import { getKnowledgeBase } from '../kb/index.ts';
 import { isoDate, rowId } from './params.ts';
+import { CONSULTATION_STATUSES } from '../store/consultation-status.ts';
 
-const STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved', 'sent', 'ignored', 'rejected', 'failed', 'closed'] as const;
+const STATUSES = CONSULTATION_STATUSES;
 
 const idParam = z.object({ id: rowId });
 const listQuery = z.object({ status: z.enum(STATUSES).optional(), mine: z.enum(['1', 'true']).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });

@@ -5,9 +5,11 @@ import type { AppContext } from '../context.ts';
 import { AppError, ErrorCodes, httpStatusOf } from '../errors.ts';
 import { registerApi } from './api.ts';
 import { registerConsole } from './console/index.ts';
-import { registry, registerSystemGauges } from '../metrics.ts';
+import { registry } from '../metrics.ts';
+import { registerSystemGauges } from '../metrics-system.ts';
 import { mergedMetrics } from '../metrics-relay.ts';
 import { readiness } from '../readiness.ts';
+import { errorFields } from '../log-error.ts';
 
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   // X-Forwarded-For is anyone's to write: believed only from the proxies TRUST_PROXY names.
@@ -24,7 +26,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       reply.code(status).send({ error: { code: 'BAD_REQUEST', message: err.message } });
       return;
     }
-    ctx.log.error({ err: { message: err.message, stack: err.stack } }, 'request failed');
+    ctx.log.error({ err: errorFields(err, { stack: true }) }, 'request failed');
     reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
   });
   app.setNotFoundHandler((_req, reply) => {

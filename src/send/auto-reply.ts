@@ -1,9 +1,8 @@
-// Automatic emails (RFC 3834): marked so other robots never answer them, and rate-limited per
-// recipient so two robots can never ping-pong. Pure.
+// Automatic emails (RFC 3834): marked so other robots never answer them (the headers below, set by
+// customer-reply.ts), and rate-limited per recipient so two robots can never ping-pong (the interval
+// rule lives with the outbox, store/auto-reply-interval.ts). Pure.
 
-/** Kinds of outbound mail we send without a human: each is rate-limited per recipient. */
-export const AUTO_KINDS = ['ack', 'quota', 'deidentify'] as const;
-export type AutoKind = (typeof AUTO_KINDS)[number];
+export { AUTO_KINDS, autoReplyDecision, isAutoKind, type AutoKind } from '../store/auto-reply-interval.ts';
 
 /** RFC 3834 §5 and the Microsoft/list conventions other auto-responders honour. */
 export const AUTO_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -11,13 +10,3 @@ export const AUTO_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Auto-Response-Suppress': 'All',
   Precedence: 'bulk',
 });
-
-/**
- * 'send' unless the same kind went to the same address less than `minIntervalMinutes` ago.
- * Keyed by kind so a guest's acknowledgement does not swallow the quota notice right after it;
- * each kind is still at most one per period, which is what breaks a loop.
- */
-export function autoReplyDecision(lastSentAt: Date | null, now: Date, minIntervalMinutes: number): 'send' | 'suppress' {
-  if (!lastSentAt || minIntervalMinutes <= 0) return 'send';
-  return now.getTime() - lastSentAt.getTime() < minIntervalMinutes * 60_000 ? 'suppress' : 'send';
-}

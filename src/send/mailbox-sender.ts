@@ -7,6 +7,7 @@ import type { OutboundRow } from '../store/outbox.ts';
 import { imapReconciler, type Reconciler } from './reconcile.ts';
 import { replyAddress } from './threading-headers.ts';
 import { createTransport, type MailTransport } from './transport.ts';
+import { mailboxOfConsultation } from '../store/consultations.ts';
 
 export interface Sender {
   from: string;
@@ -39,8 +40,7 @@ const INTERNAL_KINDS: ReadonlySet<string> = new Set(['notify', 'magic_link']);
 export async function senderFor(ctx: AppContext, row: Pick<OutboundRow, 'consultation_id' | 'kind'> & { mailbox?: string | null }): Promise<Sender> {
   let key = INTERNAL_KINDS.has(row.kind) ? null : (row.mailbox ?? null);
   if (!key && row.consultation_id && !INTERNAL_KINDS.has(row.kind)) {
-    const r = await ctx.db.query<{ mailbox: string | null }>('SELECT mailbox FROM consultations WHERE id = $1', [row.consultation_id]);
-    key = r.rows[0]?.mailbox ?? null;
+    key = await mailboxOfConsultation(ctx.db, row.consultation_id);
   }
   const spec = key ? (await mailboxDirectory(ctx, key)).get(key) : undefined;
   if (!spec || spec.version === 'env') return { from: ctx.config.MAIL_FROM, fromAddress: ctx.config.mailFromAddress, transport: ctx.transport };

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { connectImap, type ImapTarget } from '../mail/sources/imap.ts';
+import { connectImap, type ImapTarget } from '../mail/imap-client.ts';
 import type { OutboundRow } from '../store/outbox.ts';
 
 export type Reconciler = (row: Pick<OutboundRow, 'message_id'>) => Promise<boolean>;

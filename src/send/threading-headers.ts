@@ -4,11 +4,11 @@ import { randomBytes } from '../random-pool.ts';
 const PREFIX = /^\s*((re|fw|fwd|aw|wg|sv|vs|antw|r|rif|tr)\s*(\[\d+\])?\s*:\s*)+/i;
 const TAG = /\s*\[CC-\d{6,}\]\s*/g;
 
-/** `Re: [CC-000123] <original subject>` without piling up Re: or tags. */
-export function replySubject(ticket: string, original: string): string {
+/** `Re: [CC-000123] <original subject>` without piling up Re: or tags; no tag when there is no ticket. */
+export function replySubject(ticket: string | null, original: string): string {
   let s = original.replace(TAG, ' ');
   s = s.replace(PREFIX, '').replace(/\s+/g, ' ').trim();
-  return `Re: [${ticket}] ${s || '(no subject)'}`;
+  return `Re: ${ticket ? `[${ticket}] ` : ''}${s || '(no subject)'}`;
 }
 
 /** References = the parent's References, then the parent's Message-ID; duplicates dropped, order kept. */

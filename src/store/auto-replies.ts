@@ -1,6 +1,7 @@
-// Automatic emails go through here: marked per RFC 3834 and limited to one of a kind per address per
-// period. A suppressed one is still written, as status 'suppressed', so the console shows it.
-import { AUTO_HEADERS, autoReplyDecision, type AutoKind } from '../send/auto-reply.ts';
+// Automatic emails go through here, limited to one of a kind per address per period (their RFC 3834
+// headers come from send/customer-reply.ts). A suppressed one is still written, as status
+// 'suppressed', so the console shows it.
+import { autoReplyDecision, type AutoKind } from './auto-reply-interval.ts';
 import type { Queryable } from './db.ts';
 import { enqueueOutbound, type NewOutbound, type OutboundRow } from './outbox.ts';
 
@@ -18,7 +19,7 @@ export async function enqueueAutoReply(
   );
   const { last: lastAt, now } = last.rows[0];
   const decision = autoReplyDecision(lastAt ? new Date(lastAt) : null, new Date(now), minIntervalMinutes);
-  const { row, created } = await enqueueOutbound(q, { ...m, to, headers: { ...m.headers, ...AUTO_HEADERS } });
+  const { row, created } = await enqueueOutbound(q, { ...m, to });
   if (created && decision === 'suppress') {
     await q.query(`UPDATE outbound_messages SET status = 'suppressed', error = 'auto-reply rate limit' WHERE id = $1`, [row.id]);
     return { row: { ...row, status: 'suppressed' }, suppressed: true };

@@ -2,8 +2,6 @@
 // original's Message-ID, never by From or Subject (those are the reporting MTA's). A failure marks
 // the outbound row 'bounced' with its status code; a delay is recorded and changes nothing.
 import type { BounceInfo, BounceRecipient } from '../mail/types.ts';
-import { outboundIdFromVerp } from '../send/verp.ts';
-import { angle } from '../send/threading-headers.ts';
 import { audit } from './audit.ts';
 import type { Queryable } from './db.ts';
 import { getOutbound, outboundByMessageId, type OutboundRow } from './outbox.ts';
@@ -16,14 +14,20 @@ export interface ReportOutcome {
   status: string | null;
 }
 
-async function findOutbound(q: Queryable, bounce: BounceInfo, verpKey: Buffer): Promise<{ row: OutboundRow; via: ReportOutcome['via'] } | null> {
-  const id = outboundIdFromVerp(verpKey, bounce.verpToken);
+/** What the caller read from the report: the row its VERP token names, the enclosed Message-ID (angle form). */
+export interface ReportRef {
+  verpOutboundId: number | null;
+  originalMessageId: string | null;
+}
+
+async function findOutbound(q: Queryable, ref: ReportRef): Promise<{ row: OutboundRow; via: ReportOutcome['via'] } | null> {
+  const id = ref.verpOutboundId;
   if (id) {
     const row = await getOutbound(q, id, true);
     if (row) return { row, via: 'verp' };
   }
-  if (bounce.originalMessageId) {
-    const row = await outboundByMessageId(q, angle(bounce.originalMessageId));
+  if (ref.originalMessageId) {
+    const row = await outboundByMessageId(q, ref.originalMessageId);
     if (row) return { row: (await getOutbound(q, row.id, true))!, via: 'message-id' };
   }
   return null;
@@ -36,8 +40,8 @@ function recipientFor(bounce: BounceInfo, to: string): BounceRecipient | null {
   return same.find((r) => r.address?.toLowerCase() === to.toLowerCase()) ?? same[0] ?? bounce.recipients[0] ?? null;
 }
 
-export async function recordDeliveryReport(q: Queryable, inboundId: number, bounce: BounceInfo, verpKey: Buffer): Promise<ReportOutcome | null> {
-  const found = await findOutbound(q, bounce, verpKey);
+export async function recordDeliveryReport(q: Queryable, inboundId: number, bounce: BounceInfo, ref: ReportRef): Promise<ReportOutcome | null> {
+  const found = await findOutbound(q, ref);
   if (!found) return null;
   const { row, via } = found;
   const status = recipientFor(bounce, row.to_address)?.status ?? null;

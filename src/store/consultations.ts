@@ -1,13 +1,16 @@
 import { randomBytes } from '../random-pool.ts';
-import { effectiveDueSql, pausedSql } from '../review/due-clock.ts';
+import { effectiveDueSql, pausedSql } from './due-clock.ts';
 import type { Queryable } from './db.ts';
 
-export const OPEN_STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved'] as const;
+import type { ConsultationStatus } from './consultation-status.ts';
+
+// The status sets live in consultation-status.ts; OPEN_STATUSES is re-exported for its readers.
+export { OPEN_STATUSES } from './consultation-status.ts';
 
 export interface ConsultationRow {
   id: number;
   ticket_no: number;
-  status: string;
+  status: ConsultationStatus;
   round: number;
   subject: string;
   from_address: string;
@@ -44,10 +47,11 @@ export async function getConsultation(q: Queryable, id: number, forUpdate = fals
   return r.rows[0] ?? null;
 }
 
+/** Fields other than the status; the status changes only through the transitions below. */
 export async function setConsultation(
   q: Queryable,
   id: number,
-  f: Partial<{ status: string; round: number; specialty: string | null; assignee_id: number | null; due_at: Date | null }>,
+  f: Partial<{ round: number; specialty: string | null; assignee_id: number | null; due_at: Date | null }>,
 ): Promise<void> {
   const keys = Object.keys(f) as (keyof typeof f)[];
   if (!keys.length) return;
@@ -61,11 +65,45 @@ export async function getConsultations(q: Queryable, ids: number[]): Promise<Map
   return new Map(r.rows.map((c) => [c.id, c]));
 }
 
-export async function setStatus(q: Queryable, ids: number[], status: string): Promise<void> {
-  await q.query('UPDATE consultations SET status = $2, updated_at = now() WHERE id = ANY($1::int[])', [ids, status]);
+// ---- Status transitions: the only code that writes consultations.status (the diagram is in
+// consultation-status.ts). A new consultation starts as 'received' (intake.ts inserts it so).
+
+async function setStatusOf(q: Queryable, ids: number[], status: ConsultationStatus, extra: Partial<{ assignee_id: number | null; round: number }> = {}, onlyFrom?: readonly ConsultationStatus[]): Promise<void> {
+  const keys = Object.keys(extra) as (keyof typeof extra)[];
+  const sets = keys.map((k, i) => `, ${k} = $${i + 3}`).join('');
+  const guard = onlyFrom ? ` AND status = ANY($${keys.length + 3}::text[])` : '';
+  await q.query(`UPDATE consultations SET status = $2${sets}, updated_at = now() WHERE id = ANY($1::int[])${guard}`, [
+    ids,
+    status,
+    ...keys.map((k) => extra[k]),
+    ...(onlyFrom ? [[...onlyFrom]] : []),
+  ]);
 }
 
-/** Drafted: awaiting review with the draft's specialty and its reviewer, for many consultations in one statement. */
+/** The draft worker took these up. */
+export const markDrafting = (q: Queryable, ids: number[]) => setStatusOf(q, ids, 'drafting');
+
+/** A reviewer approved the answer; it is in the outbox. */
+export const markApproved = (q: Queryable, id: number, assigneeId: number) => setStatusOf(q, [id], 'approved', { assignee_id: assigneeId });
+
+/** A reviewer asked the customer for more; the due clock pauses (due-clock.ts). */
+export const markWaitingOnCustomer = (q: Queryable, id: number, assigneeId: number) => setStatusOf(q, [id], 'waiting_on_customer', { assignee_id: assigneeId });
+
+/** Closed without an answer, with the reviewer's reason; a pause no longer matters. */
+export async function markRejected(q: Queryable, id: number, reason: string): Promise<void> {
+  await q.query(`UPDATE consultations SET status = 'rejected', rejected_reason = $2, paused_at = NULL, updated_at = now() WHERE id = $1`, [id, reason]);
+}
+
+/** The customer wrote again: the next round starts from 'received' and is drafted anew. */
+export const startNextRound = (q: Queryable, c: Pick<ConsultationRow, 'id' | 'round'>) => setStatusOf(q, [c.id], 'received', { round: c.round + 1 });
+
+/** The answer went out (only an approved consultation becomes sent: a newer round keeps its status). */
+export const markAnswerSent = (q: Queryable, id: number) => setStatusOf(q, [id], 'sent', {}, ['approved']);
+
+/** The answer cannot be delivered (a permanent SMTP refusal). */
+export const markAnswerFailed = (q: Queryable, id: number) => setStatusOf(q, [id], 'failed');
+
+/** Drafted: awaiting review (a transition too) with the draft's specialty and its reviewer, for many consultations in one statement. */
 export async function setConsultationsDrafted(q: Queryable, items: { id: number; specialty: string; assigneeId: number | null }[]): Promise<void> {
   if (!items.length) return;
   await q.query(
@@ -137,7 +175,7 @@ export async function consultationsByMessageIds(q: Queryable, ids: string[]): Pr
 export interface ConsultationListItem {
   id: number;
   ticket: string;
-  status: string;
+  status: ConsultationStatus;
   subject: string;
   from: string;
   assignee: { id: number; name: string } | null;
@@ -150,7 +188,7 @@ export interface ConsultationListItem {
 
 export const formatTicketNo = (n: number) => `CC-${String(n).padStart(6, '0')}`;
 
-export async function listConsultations(q: Queryable, f: { status?: string; assigneeId?: number; limit?: number }): Promise<ConsultationListItem[]> {
+export async function listConsultations(q: Queryable, f: { status?: ConsultationStatus; assigneeId?: number; limit?: number }): Promise<ConsultationListItem[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.status) {
@@ -181,4 +219,19 @@ export async function listConsultations(q: Queryable, f: { status?: string; assi
     duePaused: c.paused,
     createdAt: new Date(c.created_at).toISOString(),
   }));
+}
+
+/** The mailbox a consultation's question came to (its replies leave from there); null: the default. */
+export async function mailboxOfConsultation(q: Queryable, id: number): Promise<string | null> {
+  const r = await q.query<{ mailbox: string | null }>('SELECT mailbox FROM consultations WHERE id = $1', [id]);
+  return r.rows[0]?.mailbox ?? null;
+}
+
+/** The customer message a reply answers: the newest one in the thread. */
+export async function lastInbound(q: Queryable, consultationId: number): Promise<{ message_id: string | null; references_header: string | null; body_text: string | null }> {
+  const r = await q.query<{ message_id: string | null; references_header: string | null; body_text: string | null }>(
+    `SELECT message_id, references_header, body_text FROM consultation_messages WHERE consultation_id = $1 AND direction = 'in' ORDER BY id DESC LIMIT 1`,
+    [consultationId],
+  );
+  return r.rows[0] ?? { message_id: null, references_header: null, body_text: null };
 }

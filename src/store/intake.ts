@@ -6,7 +6,6 @@
 // order between the three is what makes quotas and rate limits safe: locks first, then reads in a
 // later statement that sees every transaction that held those locks before us.
 import type { PlanRow, QuotaUsage } from '../mail/quota.ts';
-import { AUTO_HEADERS } from '../send/auto-reply.ts';
 import type { Queryable } from './db.ts';
 
 export interface ThreadCandidate {
@@ -222,7 +221,7 @@ export async function openConsultations(q: Queryable, items: NewQuestion[], ackI
     ack_subject: n.ack.subject,
     ack_in_reply_to: n.ack.inReplyTo,
     ack_references: n.ack.references,
-    ack_headers: { ...n.ack.headers, ...AUTO_HEADERS },
+    ack_headers: n.ack.headers,
     ack_text: n.ack.text,
     ack_html: n.ack.html,
   }));

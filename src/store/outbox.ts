@@ -66,3 +66,14 @@ export async function outboundByMessageId(q: Queryable, messageId: string): Prom
   const r = await q.query<OutboundRow>('SELECT * FROM outbound_messages WHERE message_id = $1', [messageId]);
   return r.rows[0] ?? null;
 }
+
+/** A row with no consultation (quota notice) leaves from the mailbox its question came to. */
+export async function setOutboundMailbox(q: Queryable, id: number, mailbox: string): Promise<void> {
+  await q.query('UPDATE outbound_messages SET mailbox = $2 WHERE id = $1', [id, mailbox]);
+}
+
+/** A consultation's rows not sent yet (queued, or sending when a worker died). */
+export async function unsentOutboundIds(q: Queryable, consultationId: number): Promise<number[]> {
+  const r = await q.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status IN ('queued', 'sending')`, [consultationId]);
+  return r.rows.map((x) => x.id);
+}

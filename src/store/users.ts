@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Queryable } from './db.ts';
+import { REVIEWABLE_STATUSES, sqlStatusList } from './consultation-status.ts';
 
 export type Role = 'reviewer' | 'lead' | 'admin';
 
@@ -52,13 +53,33 @@ export async function getUser(q: Queryable, id: number): Promise<UserRow | null>
   return r.rows[0] ?? null;
 }
 
+/**
+ * The status list of migration 007's partial index consultations_assignee_open, spelled out because
+ * the planner uses that index only for a literal predicate that matches it; generated from
+ * REVIEWABLE_STATUSES and checked against the migration by test/unit/consultation-status.test.ts.
+ */
+export const ASSIGNEE_OPEN_PREDICATE = sqlStatusList(REVIEWABLE_STATUSES);
+
 /** Reviewers with their open workload, for routing. */
 export async function reviewersWithLoad(q: Queryable): Promise<(UserRow & { open_count: number })[]> {
   const r = await q.query<UserRow & { open_count: number }>(
     `SELECT u.id, u.email, u.name, u.role, u.specialties, u.capacity, u.active, u.available,
             (SELECT count(*)::int FROM consultations c WHERE c.assignee_id = u.id
-               AND c.status IN ('received', 'drafting', 'awaiting_review', 'waiting_on_customer')) AS open_count
+               AND c.status IN ${ASSIGNEE_OPEN_PREDICATE}) AS open_count
      FROM users u WHERE u.active ORDER BY u.id`,
   );
   return r.rows;
+}
+
+/** A user by sign-in address, with the password hash the sign-in form checks. */
+export async function userByEmail(q: Queryable, email: string): Promise<(UserRow & { password_hash: string | null }) | null> {
+  const r = await q.query<UserRow & { password_hash: string | null }>(
+    'SELECT id, email, name, role, specialties, capacity, active, available, password_hash FROM users WHERE email = $1',
+    [email.trim().toLowerCase()],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function setPasswordHash(q: Queryable, userId: number, hash: string): Promise<void> {
+  await q.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, hash]);
 }

@@ -14,7 +14,7 @@ import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/
 import { obliterateQueues, serversEnv, startTestApp, type TestApp } from '../support/app.ts';
 import { waitFor } from '../support/net.ts';
 import { mail } from '../support/mail.ts';
-import { createSession } from '../../src/review/console/sessions.ts';
+import { createSession } from '../../src/store/console-sessions.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const CONSULT = 'consult@example.test';

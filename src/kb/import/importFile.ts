@@ -26,8 +26,9 @@ import { parsePfs } from './pfs.ts';
 import { encodePfs } from '../tables/pfs.ts';
 import { guessWindow, lastDayOfQuarter, type Window } from './versions.ts';
 
-export const IMPORT_KINDS = ['ptp-practitioner', 'ptp-outpatient-hospital', 'mue', 'mue-outpatient-hospital', 'mue-dme', 'addon', 'hcpcs', 'icd10cm', 'pfs', 'cpt'] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
+import { IMPORT_KINDS, type ImportKind } from './import-kinds.ts';
+
+export { IMPORT_KINDS, isImportKind, type ImportKind } from './import-kinds.ts';
 
 const TABLE_OF: Record<ImportKind, TableKind> = {
   'ptp-practitioner': 'ptp-practitioner',
@@ -42,9 +43,6 @@ const TABLE_OF: Record<ImportKind, TableKind> = {
   cpt: 'cpt',
 };
 
-export function isImportKind(k: string): k is ImportKind {
-  return (IMPORT_KINDS as readonly string[]).includes(k);
-}
 
 export interface ImportRequest {
   kind: ImportKind;

@@ -2,7 +2,7 @@
 // (ccipra_v313r0_f1.txt, MCR_MUE_PractitionerServices_Eff_04-01-2026.csv, AOC_V2026Q2-MCR,
 // HCPC2026_JAN_ANWEB, icd10cm_order_2026.txt).
 import { todayYmd, ymdToIso, isValidYmd, ymdToDays, daysToYmd } from '../dates.ts';
-import type { ImportKind } from './importFile.ts';
+import type { ImportKind } from './import-kinds.ts';
 
 export interface Window {
   version: string;

@@ -1,76 +1,16 @@
 // The IMAP poller: IDLE on its own connection, plus a catch-up fetch by UID on every (re)connect and
 // every wake. Cursor = (UIDVALIDITY, last committed UID) in the database. ImapFlow does not reconnect
 // by itself, so each session is a new client, with backoff between them.
-import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../context.ts';
 import { claimCursor, FencedOut, saveCursor } from '../../store/cursors.ts';
 import { acceptRawBatch } from '../accept.ts';
-import { isAuthFailure, type TokenSource } from '../oauth2/token-provider.ts';
-import type { MailSource } from './maildir.ts';
+import type { ImapFlow } from 'imapflow';
+import { connectImap, mailboxKey, type ImapTarget } from '../imap-client.ts';
+import type { MailSource } from './types.ts';
+import { errorFields } from '../../log-error.ts';
 
-export interface ImapTarget {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  pass: string;
-  mailbox: string;
-  /** OAuth2: sign in with an access token from here (XOAUTH2 or OAUTHBEARER) instead of the password. */
-  tokens?: TokenSource;
-}
-
-export function parseImapUrl(url: string): ImapTarget {
-  const u = new URL(url);
-  const secure = u.protocol === 'imaps:';
-  return {
-    host: u.hostname,
-    port: Number(u.port || (secure ? 993 : 143)),
-    secure,
-    user: decodeURIComponent(u.username),
-    pass: decodeURIComponent(u.password),
-    mailbox: decodeURIComponent(u.pathname.replace(/^\/+/, '')) || 'INBOX',
-  };
-}
-
-export const mailboxKey = (t: ImapTarget) => `imap:${t.user}@${t.host}:${t.port}/${t.mailbox}`;
-
-export function newImapClient(t: ImapTarget, accessToken?: string): ImapFlow {
-  return new ImapFlow({
-    host: t.host,
-    port: t.port,
-    secure: t.secure,
-    // imapflow picks OAUTHBEARER when the server offers it, else XOAUTH2.
-    auth: accessToken ? { user: t.user, accessToken } : { user: t.user, pass: t.pass },
-    logger: false,
-    disableAutoIdle: true,
-    // IDLE is restarted at least this often, and each restart runs a catch-up: a safety net for a
-    // notification the server never sent.
-    maxIdleTime: 60_000,
-  });
-}
-
-/**
- * A connected client. With OAuth2, a token the server refuses (revoked, or expired before its time)
- * is dropped and the sign-in tried once more with a refreshed one.
- */
-export async function connectImap(t: ImapTarget, onError: (err: Error) => void = () => {}): Promise<ImapFlow> {
-  for (let attempt = 0; ; attempt++) {
-    const token = t.tokens ? await t.tokens.accessToken() : undefined;
-    const c = newImapClient(t, token);
-    c.on('error', onError);
-    try {
-      await c.connect();
-      return c;
-    } catch (err) {
-      c.close();
-      if (token && attempt === 0 && isAuthFailure(err)) {
-        t.tokens!.invalidate(token);
-        continue;
-      }
-      throw err;
-    }
-  }
-}
+// The client helpers live in imap-client.ts (the send side's reconciler needs them without the poller).
+export { connectImap, mailboxKey, newImapClient, parseImapUrl, type ImapTarget } from '../imap-client.ts';
 
 const BATCH = 200;
 /** Mail bytes held in memory per batch: 200 messages of the 10 MB maximum would be 2 GB. */
@@ -153,7 +93,7 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
   }
 
   async function session(): Promise<void> {
-    const c = await connectImap(target, (err: Error) => ctx.log.warn({ mailbox: key, err: { message: err.message } }, 'imap error'));
+    const c = await connectImap(target, (err: Error) => ctx.log.warn({ mailbox: key, err: errorFields(err) }, 'imap error'));
     client = c;
     let pending = true;
     c.on('exists', () => {
@@ -193,7 +133,7 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
           opts.onFenced?.();
           break;
         }
-        if (!stopped) ctx.log.warn({ mailbox: key, err: { message: (err as Error).message } }, 'imap session ended');
+        if (!stopped) ctx.log.warn({ mailbox: key, err: errorFields(err) }, 'imap session ended');
       }
       if (stopped) break;
       await new Promise<void>((resolve) => {

@@ -8,9 +8,10 @@ import path from 'node:path';
 import type { AppContext } from '../../context.ts';
 import { acceptRaw } from '../accept.ts';
 
-export interface MailSource {
-  stop(): Promise<void>;
-}
+import type { MailSource } from './types.ts';
+import { errorFields } from '../../log-error.ts';
+
+export type { MailSource } from './types.ts';
 
 export function ensureMaildir(dir: string): void {
   for (const sub of ['new', 'cur', 'tmp']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
@@ -49,7 +50,7 @@ export function startMaildirSource(ctx: Pick<AppContext, 'db' | 'producers' | 'l
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = running.then(() => (stopped ? 0 : scanMaildirOnce(ctx, dir))).catch((err) => ctx.log.error({ err: { message: (err as Error).message } }, 'maildir scan failed'));
+    running = running.then(() => (stopped ? 0 : scanMaildirOnce(ctx, dir))).catch((err) => ctx.log.error({ err: errorFields(err) }, 'maildir scan failed'));
   };
   const watcher = fs.watch(path.join(dir, 'new'), () => tick());
   const timer = setInterval(tick, intervalMs);

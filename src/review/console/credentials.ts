@@ -2,23 +2,17 @@
 import { AppError, ErrorCodes } from '../../errors.ts';
 import { audit } from '../../store/audit.ts';
 import type { Queryable } from '../../store/db.ts';
-import type { UserRow } from '../../store/users.ts';
+import { setPasswordHash, userByEmail, type UserRow } from '../../store/users.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
 
-export async function userByEmail(q: Queryable, email: string): Promise<(UserRow & { password_hash: string | null }) | null> {
-  const r = await q.query<UserRow & { password_hash: string | null }>(
-    'SELECT id, email, name, role, specialties, capacity, active, available, password_hash FROM users WHERE email = $1',
-    [email.trim().toLowerCase()],
-  );
-  return r.rows[0] ?? null;
-}
+export { userByEmail } from '../../store/users.ts';
 
 export async function setPassword(q: Queryable, email: string, password: string, actorId: number | null = null): Promise<UserRow> {
   const problem = passwordProblem(password);
   if (problem) throw new AppError(ErrorCodes.BAD_REQUEST, problem);
   const user = await userByEmail(q, email);
   if (!user) throw new AppError(ErrorCodes.NOT_FOUND, 'no user with that address');
-  await q.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, await hashPassword(password)]);
+  await setPasswordHash(q, user.id, await hashPassword(password));
   await audit(q, { userId: actorId ?? user.id, action: 'user.password_set', detail: { targetUserId: user.id } });
   const { password_hash: _h, ...rest } = user;
   return rest;

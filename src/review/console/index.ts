@@ -13,6 +13,7 @@ import { registerProfileRoutes } from './routes-profile.ts';
 import { registerStatic } from './static.ts';
 import { isHttps, loadState, page, SignInRequired } from './state.ts';
 import { registerQueuesDashboard } from './queues-dashboard.ts';
+import { errorFields } from '../../log-error.ts';
 
 export async function registerConsole(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const headers = securityHeaders(isHttps(ctx));
@@ -44,7 +45,7 @@ export async function registerConsole(app: FastifyInstance, ctx: AppContext): Pr
         status = (error as FastifyError).statusCode!;
         message = 'The request could not be understood.';
       } else {
-        ctx.log.error({ err: { message: error.message, stack: error.stack }, url: req.routeOptions.url }, 'console request failed');
+        ctx.log.error({ err: errorFields(error, { stack: true }), url: req.routeOptions.url }, 'console request failed');
       }
       // req.cc is missing when the failure came before the state loaded (e.g. a body parse error).
       if (!req.cc) req.cc = { user: null, sessionId: null, expired: false, csrf: '' };

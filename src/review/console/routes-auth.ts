@@ -7,8 +7,8 @@ import { verifyConsultationLink } from '../links.ts';
 import { userByEmail } from './credentials.ts';
 import { consumeMagicLink, magicLinkUser, requestMagicLink } from './magic.ts';
 import { verifyPassword } from './passwords.ts';
-import { assertNotLimited, recordAttempt } from './ratelimit.ts';
-import { SESSION_COOKIE, endSession } from './sessions.ts';
+import { assertNotLimited, recordAttempt } from '../../store/login-attempts.ts';
+import { SESSION_COOKIE, endSession } from '../../store/console-sessions.ts';
 import { addCookie, isHttps, page, safeNext, startSession } from './state.ts';
 import { serializeCookie } from './cookies.ts';
 

@@ -11,8 +11,9 @@ import { currentDraft, type DraftRow } from '../../store/drafts.ts';
 import type { UserRow } from '../../store/users.ts';
 import { answerData, editDraft } from '../actions.ts';
 import { routeId } from '../params.ts';
+import { denial } from '../permissions.ts';
 import { draftDiff } from './draft-diff.ts';
-import { engineDraftText } from './queries.ts';
+import { engineDraftText } from '../../store/console-queries.ts';
 import { page, signedIn } from './state.ts';
 
 /** The email is shown in a sandboxed frame: its inline styles need their own policy, and no script runs. */
@@ -28,7 +29,7 @@ function idOf(req: FastifyRequest): number {
 async function sendable(ctx: AppContext, user: UserRow, id: number): Promise<{ c: ConsultationRow; draft: DraftRow } | null> {
   const c = await getConsultation(ctx.db, id);
   if (!c) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, 'No such consultation.');
-  if (c.status !== 'awaiting_review' || (c.assignee_id !== null && c.assignee_id !== user.id)) return null;
+  if (denial('approve', c, user)) return null;
   const draft = await currentDraft(ctx.db, id, c.round);
   return draft ? { c, draft } : null;
 }

@@ -9,17 +9,19 @@ import { audit } from '../../store/audit.ts';
 import { addNote, approveConsultation, claimConsultation, editDraft, reassignConsultation, rejectConsultation, requestInformation } from '../actions.ts';
 import { consultationDetail } from '../api.ts';
 import { factsView } from './facts-view.ts';
-import { OPEN_STATUSES } from '../../store/consultations.ts';
-import { activeUsers, dueState, engineDraftText, neighbours, nextCase, notes, othersViewing, planNames, queue, sentAnswer, similarAnswered, specialtiesInUse, touchPresence } from './queries.ts';
+import { ANSWER_WRITTEN_STATUSES, CONSULTATION_STATUSES, OPEN_STATUSES, REVIEWABLE_STATUSES, statusIn } from '../../store/consultation-status.ts';
+import { permissionsFor } from '../permissions.ts';
+import { activeUsers, dueState, engineDraftText, neighbours, nextCase, notes, othersViewing, planNames, queue, sentAnswer, similarAnswered, specialtiesInUse, touchPresence } from '../../store/console-queries.ts';
 import { draftDiff } from './draft-diff.ts';
 import { shortSpan, snippet, statusLabel } from './labels.ts';
 import { isCalendarDate, routeId, rowId } from '../params.ts';
 import { page, signedIn } from './state.ts';
 import { timeLeft } from './timeleft.ts';
+import { errorFields } from '../../log-error.ts';
 
-const STATUSES = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer', 'approved', 'sent', 'ignored', 'rejected', 'failed', 'closed'];
+const STATUSES = CONSULTATION_STATUSES;
 const filterSchema = z.object({
-  status: z.enum(STATUSES as [string, ...string[]]).optional().catch(undefined),
+  status: z.enum(STATUSES).optional().catch(undefined),
   assignee: z.string().regex(/^(mine|unassigned|\d{1,9})$/).optional().catch(undefined),
   specialty: z.string().max(40).optional().catch(undefined),
   plan: z.string().max(40).optional().catch(undefined),
@@ -37,7 +39,6 @@ const DONE_MESSAGES: Record<string, string> = {
 };
 /** Actions that finish a case for now: the reviewer moves on to the next case. */
 const MOVE_ON = new Set(['approved', 'requested', 'reassigned', 'rejected']);
-const OPEN = ['received', 'drafting', 'awaiting_review', 'waiting_on_customer'];
 
 /** The notice after an action: about this case, or (after moving on) about the one just finished. */
 function doneNotice(q: Record<string, string>): string | null {
@@ -82,7 +83,7 @@ async function lookupCode(ctx: AppContext, code: string, dos: string | undefined
       : null;
     return { info, ptp, error: null };
   } catch (err) {
-    ctx.log.warn({ err: { message: (err as Error).message } }, 'code lookup failed');
+    ctx.log.warn({ err: errorFields(err) }, 'code lookup failed');
     return { info: null, ptp: null, error: 'The code sets are not available right now.' };
   }
 }
@@ -98,14 +99,14 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
     const items = rows.map((r) => ({
       ...r,
       statusText: statusLabel(r.status),
-      left: OPEN.includes(r.status) ? timeLeft(r.dueAt, now, r.paused) : null,
+      left: statusIn(r.status, REVIEWABLE_STATUSES) ? timeLeft(r.dueAt, now, r.paused) : null,
       age: shortSpan(now.getTime() - r.createdAt.getTime()),
       snippet: snippet(r.question),
       codes: r.codes.slice(0, 6),
       moreCodes: Math.max(0, r.codes.length - 6),
       mine: r.assigneeId === user.id,
     }));
-    const opt = (values: string[], selected: string | undefined) => values.map((v) => ({ value: v, label: statusLabel(v), selected: v === selected }));
+    const opt = (values: readonly string[], selected: string | undefined) => values.map((v) => ({ value: v, label: statusLabel(v), selected: v === selected }));
     return page(ctx, req, reply, 'queue', 'Queue', {
       nav: 'queue',
       items,
@@ -151,18 +152,9 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
       sentAnswer(ctx.db, id, d.round),
       neighbours(ctx.db, user.id, id),
     ]);
-    const isLead = user.role === 'lead' || user.role === 'admin';
-    const open = OPEN.includes(d.status);
+    const open = statusIn(d.status, REVIEWABLE_STATUSES);
     const isAssignee = d.assignee?.id === user.id;
-    const ownable = isAssignee || !d.assignee;
-    const can = {
-      claim: open && !isAssignee && (!d.assignee || isLead),
-      edit: d.status === 'awaiting_review' && ownable,
-      approve: d.status === 'awaiting_review' && ownable,
-      requestInfo: d.status === 'awaiting_review' && ownable,
-      reassign: open && isLead,
-      reject: open && (ownable || isLead),
-    };
+    const can = permissionsFor({ status: d.status, assignee_id: d.assignee?.id ?? null }, user);
     return page(ctx, req, reply, 'consultation', `${d.ticket}`, {
       nav: 'queue',
       c: d,
@@ -174,7 +166,7 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
       rejectedReason: due.rejectedReason,
       facts,
       diff: engineText !== null && d.draft ? draftDiff(engineText, d.draft.text) : null,
-      sent: sent && ['approved', 'sent', 'closed'].includes(d.status) ? { ...sent, delivered: sent.status === 'sent' } : null,
+      sent: sent && statusIn(d.status, ANSWER_WRITTEN_STATUSES) ? { ...sent, delivered: sent.status === 'sent' } : null,
       prevId: around.prev,
       nextId: around.next,
       notes: noteRows,

@@ -7,7 +7,7 @@ import { secretKey } from '../../secrets.ts';
 import type { Role, UserRow } from '../../store/users.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
 import { csrfToken, verifyCsrf } from './csrf.ts';
-import { ANON_COOKIE, SESSION_COOKIE, createSession, sessionUser } from './sessions.ts';
+import { ANON_COOKIE, SESSION_COOKIE, createSession, sessionUser } from '../../store/console-sessions.ts';
 import { renderPage, type LayoutData } from './views.ts';
 
 export interface ConsoleState {

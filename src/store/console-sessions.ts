@@ -1,8 +1,8 @@
 // Console sessions: a random id in an HttpOnly cookie, only its hash in the database.
 import crypto from 'node:crypto';
-import type { Config } from '../../config.ts';
-import type { Queryable } from '../../store/db.ts';
-import { sha256Hex, type UserRow } from '../../store/users.ts';
+import type { Config } from '../config.ts';
+import type { Queryable } from './db.ts';
+import { sha256Hex, type UserRow } from './users.ts';
 
 export const SESSION_COOKIE = 'cc_session';
 export const ANON_COOKIE = 'cc_anon';

@@ -1,7 +1,7 @@
 // Sign-in rate limits, counted in the database so they hold across web processes.
-import { AppError, ErrorCodes } from '../../errors.ts';
-import type { Queryable } from '../../store/db.ts';
-import { sha256Hex } from '../../store/users.ts';
+import { AppError, ErrorCodes } from '../errors.ts';
+import type { Queryable } from './db.ts';
+import { sha256Hex } from './users.ts';
 
 export type AttemptKind = 'password' | 'magic_request' | 'magic_use';
 

@@ -1,7 +1,8 @@
 // What the console pages read: the queue, the consultation's surroundings, presence and notes.
-import type { Queryable } from '../../store/db.ts';
-import { formatTicketNo, OPEN_STATUSES } from '../../store/consultations.ts';
-import { effectiveDueSql, pausedSql } from '../due-clock.ts';
+import type { Queryable } from './db.ts';
+import { formatTicketNo } from './consultations.ts';
+import { ANSWERED_STATUSES, OPEN_STATUSES } from './consultation-status.ts';
+import { effectiveDueSql, pausedSql } from './due-clock.ts';
 
 const PRESENCE_SECONDS = 90;
 
@@ -158,11 +159,11 @@ export async function similarAnswered(q: Queryable, id: number, codes: string[],
             ARRAY(SELECT DISTINCT e->>'code' FROM drafts d2, jsonb_array_elements(CASE WHEN jsonb_typeof(d2.facts->'codes') = 'array' THEN d2.facts->'codes' ELSE '[]'::jsonb END) e
                   WHERE d2.consultation_id = c.id AND e->>'code' = ANY($2::text[])) AS codes
      FROM consultations c
-     WHERE c.id <> $1 AND c.status IN ('sent', 'closed')
+     WHERE c.id <> $1 AND c.status = ANY($4::text[])
        AND EXISTS (SELECT 1 FROM drafts d, jsonb_array_elements(CASE WHEN jsonb_typeof(d.facts->'codes') = 'array' THEN d.facts->'codes' ELSE '[]'::jsonb END) e
                    WHERE d.consultation_id = c.id AND e->>'code' = ANY($2::text[]))
      ORDER BY c.updated_at DESC LIMIT $3`,
-    [id, codes, limit],
+    [id, codes, limit, [...ANSWERED_STATUSES]],
   );
   return r.rows.map((c) => ({ id: c.id, ticket: formatTicketNo(c.ticket_no), subject: c.subject, codes: c.codes }));
 }

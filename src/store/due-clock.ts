@@ -1,7 +1,7 @@
 // The due clock stops while we wait on the customer (request for information) and restarts when
 // they answer. The pause ends at the first inbound message after it, so a view computes the right
 // due time even before anything folds the pause into due_at.
-import type { Queryable } from '../store/db.ts';
+import type { Queryable } from './db.ts';
 
 /** The end of the current pause: the customer's first message since, else now. */
 const pauseEnd = (c: string) =>
