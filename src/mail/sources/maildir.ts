@@ -37,6 +37,9 @@ export async function scanMaildirOnce(ctx: Pick<AppContext, 'db' | 'producers' |
     } catch {
       continue; // moved away by a concurrent scan
     }
+    // A writer that skipped tmp/ may not have written yet; the file is removed once stored, so an
+    // empty read would lose the message it becomes. Left for a later scan.
+    if (raw.length === 0) continue;
     const { inboundId } = await acceptRaw(ctx, { mailbox: `maildir:${dir}`, uidvalidity: 0, uid: uidFromName(name), sourceKey: name, raw });
     fs.rmSync(file, { force: true });
     ctx.log.info({ inboundId }, 'maildir message stored');
