@@ -2,8 +2,6 @@
 // for answers to quote beside the value. Pure; unknown values return null rather than a guess.
 import type { FeeScheduleFact } from './types.ts';
 
-const LAYOUT = 'CMS PFS relative value file record layout (RVU25D)';
-
 const STATUS: Record<string, string> = {
   A: 'Active code: separately paid under the physician fee schedule if covered',
   B: 'Bundled code: payment is bundled into other services; no separate payment, even when RVUs are shown',
@@ -113,8 +111,6 @@ export const describeTeamSurgery = (v: string) => pick(TEAM, v);
 export const describePcTc = (v: string) => pick(PCTC, v);
 export const describeSupervision = (v: string) => pick(SUPERVISION, v);
 export const describeImagingFamily = (v: string) => pick(IMAGING, v);
-
-export const PFS_MEANINGS_SOURCE = LAYOUT;
 
 /** Every indicator of a fact with its meaning (null meaning = not in the summary; see the CMS layout). */
 export function describeFeeSchedule(f: FeeScheduleFact): { indicator: string; value: string; meaning: string | null }[] {

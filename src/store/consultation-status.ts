@@ -48,10 +48,6 @@ export const ANSWER_WRITTEN_STATUSES = ['approved', ...ANSWERED_STATUSES] as con
 /** A follow-up in one of these starts the next round (received, redrafted with the new message). */
 export const REDRAFT_ON_FOLLOW_UP = [...REVIEWABLE_STATUSES, ...SETTLED_STATUSES] as const satisfies readonly ConsultationStatus[];
 
-export function isConsultationStatus(s: string): s is ConsultationStatus {
-  return (CONSULTATION_STATUSES as readonly string[]).includes(s);
-}
-
 export function statusIn(s: string, set: readonly ConsultationStatus[]): boolean {
   return (set as readonly string[]).includes(s);
 }
