@@ -102,3 +102,12 @@ test('eval set: at least 60 questions, >= 70% settled, no wrong answer, extracti
   assert.equal(f.invented, 0);
   assert.equal(f.badCitations, 0);
 });
+
+test('drug units come only from the KB reading of the descriptor: a thousands comma is no unit', () => {
+  // J0561's descriptor ends "100,000 units": a second reading of it once answered "billed per 000 units:
+  // 0 unit is NaN units".
+  const penicillin = ask('how many units of J0561 for 1,200,000 units');
+  assert.doesNotMatch(penicillin.draft.text, /billed per|NaN/);
+  // J1817's "... insulin pump) per 50 units" has no comma before the amount, and is read by the KB.
+  assert.match(ask('how many units of J1817 for 100 units').draft.text, /billed per 50 units: 100 units? is 2 units/);
+});

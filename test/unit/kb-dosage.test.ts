@@ -29,10 +29,13 @@ test('dosage units of real J-codes', () => {
     ['J0881', 1, 'microgram', '1 microgram'], // Injection, darbepoetin alfa, 1 microgram (non-esrd use)
     ['A9552', 45, 'millicuries', 'up to 45 millicuries'], // ..., per study dose, up to 45 millicuries
     ['J1569', 500, 'mg', '500 mg'], // ..., (e.g., liquid), 500 mg
+    ['J1817', 50, 'units', 'per 50 units'], // Insulin for administration through dme (i.e., insulin pump) per 50 units
     // No amount per unit of service: null, never a guess.
     ['J7321', null, null, null], // ..., for intra-articular injection, per dose
     ['J0702', null, null, null], // Injection, betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg
     ['J3490', null, null, null], // Unclassified drugs
+    ['J0561', null, null, null], // Injection, penicillin g benzathine, 100,000 units (a thousands comma: not "000 units")
+    ['G1028', null, null, null], // ... 2-pack of 8mg per 0.1 ml nasal spray (...): the unit is the pack, not 0.1 ml
     ['99213', null, null, null], // CPT: no public descriptor
   ];
   for (const [code, amount, unit, phrase] of cases) {

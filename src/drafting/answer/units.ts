@@ -20,14 +20,10 @@ const MAX_CODES = 20;
 const DOSE = /(?<![\d.])(\d+(?:\.\d+)?)\s?(mg|mcg|ml|cc|gm|g|units?|u)\b/gi;
 const UNITS_ASKED = /(?:\bx\s?(\d{1,3})\b|\b(\d{1,3})\s?(?:units?|uos|x)\b)/i;
 
-/** The billing unit of a drug code: the KB's reading, else the descriptor's last "per 10 mg" / ", 1 mg". */
-function dosageUnit(input: AnswerInput, code: string, description: string | null): { amount: number; unit: string; phrase: string; source: string } | null {
+/** The billing unit of a drug code, as the KB reads it from the HCPCS descriptor (null when it states none). */
+function dosageUnit(input: AnswerInput, code: string): { amount: number; unit: string; phrase: string; source: string } | null {
   const kbUnit = input.kb.dosageUnit?.(code);
-  if (kbUnit) return { ...kbUnit, phrase: /^per\b/i.test(kbUnit.phrase) ? kbUnit.phrase : `per ${kbUnit.amount} ${kbUnit.unit}` };
-  if (!description) return null;
-  let last: RegExpExecArray | null = null;
-  for (const m of description.matchAll(/(?:per|,)\s*(\d+(?:\.\d+)?)\s*(mg|mcg|ml|cc|gm|g|units?)\b/gi)) last = m as RegExpExecArray;
-  return last ? { amount: Number(last[1]), unit: last[2].toLowerCase(), phrase: `per ${last[1]} ${last[2].toLowerCase()}`, source: 'HCPCS Level II descriptor' } : null;
+  return kbUnit ? { ...kbUnit, phrase: /^per\b/i.test(kbUnit.phrase) ? kbUnit.phrase : `per ${kbUnit.amount} ${kbUnit.unit}` } : null;
 }
 
 const unitOf = (u: string) => u.toLowerCase().replace(/s$/, '').replace(/^u$/, 'unit').replace(/^cc$/, 'ml').replace(/^gm$/, 'g');
@@ -57,7 +53,7 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
   const doses = [...input.question.matchAll(DOSE)].map((m) => ({ amount: Number(m[1]), unit: m[2].toLowerCase() }));
   for (const c of procs) {
     const m = input.facts.mue.find((x) => x.code === c.code) ?? null;
-    const du = c.system === 'HCPCS' && /^[JQ]\d{4}$/.test(c.code) ? dosageUnit(input, c.code, c.description) : null;
+    const du = c.system === 'HCPCS' && /^[JQ]\d{4}$/.test(c.code) ? dosageUnit(input, c.code) : null;
     const found = du ? doses.find((d) => factor(d.unit, du.unit) !== null) : undefined;
     const dose = found && du ? { amount: found.amount * factor(found.unit, du.unit)!, unit: unitOf(du.unit), said: `${found.amount} ${found.unit}` } : undefined;
     const count = unitsWritten(input.question, c.code);
