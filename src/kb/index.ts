@@ -1,6 +1,5 @@
 // Entry point of the knowledge base: load once per process, then answer from memory.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { KnowledgeBase } from './types.ts';
 import { loadTables } from './load.ts';
 import { CodeSetKnowledgeBase } from './knowledgeBase.ts';
