@@ -47,8 +47,3 @@ export function getKnowledgeBase(opts: KbLoadOptions = {}): Promise<KnowledgeBas
   }
   return cached.kb;
 }
-
-/** Drops the cached knowledge base, e.g. after an import, so the next getKnowledgeBase reloads. */
-export function resetKnowledgeBase(): void {
-  cached = null;
-}
