@@ -90,7 +90,7 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
         .queue('sweep')
         .getBackend()
         .client.then((c) => c.on('ready', () => void schedule()))
-        .catch(() => {});
+        .catch((err) => ctx.log.warn({ err: errorFields(err) }, 'sweep not re-scheduled on Redis reconnects'));
     }
   }
   return {
