@@ -116,7 +116,7 @@ async function copyRows(client: pg.Client, table: string, file: string, columns:
     }
     if (!line) continue;
     const v = map(line.split('\t'));
-    v.forEach((x, i) => cols[i].push(x));
+    for (let i = 0; i < v.length; i++) cols[i].push(v[i]);
     rows++;
     if (cols[0].length >= 50_000) await flush();
   }

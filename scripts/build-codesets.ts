@@ -48,7 +48,7 @@ async function* tsvRows(file: string): AsyncGenerator<Row> {
       continue;
     }
     const row: Row = {};
-    header.forEach((h, i) => (row[h] = cells[i] ?? ''));
+    for (let i = 0; i < header.length; i++) row[header[i]] = cells[i] ?? '';
     yield row;
   }
 }

@@ -73,7 +73,7 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
     }
     if (q === 'draft') {
       const batcher = new MicroBatcher<string, string>((keys) => handleDraftBatch(ctx, keys), ctx.config.DRAFT_CONCURRENCY);
-      workers.push(startWorker(ctx, 'draft', (c, d) => batcher.submit(draftKey(d)), ctx.config.DRAFT_CONCURRENCY));
+      workers.push(startWorker(ctx, 'draft', (_c, d) => batcher.submit(draftKey(d)), ctx.config.DRAFT_CONCURRENCY));
     }
     if (q === 'notify') workers.push(startWorker(ctx, 'notify', (c, d) => handleNotify(c, d)));
     // A few SMTP connections at a time per process keeps the receiving server's rate limits happy.
@@ -90,7 +90,7 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
         .queue('sweep')
         .getBackend()
         .client.then((c) => c.on('ready', () => void schedule()))
-        .catch(() => {});
+        .catch((err) => ctx.log.warn({ err: errorFields(err) }, 'sweep not re-scheduled on Redis reconnects'));
     }
   }
   return {

@@ -4,6 +4,7 @@ import client from 'prom-client';
 import type { AppContext } from './context.ts';
 import { allQueues } from './queue/queues.ts';
 import { OPEN_STATUSES } from './store/consultation-status.ts';
+import { OPEN_INBOUND_STATUSES, UNSENT_OUTBOUND_STATUSES } from './store/message-status.ts';
 import { countByStatus, countDueBreaches, type CountedTable } from './store/counts.ts';
 import { ttlMemo } from './ttl-memo.ts';
 import { mailboxOverview } from './mail/mailbox-overview.ts';
@@ -49,14 +50,14 @@ export function registerSystemGauges(ctx: AppContext): void {
     help: 'Outbound messages per kind and status (sent, bounced, failed, ...)',
     table: 'outbound_messages',
     labels: ['kind', 'status'],
-    open: ['queued', 'sending'],
+    open: UNSENT_OUTBOUND_STATUSES,
   });
   statusGauge(ctx, {
     name: 'cc_inbound_messages',
     help: 'Inbound messages per status (received, processed, ignored, quarantined, failed, ...)',
     table: 'inbound_messages',
     labels: ['status'],
-    open: ['received', 'quarantined', 'failed'],
+    open: OPEN_INBOUND_STATUSES,
   });
 }
 

@@ -25,7 +25,7 @@ import { secretKey } from '../src/secrets.ts';
 import { renderEmail } from '../src/send/render.ts';
 import { angle } from '../src/send/threading-headers.ts';
 import { buildCustomerReply } from '../src/send/customer-reply.ts';
-import { alreadyDone, isUnanswered, unansweredStatus, type InboundStatus, type IngestOutcome, type UnansweredKind } from '../src/mail/ingest-outcome.ts';
+import { alreadyDone, isUnanswered, unansweredStatus, type IngestOutcome, type UnansweredKind } from '../src/mail/ingest-outcome.ts';
 import { outboundIdFromVerp } from '../src/send/verp.ts';
 import { addressesWithAccount } from '../src/store/accounts.ts';
 import { audit } from '../src/store/audit.ts';
@@ -108,7 +108,7 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     await enqueueDownstream(ctx, row.consultation_id);
     return alreadyDone('processed');
   }
-  if (row.status !== 'received') return alreadyDone(row.status as InboundStatus);
+  if (row.status !== 'received') return alreadyDone(row.status);
 
   let plain: Buffer;
   try {

@@ -118,7 +118,10 @@ async function openFreshQuestions(ctx: AppContext, fresh: Prepared[]) {
       const intake = intakes[i];
       const scope = quotaScopeKey({ accountId: intake.accountId, address: p.from.address });
       const address = p.from.address.toLowerCase();
-      if (intake.duplicateOf || heldAsUnauthenticated(ctx, intake) || taken.has(scope) || taken.has(address)) return void deferred.push(p);
+      if (intake.duplicateOf || heldAsUnauthenticated(ctx, intake) || taken.has(scope) || taken.has(address)) {
+        deferred.push(p);
+        return;
+      }
       taken.add(scope).add(address);
       chosen.push({ p, intake });
     });

@@ -12,7 +12,7 @@ const LINK_TTL_HOURS = 72;
 
 export async function handleNotify(ctx: AppContext, data: NotifyJob): Promise<string> {
   const [c, user] = await Promise.all([getConsultation(ctx.db, data.consultationId), getUser(ctx.db, data.userId)]);
-  if (!c || !user || !user.active) return 'nobody';
+  if (!c || !user?.active) return 'nobody';
   const ticket = formatTicketNo(c.ticket_no);
   const expires = new Date(Date.now() + LINK_TTL_HOURS * 3600_000);
   const mail = renderEmail('notify', {

@@ -7,6 +7,7 @@ import { classifyDeliveryError } from '../src/send/delivery-error.ts';
 import { audit } from '../src/store/audit.ts';
 import { addThreadMessage, markAnswerFailed, markAnswerSent } from '../src/store/consultations.ts';
 import { getOutbound, markOutbound, type OutboundRow } from '../src/store/outbox.ts';
+import { outboundStatusIn, UNSENT_OUTBOUND_STATUSES } from '../src/store/message-status.ts';
 import type { Reconciler } from '../src/send/reconcile.ts';
 import { sends } from '../src/metrics.ts';
 import { secretKey } from '../src/secrets.ts';
@@ -18,7 +19,7 @@ import { faultAfterSmtpAccept } from '../src/fault-injection.ts';
 export async function handleSend(ctx: AppContext, data: SendJob, reconcile?: Reconciler): Promise<string> {
   const row = await getOutbound(ctx.db, data.outboundId);
   if (!row) throw new UnrecoverableError(`outbound ${data.outboundId} not found`);
-  if (row.status !== 'queued' && row.status !== 'sending') return `already-${row.status}`;
+  if (!outboundStatusIn(row.status, UNSENT_OUTBOUND_STATUSES)) return `already-${row.status}`;
   // Every pass over a row counts as an attempt, one that only looks for an earlier copy too, so the row
   // shows that an attempt died mid-send.
   await markOutbound(ctx.db, row.id, 'sending');

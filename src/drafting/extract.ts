@@ -36,7 +36,7 @@ export interface Extraction {
 
 // Letter-initial tokens (HCPCS, ICD-10-CM with or without dot) or 5-character CPT (incl. Cat II/III, PLA).
 const TOKEN =
-  /(?<![0-9A-Za-z.\/@$_])(?:([A-Za-z]\d[0-9A-Za-z](?:\.[0-9A-Za-z]{1,4}|[0-9A-Za-z]{1,4})?)|(\d{4}[0-9FfTtUuMm]))(?![0-9A-Za-z_@]|[.,]\d)/g;
+  /(?<![0-9A-Za-z./@$_])(?:([A-Za-z]\d[0-9A-Za-z](?:\.[0-9A-Za-z]{1,4}|[0-9A-Za-z]{1,4})?)|(\d{4}[0-9FfTtUuMm]))(?![0-9A-Za-z_@]|[.,]\d)/g;
 
 // Upper-case tokens that are common non-code words in billing mail (X12 837, N95 mask).
 const STOP_TOKENS = new Set(['X12', 'N95', 'B12', 'A1C', 'Q10', 'K95']);
@@ -127,7 +127,7 @@ export function extractCodes(text: string, kb: CodeOracle, opts: { dos?: string 
     }
     lastIdentifierEnd = -1;
     // Part of a longer number: ZIP+4, dotted or slashed identifiers, dashed account numbers.
-    if (!isRangeEnd && /\d[-.\/]$/.test(before)) continue;
+    if (!isRangeEnd && /\d[-./]$/.test(before)) continue;
     if (/^-\d{3,}/.test(after) && !/^-\d{5}(?!\d)/.test(after)) continue;
 
     let decision: Decision | null;

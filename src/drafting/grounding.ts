@@ -2,7 +2,7 @@
 // a code that a cited fact names (edit partners, add-on primaries, billable children, descriptions).
 import type { DraftKb, DraftResult } from './draft.ts';
 
-const CODE_SHAPED = /(?<![0-9A-Za-z.\/@$_-])(?:[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})|[A-Z]\d{4}|\d{4}[0-9FTUM])(?![0-9A-Za-z_])/g;
+const CODE_SHAPED = /(?<![0-9A-Za-z./@$_-])(?:[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})|[A-Z]\d{4}|\d{4}[0-9FTUM])(?![0-9A-Za-z_])/g;
 
 export function codeShapedTokens(text: string): string[] {
   return [...new Set(text.match(CODE_SHAPED) ?? [])];

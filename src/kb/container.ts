@@ -118,7 +118,7 @@ export async function decompress(gz: Buffer): Promise<Buffer> {
 
 export function column<T extends Column>(t: DecodedTable, name: string, ctor: { prototype: T } | 'str'): T {
   const c = t.columns.get(name);
-  const ok = ctor === 'str' ? Array.isArray(c) : c instanceof (ctor as unknown as Function);
+  const ok = ctor === 'str' ? Array.isArray(c) : c instanceof (ctor as unknown as new (...args: never[]) => T);
   if (!c || !ok) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
   return c as T;
 }

@@ -1,6 +1,5 @@
 // Entry point of the knowledge base: load once per process, then answer from memory.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { KnowledgeBase } from './types.ts';
 import { loadTables } from './load.ts';
 import { CodeSetKnowledgeBase } from './knowledgeBase.ts';
@@ -47,9 +46,4 @@ export function getKnowledgeBase(opts: KbLoadOptions = {}): Promise<KnowledgeBas
     });
   }
   return cached.kb;
-}
-
-/** Drops the cached knowledge base, e.g. after an import, so the next getKnowledgeBase reloads. */
-export function resetKnowledgeBase(): void {
-  cached = null;
 }

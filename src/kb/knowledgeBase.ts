@@ -24,7 +24,7 @@ import type {
   TableStatus,
 } from './types.ts';
 import { cptCategory, dotIcd, normalizeCode, normalizeModifier, undotIcd, type NormalizedCode } from './codes.ts';
-import { isoToYmd, todayYmd, ymdToDays, ymdToIso, daysToYmd } from './dates.ts';
+import { isoToYmd, todayYmd, ymdToDays, ymdToIso } from './dates.ts';
 import type { TableKind } from './kinds.ts';
 import type { LoadedTable } from './load.ts';
 import type { TableHeader } from './container.ts';

@@ -198,6 +198,13 @@ export interface SesNotification {
   originalMessageId: string | null;
 }
 
+// The notification is JSON out of a mail body anyone can send: each field is read for the shape it
+// should have, and anything else counts as absent.
+type Json = Record<string, unknown>;
+const asObject = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const asString = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
 /** Amazon SES notifications delivered by e-mail (SNS): a JSON body instead of a DSN. */
 export function sesNotification(msg: InboundMessage): SesNotification | null {
   const text = msg.text.trim();
@@ -220,45 +227,55 @@ export function sesNotification(msg: InboundMessage): SesNotification | null {
   }
   if (end < 0) return null;
   const json = text.slice(start, end);
-  let data: Record<string, any>;
+  let data: Json;
   try {
-    data = JSON.parse(json);
+    data = asObject(JSON.parse(json));
   } catch {
     try {
       // SNS wraps long lines with a newline and one space, inside strings too
-      data = JSON.parse(json.replace(/\r?\n /g, '').replace(/\r?\n/g, ''));
+      data = asObject(JSON.parse(json.replace(/\r?\n /g, '').replace(/\r?\n/g, '')));
     } catch {
       return null;
     }
   }
-  const type = data?.notificationType;
+  const type = data.notificationType;
   if (type !== 'Bounce' && type !== 'Complaint' && type !== 'Delivery') return null;
-  const headers: { name?: string; value?: string }[] = Array.isArray(data.mail?.headers) ? data.mail.headers : [];
-  const midHeader = headers.find((h) => String(h?.name).toLowerCase() === 'message-id');
-  const originalMessageId = normalizeMessageId(midHeader?.value ?? null);
+  const headers = asList(asObject(data.mail).headers).map(asObject);
+  const midHeader = headers.find((h) => String(h.name).toLowerCase() === 'message-id');
+  const originalMessageId = normalizeMessageId(asString(midHeader?.value));
   let recipients: BounceRecipient[] = [];
   if (type === 'Bounce') {
-    const permanent = data.bounce?.bounceType === 'Permanent';
-    recipients = (data.bounce?.bouncedRecipients ?? []).map((r: any) => ({
-      address: typeof r?.emailAddress === 'string' ? r.emailAddress.toLowerCase() : null,
-      action: permanent ? 'failed' : 'delayed',
-      status: typeof r?.status === 'string' ? statusCode(r.status) : null,
-      diagnostic: typeof r?.diagnosticCode === 'string' ? r.diagnosticCode.slice(0, 500) : null,
-    }));
+    const bounce = asObject(data.bounce);
+    const permanent = bounce.bounceType === 'Permanent';
+    recipients = asList(bounce.bouncedRecipients)
+      .map(asObject)
+      .map((r): BounceRecipient => {
+        const status = asString(r.status);
+        return {
+          address: asString(r.emailAddress)?.toLowerCase() ?? null,
+          action: permanent ? 'failed' : 'delayed',
+          status: status === null ? null : statusCode(status),
+          diagnostic: asString(r.diagnosticCode)?.slice(0, 500) ?? null,
+        };
+      });
   } else if (type === 'Delivery') {
-    recipients = (data.delivery?.recipients ?? []).map((a: unknown) => ({
-      address: typeof a === 'string' ? a.toLowerCase() : null,
+    const delivery = asObject(data.delivery);
+    recipients = asList(delivery.recipients).map((a): BounceRecipient => ({
+      address: asString(a)?.toLowerCase() ?? null,
       action: 'delivered',
-      status: statusCode(String(data.delivery?.smtpResponse ?? '')),
+      status: statusCode(String(delivery.smtpResponse ?? '')),
       diagnostic: null,
     }));
   } else {
-    recipients = (data.complaint?.complainedRecipients ?? []).map((r: any) => ({
-      address: typeof r?.emailAddress === 'string' ? r.emailAddress.toLowerCase() : null,
-      action: 'unknown',
-      status: null,
-      diagnostic: typeof data.complaint?.complaintFeedbackType === 'string' ? data.complaint.complaintFeedbackType : null,
-    }));
+    const complaint = asObject(data.complaint);
+    recipients = asList(complaint.complainedRecipients)
+      .map(asObject)
+      .map((r): BounceRecipient => ({
+        address: asString(r.emailAddress)?.toLowerCase() ?? null,
+        action: 'unknown',
+        status: null,
+        diagnostic: asString(complaint.complaintFeedbackType),
+      }));
   }
   return { type, recipients, originalMessageId };
 }

@@ -1,6 +1,8 @@
 // Small header helpers shared by parse, classify, bounce and threading.
 
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+/** C0 controls and DEL except tab, LF and CR: what hostile mail hides in headers and text. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's job
+export const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /** One line of header text: control characters gone (NUL in a subject, Discourse), folding undone. */
 export function cleanHeaderText(value: string): string {

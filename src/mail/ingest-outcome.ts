@@ -2,10 +2,8 @@
 // the cc_inbound_total label, and the automatic email it sends. Modelled on Discourse's
 // Email::Processor#handle_failure: if you add an outcome, add its row here; the compiler then asks
 // for it everywhere the outcome is handled.
+import type { InboundStatus } from '../store/message-status.ts';
 import type { Classification, MessageKind } from './types.ts';
-
-export const INBOUND_STATUSES = ['received', 'processed', 'ignored', 'duplicate', 'quarantined', 'failed', 'discarded'] as const;
-export type InboundStatus = (typeof INBOUND_STATUSES)[number];
 
 /** Machine mail and mail we refuse: recorded, never answered (classification kinds other than human ones). */
 export type UnansweredKind = Exclude<MessageKind, 'question' | 'follow_up'>;

@@ -6,7 +6,7 @@ import { ANALYSED_SUBJECT_MAX, boundText } from './bound.ts';
 import { decodeText, RepairingIconv } from './charset.ts';
 import { htmlToPlainText } from './html.ts';
 import { displayNameCarriesPhi, maskMessageId } from './phi.ts';
-import { cleanHeaderText, normalizeMessageId, parseMessageIdList } from './headers.ts';
+import { CONTROL, cleanHeaderText, normalizeMessageId, parseMessageIdList } from './headers.ts';
 import type { Address, InboundAttachment, InboundMessage } from './types.ts';
 
 export interface ParseOptions {
@@ -98,7 +98,7 @@ export async function parseRawEmail(raw: Buffer, opts: ParseOptions = {}): Promi
     // once, so every stage, the database and the acknowledgement see the masked form
     messageId: maskedId(normalizeMessageId(firstHeader(headers, 'message-id'))),
     inReplyTo: maskedId(parseMessageIdList(firstHeader(headers, 'in-reply-to') ?? '')[0] ?? null),
-    references: parseMessageIdList((headers['references'] ?? []).join(' ')).map(maskMessageId),
+    references: parseMessageIdList((headers.references ?? []).join(' ')).map(maskMessageId),
     // a subject is a line (RFC 5322: 998 characters); a 900 KB one is cut, not analysed whole
     subject: boundText(cleanHeaderText(parsed.subject ?? ''), ANALYSED_SUBJECT_MAX),
     from: fromHeaderWellFormed(parsed) ? singleSender(parsed.from) : null,
@@ -171,8 +171,6 @@ function decodeEncodedWords(value: string): string {
     }
   });
 }
-
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 function stripControl(text: string): string {
   return text.replace(CONTROL, '');

@@ -202,7 +202,7 @@ export function maskSpans(text: string, spans: PhiSpan[]): string {
   let out = '';
   let pos = 0;
   for (const s of spans) {
-    out += text.slice(pos, s.start) + `[PHI:${s.kind}]`;
+    out += `${text.slice(pos, s.start)}[PHI:${s.kind}]`;
     pos = s.end;
   }
   return out + text.slice(pos);

@@ -49,7 +49,7 @@ function parseResults(value: string): { id: string; results: ArResult[] } {
   for (const part of parts.slice(1)) {
     const tokens = part.trim().split(/\s+/).filter(Boolean);
     const first = tokens[0]?.split('=');
-    if (!first || first.length !== 2) continue;
+    if (first?.length !== 2) continue;
     const props = new Map<string, string>();
     for (const t of tokens.slice(1)) {
       const eq = t.indexOf('=');

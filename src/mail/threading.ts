@@ -52,7 +52,7 @@ function notAnotherCustomer(c: ThreadCandidate, senderAccountId: string | number
 
 /** The same address, or the same account (senderAccountId is set only for authenticated senders). */
 function sameCustomer(c: ThreadCandidate, input: ThreadInput): boolean {
-  if (!!c.fromAddress && c.fromAddress.toLowerCase() === input.senderAddress.toLowerCase()) return notAnotherCustomer(c, input.senderAccountId);
+  if (c.fromAddress && c.fromAddress.toLowerCase() === input.senderAddress.toLowerCase()) return notAnotherCustomer(c, input.senderAccountId);
   return c.accountId !== null && c.accountId !== undefined && sameKey(c.accountId, input.senderAccountId);
 }
 

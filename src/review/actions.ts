@@ -149,7 +149,7 @@ export async function reassignConsultation(ctx: AppContext, user: UserRow, id: n
     const c = await lockConsultation(q, id);
     requirePermission('reassign', c, user);
     const target = await getUser(q, toUserId);
-    if (!target || !target.active) throw new AppError(ErrorCodes.BAD_REQUEST, 'the new assignee must be an active user');
+    if (!target?.active) throw new AppError(ErrorCodes.BAD_REQUEST, 'the new assignee must be an active user');
     await setConsultation(q, c.id, { assignee_id: target.id });
     await recordReview(q, { consultationId: c.id, userId: user.id, action: 'reassign', note: `to user ${target.id}` });
     await audit(q, { userId: user.id, action: 'consultation.reassigned', consultationId: c.id, detail: { fromUserId: c.assignee_id, toUserId: target.id } });

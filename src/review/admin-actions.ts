@@ -9,7 +9,7 @@ import { createUser, type Role, type UserRow } from '../store/users.ts';
 import { changeUser, discardHeldInbound, endUserAccess, planExists, resetHeldInbound, setPlanOf, type UserChange } from '../store/admin.ts';
 
 // The reads live in the store; the console and the API import them from here with the changes.
-export { auditRows, HELD_STATUSES, listAccounts, listHeldInbound, listPlans, listUsers, type AuditFilter, type AuditRow, type UserChange } from '../store/admin.ts';
+export { auditRows, listAccounts, listHeldInbound, listPlans, listUsers, type AuditFilter, type AuditRow, type UserChange } from '../store/admin.ts';
 
 export const ROLES: Role[] = ['reviewer', 'lead', 'admin'];
 

@@ -2,6 +2,7 @@
 // and the rows their changes write. The rules (who may, what is audited) are in review/admin-actions.ts.
 import { OPEN_STATUSES } from './consultation-status.ts';
 import type { Queryable } from './db.ts';
+import { HELD_INBOUND_STATUSES, type InboundStatus } from './message-status.ts';
 import { ASSIGNEE_OPEN_PREDICATE, type Role, type UserRow } from './users.ts';
 
 export interface UserChange {
@@ -64,14 +65,12 @@ export async function setPlanOf(q: Queryable, accountId: number, plan: string): 
   return !!r.rowCount;
 }
 
-export const HELD_STATUSES = ['quarantined', 'failed'];
-
 /** Metadata only: the raw bytes stay in the database (and may hold PHI). */
 export async function listHeldInbound(q: Queryable) {
-  const r = await q.query<{ id: number; mailbox: string; uid: number; size: number; status: string; kind: string | null; reason: string | null; error: string | null; message_id: string | null; attempts: number; received_at: Date; raw_purged: boolean }>(
+  const r = await q.query<{ id: number; mailbox: string; uid: number; size: number; status: InboundStatus; kind: string | null; reason: string | null; error: string | null; message_id: string | null; attempts: number; received_at: Date; raw_purged: boolean }>(
     `SELECT id, mailbox, uid, size, status, kind, reason, error, message_id, attempts, received_at, raw_purged_at IS NOT NULL AS raw_purged
      FROM inbound_messages WHERE status = ANY($1::text[]) ORDER BY id DESC LIMIT 500`,
-    [HELD_STATUSES],
+    [[...HELD_INBOUND_STATUSES]],
   );
   return r.rows;
 }
@@ -81,14 +80,14 @@ export async function resetHeldInbound(q: Queryable, id: number): Promise<boolea
   const r = await q.query(
     `UPDATE inbound_messages SET status = 'received', error = NULL, reason = NULL, attempts = 0, processed_at = NULL
      WHERE id = $1 AND status = ANY($2::text[]) AND raw_purged_at IS NULL`,
-    [id, HELD_STATUSES],
+    [id, [...HELD_INBOUND_STATUSES]],
   );
   return !!r.rowCount;
 }
 
 /** False unless the message is held. */
 export async function discardHeldInbound(q: Queryable, id: number): Promise<boolean> {
-  const r = await q.query(`UPDATE inbound_messages SET status = 'discarded', processed_at = now() WHERE id = $1 AND status = ANY($2::text[])`, [id, HELD_STATUSES]);
+  const r = await q.query(`UPDATE inbound_messages SET status = 'discarded', processed_at = now() WHERE id = $1 AND status = ANY($2::text[])`, [id, [...HELD_INBOUND_STATUSES]]);
   return !!r.rowCount;
 }
 

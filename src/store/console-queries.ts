@@ -1,7 +1,8 @@
 // What the console pages read: the queue, the consultation's surroundings, presence and notes.
 import type { Queryable } from './db.ts';
 import { formatTicketNo } from './consultations.ts';
-import { ANSWERED_STATUSES, OPEN_STATUSES } from './consultation-status.ts';
+import { ANSWERED_STATUSES, OPEN_STATUSES, type ConsultationStatus } from './consultation-status.ts';
+import type { OutboundStatus } from './message-status.ts';
 import { effectiveDueSql, pausedSql } from './due-clock.ts';
 
 const PRESENCE_SECONDS = 90;
@@ -17,7 +18,7 @@ export interface QueueFilter {
 export interface QueueRow {
   id: number;
   ticket: string;
-  status: string;
+  status: ConsultationStatus;
   subject: string;
   from: string;
   specialty: string | null;
@@ -54,7 +55,7 @@ export async function queue(q: Queryable, f: QueueFilter, me: number, limit = 30
   if (f.specialty) where.push(`COALESCE(c.specialty, 'general') = ${p(f.specialty)}`);
   if (f.plan) where.push(`COALESCE(a.plan, 'guest') = ${p(f.plan)}`);
   const r = await q.query<{
-    id: number; ticket_no: number; status: string; subject: string; from_address: string; specialty: string | null;
+    id: number; ticket_no: number; status: ConsultationStatus; subject: string; from_address: string; specialty: string | null;
     assignee_id: number | null; assignee_name: string | null; plan: string; due: Date | null; paused: boolean;
     created_at: Date; question: string | null; codes: unknown; viewers: string[];
   }>(
@@ -116,7 +117,7 @@ export async function engineDraftText(q: Queryable, consultationId: number, roun
 }
 
 export interface SentAnswer {
-  status: string;
+  status: OutboundStatus;
   messageId: string;
   queuedAt: Date;
   sentAt: Date | null;
@@ -128,7 +129,7 @@ export interface SentAnswer {
 
 /** The round's answer in the outbox (found by its dedup key) and who approved it. */
 export async function sentAnswer(q: Queryable, consultationId: number, round: number): Promise<SentAnswer | null> {
-  const r = await q.query<{ status: string; message_id: string; created_at: Date; sent_at: Date | null; error: string | null; body_text: string; name: string | null; credential: string | null }>(
+  const r = await q.query<{ status: OutboundStatus; message_id: string; created_at: Date; sent_at: Date | null; error: string | null; body_text: string; name: string | null; credential: string | null }>(
     `SELECT o.status, o.message_id, o.created_at, o.sent_at, o.error, o.body_text, u.name, u.credential
      FROM outbound_messages o
      LEFT JOIN LATERAL (SELECT user_id FROM reviews WHERE consultation_id = $1 AND action = 'approve' ORDER BY id DESC LIMIT 1) rv ON true

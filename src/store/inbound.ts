@@ -1,6 +1,7 @@
 import { AppError, ErrorCodes } from '../errors.ts';
 import { openRaw } from '../mail/raw-crypto.ts';
 import type { Queryable } from './db.ts';
+import type { InboundStatus } from './message-status.ts';
 
 export interface InboundRow {
   id: number;
@@ -10,7 +11,7 @@ export interface InboundRow {
   sha256: string;
   raw: Buffer;
   size: number;
-  status: string;
+  status: InboundStatus;
   kind: string | null;
   reason: string | null;
   error: string | null;
@@ -38,15 +39,15 @@ export interface NewInbound {
  * mailbox) returns the first row,
  * so the caller can still make sure its job exists.
  */
-export async function storeInbound(q: Queryable, m: NewInbound): Promise<{ id: number; created: boolean; status: string }> {
-  const ins = await q.query<{ id: number; status: string }>(
+export async function storeInbound(q: Queryable, m: NewInbound): Promise<{ id: number; created: boolean; status: InboundStatus }> {
+  const ins = await q.query<{ id: number; status: InboundStatus }>(
     `INSERT INTO inbound_messages (mailbox, uidvalidity, uid, source_key, sha256, raw, size)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT DO NOTHING RETURNING id, status`,
     [m.mailbox, m.uidvalidity, m.uid, m.sourceKey ?? null, m.sha256, m.raw, m.size],
   );
   if (ins.rows[0]) return { ...ins.rows[0], created: true };
-  const existing = await q.query<{ id: number; status: string }>(
+  const existing = await q.query<{ id: number; status: InboundStatus }>(
     `SELECT id, status FROM inbound_messages WHERE mailbox = $2 AND (sha256 = $1 OR (uidvalidity = $3 AND uid = $4)) ORDER BY id LIMIT 1`,
     [m.sha256, m.mailbox, m.uidvalidity, m.uid],
   );
@@ -61,10 +62,10 @@ const INBOUND_COLUMNS = 'id, mailbox, uidvalidity, uid, sha256, raw, size, statu
  * storeInbound for a batch: new rows in one statement; the few that collide with a stored copy (or
  * with each other) are then resolved one by one. Results are in the order given.
  */
-export async function storeInbounds(q: Queryable, items: NewInbound[]): Promise<{ id: number; created: boolean; status: string }[]> {
+export async function storeInbounds(q: Queryable, items: NewInbound[]): Promise<{ id: number; created: boolean; status: InboundStatus }[]> {
   if (!items.length) return [];
   const input = items.map((m, i) => ({ i, mailbox: m.mailbox, uidvalidity: m.uidvalidity, uid: m.uid, source_key: m.sourceKey ?? null, sha256: m.sha256, raw: m.raw.toString('base64'), size: m.size }));
-  const r = await q.query<{ id: number; status: string; mailbox: string; uidvalidity: number; uid: number }>(
+  const r = await q.query<{ id: number; status: InboundStatus; mailbox: string; uidvalidity: number; uid: number }>(
     `INSERT INTO inbound_messages (mailbox, uidvalidity, uid, source_key, sha256, raw, size)
      SELECT mailbox, uidvalidity, uid, source_key, sha256, decode(raw, 'base64'), size
      FROM jsonb_to_recordset($1::jsonb) AS x(i int, mailbox text, uidvalidity bigint, uid bigint, source_key text, sha256 text, raw text, size int)
@@ -74,7 +75,7 @@ export async function storeInbounds(q: Queryable, items: NewInbound[]): Promise<
   );
   const key = (m: { mailbox: string; uidvalidity: number; uid: number }) => `${m.mailbox}\n${Number(m.uidvalidity)}\n${Number(m.uid)}`;
   const inserted = new Map(r.rows.map((row) => [key(row), row]));
-  const out: { id: number; created: boolean; status: string }[] = [];
+  const out: { id: number; created: boolean; status: InboundStatus }[] = [];
   for (const m of items) {
     const row = inserted.get(key(m));
     // Only an insert from this statement counts as created; anything else is the stored copy.
@@ -113,16 +114,11 @@ export function inboundPlaintext(row: Pick<InboundRow, 'raw' | 'sha256'>, key: B
   return opened.raw;
 }
 
-export async function countInboundAttempt(q: Queryable, id: number): Promise<number> {
-  const r = await q.query<{ attempts: number }>('UPDATE inbound_messages SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts', [id]);
-  return r.rows[0]?.attempts ?? 0;
-}
-
 /** Marks the row done; returns its ingest lag in seconds, on the database's clock (null if no row). */
 export async function finishInbound(
   q: Queryable,
   id: number,
-  f: { status: string; kind?: string | null; reason?: string | null; error?: string | null; messageId?: string | null; consultationId?: number | null },
+  f: { status: InboundStatus; kind?: string | null; reason?: string | null; error?: string | null; messageId?: string | null; consultationId?: number | null },
 ): Promise<number | null> {
   const r = await q.query<{ lag: number }>(
     `UPDATE inbound_messages SET status = $2, kind = $3, reason = $4, error = $5, message_id = COALESCE($6, message_id),
@@ -131,12 +127,4 @@ export async function finishInbound(
     [id, f.status, f.kind ?? null, f.reason ?? null, f.error ?? null, f.messageId ?? null, f.consultationId ?? null],
   );
   return r.rows[0]?.lag ?? null;
-}
-
-export async function listInboundByStatus(q: Queryable, status: string, limit = 100): Promise<InboundRow[]> {
-  const r = await q.query<InboundRow>(
-    'SELECT id, mailbox, uidvalidity, uid, sha256, size, status, kind, reason, error, message_id, attempts, consultation_id, received_at FROM inbound_messages WHERE status = $1 ORDER BY id LIMIT $2',
-    [status, limit],
-  );
-  return r.rows;
 }

@@ -6,12 +6,14 @@
 // order between the three is what makes quotas and rate limits safe: locks first, then reads in a
 // later statement that sees every transaction that held those locks before us.
 import type { PlanRow, QuotaUsage } from '../mail/quota.ts';
+import type { ConsultationStatus } from './consultation-status.ts';
 import type { Queryable } from './db.ts';
+import type { OutboundStatus } from './message-status.ts';
 
 export interface ThreadCandidate {
   id: number;
   accountId: number | null;
-  status: string;
+  status: ConsultationStatus;
   fromAddress: string;
 }
 
@@ -45,7 +47,7 @@ export interface Intake {
   byTicket: ThreadCandidate | null;
 }
 
-type CandidateJson = { id: number; account_id: number | null; status: string; from_address: string };
+type CandidateJson = { id: number; account_id: number | null; status: ConsultationStatus; from_address: string };
 const candidate = (c: CandidateJson | null): ThreadCandidate | null =>
   c ? { id: c.id, accountId: c.account_id, status: c.status, fromAddress: c.from_address } : null;
 
@@ -187,7 +189,7 @@ export interface NewQuestion {
 export interface OpenedConsultation {
   consultationId: number;
   ackId: number;
-  ackStatus: string;
+  ackStatus: OutboundStatus;
   lagSeconds: number | null;
 }
 
@@ -225,7 +227,7 @@ export async function openConsultations(q: Queryable, items: NewQuestion[], ackI
     ack_text: n.ack.text,
     ack_html: n.ack.html,
   }));
-  const r = await q.query<{ id: number; ack_id: number; ack_status: string; lag: number | null }>(
+  const r = await q.query<{ id: number; ack_id: number; ack_status: OutboundStatus; lag: number | null }>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
          i int, inbound_id int, ticket_no int, subject text, from_address text, from_name text, contact_id int, account_id int,

@@ -1,4 +1,5 @@
 import type { Queryable } from './db.ts';
+import { UNSENT_OUTBOUND_STATUSES, type OutboundStatus } from './message-status.ts';
 
 export interface OutboundRow {
   id: number;
@@ -13,7 +14,7 @@ export interface OutboundRow {
   headers: Record<string, string>;
   body_text: string;
   body_html: string | null;
-  status: string;
+  status: OutboundStatus;
   attempts: number;
   error: string | null;
   created_at: Date;
@@ -53,7 +54,7 @@ export async function getOutbound(q: Queryable, id: number, forUpdate = false): 
   return r.rows[0] ?? null;
 }
 
-export async function markOutbound(q: Queryable, id: number, status: string, error: string | null = null): Promise<void> {
+export async function markOutbound(q: Queryable, id: number, status: OutboundStatus, error: string | null = null): Promise<void> {
   await q.query(
     `UPDATE outbound_messages SET status = $2, error = $3,
        attempts = attempts + CASE WHEN $2 = 'sending' THEN 1 ELSE 0 END,
@@ -74,6 +75,6 @@ export async function setOutboundMailbox(q: Queryable, id: number, mailbox: stri
 
 /** A consultation's rows not sent yet (queued, or sending when a worker died). */
 export async function unsentOutboundIds(q: Queryable, consultationId: number): Promise<number[]> {
-  const r = await q.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status IN ('queued', 'sending')`, [consultationId]);
+  const r = await q.query<{ id: number }>('SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status = ANY($2::text[])', [consultationId, [...UNSENT_OUTBOUND_STATUSES]]);
   return r.rows.map((x) => x.id);
 }

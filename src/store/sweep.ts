@@ -2,6 +2,7 @@
 // messages past their retention. Each read is bounded by `limit`; the sweeper takes the rest next time.
 import { DUE_CLOCK_STATUSES, UNDRAFTED_STATUSES } from './consultation-status.ts';
 import type { Queryable } from './db.ts';
+import { UNSENT_OUTBOUND_STATUSES } from './message-status.ts';
 
 /** Inbound rows still 'received' after staleSeconds: their ingest job may be lost. */
 export async function staleInbound(q: Queryable, staleSeconds: number, limit: number): Promise<number[]> {
@@ -24,8 +25,8 @@ export async function staleUndrafted(q: Queryable, staleSeconds: number, limit: 
 /** Outbound rows still queued or sending after staleSeconds. */
 export async function staleOutbound(q: Queryable, staleSeconds: number, limit: number): Promise<number[]> {
   const r = await q.query<{ id: number }>(
-    `SELECT id FROM outbound_messages WHERE status IN ('queued', 'sending') AND created_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
-    [staleSeconds, limit],
+    `SELECT id FROM outbound_messages WHERE status = ANY($3::text[]) AND created_at < now() - make_interval(secs => $1) ORDER BY id LIMIT $2`,
+    [staleSeconds, limit, [...UNSENT_OUTBOUND_STATUSES]],
   );
   return r.rows.map((x) => x.id);
 }

@@ -90,7 +90,7 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
     const refs = ([] as string[]).concat(answer.parsed.references ?? []);
     assert.ok(refs.includes(messageId), 'References carries the question');
     assert.equal(answer.parsed.subject, `Re: [${item.ticket}] Can I bill 20610 with 99213?`);
-    assert.ok(answer.parsed.html && answer.parsed.html.includes('modifier 25'), 'HTML part too');
+    assert.ok((answer.parsed.html || '').includes('modifier 25'), 'HTML part too');
     assert.equal(answer.parsed.headers.get('auto-submitted'), undefined, 'a reviewed answer is not automatic');
 
     // Our Message-ID was stored before sending and is the one that arrived.

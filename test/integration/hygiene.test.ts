@@ -232,7 +232,7 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
   it('holds DMARC failures, oversized and over-addressed mail for an admin and answers none', async () => {
     const many = Array.from({ length: 6 }, (_, i) => `someone${i}@clinic.example`).join(', ');
     await append(mail({ from: 'Mallory <ceo@spoofed.example>', subject: 'Urgent coding question', body: 'Can we bill 99215?', messageId: '<dmarc@spoofed.example>', headers: [`Authentication-Results: ${AUTHSERV}; spf=fail smtp.mailfrom=spoofed.example; dkim=none; dmarc=fail header.from=spoofed.example`] }));
-    await append(mail({ from: 'Big Sender <big@large.example>', subject: 'Scanned notes', body: 'Can we bill 99215?\r\n' + 'x'.repeat(76).concat('\r\n').repeat(1200), messageId: '<big@large.example>' }));
+    await append(mail({ from: 'Big Sender <big@large.example>', subject: 'Scanned notes', body: `Can we bill 99215?\r\n${'x'.repeat(76).concat('\r\n').repeat(1200)}`, messageId: '<big@large.example>' }));
     await append(mail({ from: 'Wide Sender <wide@wide.example>', to: many, subject: 'For everyone', body: 'Can we bill 99215?', messageId: '<wide@wide.example>' }));
     // Someone else's server saying "fail" is not trusted either way: that question is answered.
     await append(mail({ from: 'Honest Coder <honest@foreign.example>', subject: 'Is 99215 billable with 99354?', body: 'Is 99215 billable with 99354?', messageId: '<foreign@foreign.example>', headers: ['Authentication-Results: mx.foreign.example; dmarc=fail'] }));

@@ -61,7 +61,7 @@ export async function startDovecot(
   const mailUser = isRoot ? 'nobody' : os.userInfo().username;
   const mailGroup = isRoot ? 'nogroup' : execFileSync('id', ['-gn']).toString().trim();
   for (const d of ['run', 'state', 'mail']) fs.mkdirSync(path.join(root, d), { recursive: true });
-  fs.writeFileSync(path.join(root, 'users'), Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}`).join('\n') + '\n');
+  fs.writeFileSync(path.join(root, 'users'), `${Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}`).join('\n')}\n`);
   const conf = fs
     .readFileSync(path.join(here, 'dovecot.conf.tmpl'), 'utf8')
     .replaceAll('@ROOT@', root)

@@ -49,7 +49,7 @@ export function hostileMails(): HostileMail[] {
   const many = (n: number) => {
     const parts: string[] = [];
     for (let i = 0; i < n; i++) parts.push(`--b\r\nContent-Type: text/plain\r\n\r\npart ${i} 99214\r\n`);
-    return parts.join('') + '--b--\r\n';
+    return `${parts.join('')}--b--\r\n`;
   };
   const headerLines: string[] = [];
   for (let i = 0; i < 900; i++) headerLines.push(`X-Filler-${i}: ${fill('a.', 900)}`);
@@ -57,8 +57,8 @@ export function hostileMails(): HostileMail[] {
     plain('200 KB of a.', fill('a.', 200 * KB)),
     plain('1 MB single line', fill('Can I bill 99214-25 with 20610 and J1885 x2 on DOS 02/10/2026 for M17.11? ', MB)),
     plain('2 MB single line', fill('Can I bill 99214-25 with 20610 and J1885 x2 on DOS 02/10/2026 for M17.11? ', 2 * MB)),
-    html('100k nested divs', '<div>'.repeat(100_000) + 'Can I bill 99214?' + '</div>'.repeat(100_000)),
-    html('100k unclosed tags', '<b><i>'.repeat(50_000) + 'Can I bill 99214?'),
+    html('100k nested divs', `${'<div>'.repeat(100_000)}Can I bill 99214?${'</div>'.repeat(100_000)}`),
+    html('100k unclosed tags', `${'<b><i>'.repeat(50_000)}Can I bill 99214?`),
     plain('1 MB of digits', fill('1', MB)),
     plain('1 MB of dashes', fill('-', MB)),
     plain('1 MB of digits and dashes', fill('123-', MB)),
@@ -66,7 +66,7 @@ export function hostileMails(): HostileMail[] {
     plain('1 MB of dots', fill('.', MB)),
     plain('1 MB of a@a.', fill('a@a.', MB)),
     plain('1 MB of colons and hex', fill('1a:', MB)),
-    plain('1 MB of spaces then a code', fill(' ', MB) + '99214'),
+    plain('1 MB of spaces then a code', `${fill(' ', MB)}99214`),
     plain('1 MB code-like tokens', fill('foo.bar_baz(qux, 0x1F, arr[12345], "s@t.u") && A1B.c2d3 -> $12,345.67; ', MB)),
     plain('1 MB capitalised words', fill('Patient John Smith Mary Jones Robert Brown ', MB)),
     plain('1 MB of Mr.', fill('Mr. ', MB)),

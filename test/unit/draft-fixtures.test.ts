@@ -43,7 +43,7 @@ for (const r of runs) {
 
 test('the grounding check does catch a code that is in no fact', () => {
   const r = runs.find((x) => x.name === 'units-j1885')!;
-  const tampered = { ...r, result: { ...r.result, draft: { subject: 's', text: r.result.draft!.text + '\nAlso bill 99215.' } } };
+  const tampered = { ...r, result: { ...r.result, draft: { subject: 's', text: `${r.result.draft!.text}\nAlso bill 99215.` } } };
   assert.deepEqual(inventedCodes(tampered, kb), ['99215']);
   assert.deepEqual(codeShapedTokens('2024-07-01 FY2026 2026Q2'), []);
 });

@@ -24,6 +24,6 @@ test('our automatic headers make our own classifier (and so other robots) see th
   for (const [k, v] of Object.entries(AUTO_HEADERS)) headers[k.toLowerCase()] = [v];
   const msg = { headers, subject: 'Re: [CC-000001] question', from: { address: 'consult@x.example', name: '' } } as unknown as InboundMessage;
   assert.equal(autoReplyReason(msg), 'auto-submitted');
-  assert.equal(AUTO_HEADERS['Precedence'], 'bulk');
+  assert.equal(AUTO_HEADERS.Precedence, 'bulk');
   assert.equal(AUTO_HEADERS['X-Auto-Response-Suppress'], 'All');
 });

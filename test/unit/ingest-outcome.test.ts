@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { INBOUND_STATUSES, INGEST_OUTCOMES, isUnanswered, outcomeRule, type IngestOutcome } from '../../src/mail/ingest-outcome.ts';
+import { INGEST_OUTCOMES, isUnanswered, outcomeRule, type IngestOutcome } from '../../src/mail/ingest-outcome.ts';
+import { INBOUND_STATUSES } from '../../src/store/message-status.ts';
 
 test('inbound_messages.status CHECK lists exactly INBOUND_STATUSES', () => {
   const sql = fs.readFileSync(path.join(import.meta.dirname, '../../src/store/migrations/001_init.sql'), 'utf8');

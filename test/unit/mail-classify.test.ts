@@ -205,3 +205,18 @@ for (const [name, raw, check] of RAW) {
 test('parse: empty input is MESSAGE_UNPARSEABLE', async () => {
   await assert.rejects(parseRawEmail(Buffer.alloc(0)), (err: { code?: string }) => err.code === 'MESSAGE_UNPARSEABLE');
 });
+
+// An SES notification is JSON from the mail's body and its From is anyone's to write: a field of the
+// wrong shape counts as absent, it does not throw out of classify.
+for (const [name, body, kind] of [
+  ['bounce recipients a string', '{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bouncedRecipients":"a@b.example"}}', 'bounce'],
+  ['complaint recipients an object', '{"notificationType":"Complaint","complaint":{"complainedRecipients":{"emailAddress":"a@b.example"}}}', 'feedback'],
+  ['delivery recipients a number', '{"notificationType":"Delivery","delivery":{"recipients":7},"mail":{"headers":"x"}}', 'bounce'],
+  ['a null recipient, a numeric Message-ID', '{"notificationType":"Bounce","bounce":{"bouncedRecipients":[null]},"mail":{"headers":[{"name":"Message-ID","value":5}]}}', 'bounce'],
+] as const) {
+  test(`classify: SES notification with ${name}`, () => {
+    const c = classify(msg({ from: { address: 'no-reply@amazonses.com', name: '' }, subject: 'AWS Notification Message', text: body }), ctx);
+    assert.equal(c.kind, kind);
+    assert.ok((c.bounce?.recipients ?? []).every((r) => r.address === null));
+  });
+}

@@ -194,7 +194,7 @@ test('every corpus file parses and classifies within budget, with the expected c
   for (const file of files) {
     const raw = readFileSync(CORPUS + file);
     const t0 = performance.now();
-    let cls;
+    let cls: ReturnType<typeof classify>;
     try {
       const msg = await parseRawEmail(raw, { maxBytes: ctx.maxBytes });
       cls = classify(msg, ctx);

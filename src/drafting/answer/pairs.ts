@@ -79,7 +79,7 @@ function editPart(e: PtpEdit, input: AnswerInput): Part {
 
 function siblingPart(proc: string, guide: string, input: AnswerInput): Part | null {
   const s = WITH_GUIDANCE[proc];
-  if (!s || !s.guidance.includes(guide) || !input.kb.lookup(s.code).known) return null;
+  if (!s?.guidance.includes(guide) || !input.kb.lookup(s.code).known) return null;
   const quotes = s.paragraphs.map((id) => quoteOf(input.kb, id)).filter((q) => q !== null);
   return part('guidance', 'no', `No: for this procedure done with ultrasound guidance, report ${s.code} alone, the single code of the family that includes the ultrasound guidance; ${proc} with ${guide} is not the right coding (NCCI Policy Manual ${s.paragraphs.join(' and ')}).`, {
     basis: s.paragraphs.map((id) => `guidance:${id}`), guidance: quotes, related: [s.code],

@@ -74,5 +74,5 @@ export function sourceName(info: CodeInfo): string {
 export function trimQuote(text: string, max = 420): string {
   if (text.length <= max) return text;
   const cut = text.lastIndexOf('. ', max);
-  return cut > 80 ? text.slice(0, cut + 1) + ' [...]' : text.slice(0, max) + ' [...]';
+  return cut > 80 ? `${text.slice(0, cut + 1)} [...]` : `${text.slice(0, max)} [...]`;
 }

@@ -25,8 +25,7 @@ import { parseCpt } from './cpt.ts';
 import { parsePfs } from './pfs.ts';
 import { encodePfs } from '../tables/pfs.ts';
 import { guessWindow, lastDayOfQuarter, type Window } from './versions.ts';
-
-import { IMPORT_KINDS, type ImportKind } from './import-kinds.ts';
+import type { ImportKind } from './import-kinds.ts';
 
 export { IMPORT_KINDS, isImportKind, type ImportKind } from './import-kinds.ts';
 

@@ -1,7 +1,7 @@
 // CMS NCCI PTP quarterly files (practitioner ccipra / outpatient hospital ccioph, f1-f4), as the
 // tab-delimited .txt CMS ships or a CSV/tab export of the xlsx: copyright lines, then
 // Column 1 | Column 2 | * = In existence prior to 1996 | Effective Date | Deletion Date | Modifier | PTP Edit Rationale.
-import { PtpBuilder } from '../tables/ptp.ts';
+import type { PtpBuilder } from '../tables/ptp.ts';
 import { parseCmsDate } from '../dates.ts';
 import { col, findHeader, malformed, requireCol, type Progress } from './text.ts';
 

@@ -37,7 +37,7 @@ function fromVersionText(kind: ImportKind, v: string): Omit<Window, 'version' | 
   if (m) return { effectiveFrom: `${Number(m[1]) - 1}-10-01`, effectiveTo: `${m[1]}-09-30` };
   m = /^(\d{4})-(\d{2})$/.exec(v);
   if (m) {
-    const ymd = Number(m[1] + m[2] + '01');
+    const ymd = Number(`${m[1]}${m[2]}01`);
     if (isValidYmd(ymd)) return { effectiveFrom: ymdToIso(ymd), effectiveTo: lastDayOfQuarter(ymd) };
   }
   return null;

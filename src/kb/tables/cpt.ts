@@ -20,7 +20,7 @@ export class CptTable {
     this.source = `${t.header.table} ${t.header.version}`;
     const codes = column<string[]>(t, 'codes', 'str');
     const desc = column<string[]>(t, 'desc', 'str');
-    codes.forEach((c, i) => this.desc.set(c, desc[i]));
+    for (let i = 0; i < codes.length; i++) this.desc.set(codes[i], desc[i]);
   }
 
   has(code: string): boolean {

@@ -37,7 +37,7 @@ export interface RefSpan {
   hi: string;
 }
 
-const undot = (s: string) => s.replace(/[.\-]/g, '');
+const undot = (s: string) => s.replace(/[.-]/g, '');
 
 /**
  * "A05.-" and "A18.32" hold their code and everything below it; "G20-G25", "I70.2--I70.7-" and

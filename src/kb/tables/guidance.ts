@@ -59,7 +59,7 @@ export function encodeGuidance(header: Omit<TableHeader, 'rows'>, paragraphs: Gu
   spans.sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : x.para - y.para));
   const encoded = paragraphs.map((p) => Buffer.from(p.text, 'utf8'));
   const textBytes = { bytes: new Uint8Array(Buffer.concat(encoded)), off: new Uint32Array(encoded.length + 1) };
-  encoded.forEach((b, i) => (textBytes.off[i + 1] = textBytes.off[i] + b.length));
+  for (let i = 0; i < encoded.length; i++) textBytes.off[i + 1] = textBytes.off[i] + encoded[i].length;
   const ex = postings(exact);
   const tm = postings(terms);
   return encodeTable(
@@ -129,7 +129,7 @@ export class GuidanceTable {
     this.codes = column<string[]>(t, 'codes', 'str');
     this.ranges = column<string[]>(t, 'ranges', 'str');
     this.titles = (t.header.meta as { titles: Record<GuidanceSource, string> }).titles;
-    this.ids.forEach((id, i) => this.byId.set(id, i));
+    for (let i = 0; i < this.ids.length; i++) this.byId.set(this.ids[i], i);
     this.exact = new Postings(column<string[]>(t, 'exKeys', 'str'), column(t, 'exOff', Uint32Array), column(t, 'exIds', Uint32Array));
     this.terms = new Postings(column<string[]>(t, 'tmKeys', 'str'), column(t, 'tmOff', Uint32Array), column(t, 'tmIds', Uint32Array));
     const lo = column<string[]>(t, 'spLo', 'str');

@@ -98,7 +98,7 @@ export class IcdTable {
     const revCodes = column<string[]>(t, 'revCodes', 'str');
     const revPrev = column<string[]>(t, 'revPrev', 'str');
     const revSince = column(t, 'revSince', Uint8Array);
-    revCodes.forEach((c, i) => this.revised.set(c, { previous: revPrev[i], since: revSince[i] }));
+    for (let i = 0; i < revCodes.length; i++) this.revised.set(revCodes[i], { previous: revPrev[i], since: revSince[i] });
   }
 
   /** In any release. */

@@ -39,9 +39,9 @@ export class PtpModifierTable {
     const group = column<string[]>(t, 'group', 'str');
     const bypasses = column(t, 'bypasses', Uint8Array);
     const codeSet = column<string[]>(t, 'codeSet', 'str');
-    modifier.forEach((m, i) =>
-      this.rows.set(m, { modifier: m, group: group[i], bypasses: bypasses[i] === 1, codeSet: codeSet[i] as PtpModifierEntry['codeSet'] }),
-    );
+    for (let i = 0; i < modifier.length; i++) {
+      this.rows.set(modifier[i], { modifier: modifier[i], group: group[i], bypasses: bypasses[i] === 1, codeSet: codeSet[i] as PtpModifierEntry['codeSet'] });
+    }
   }
 
   get(mod: string): PtpModifierEntry | null {

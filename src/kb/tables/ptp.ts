@@ -64,7 +64,7 @@ export class PtpBuilder {
     const n = this.rows;
     const sorted = [...this.codes].sort();
     const rank = new Uint32Array(this.codes.length);
-    sorted.forEach((code, i) => (rank[this.codeIds.get(code)!] = i));
+    for (let i = 0; i < sorted.length; i++) rank[this.codeIds.get(sorted[i])!] = i;
     const c1 = this.c1.view();
     const c2 = this.c2.view();
     const del = this.del.view();

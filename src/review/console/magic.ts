@@ -12,7 +12,7 @@ import { userByEmail } from './credentials.ts';
 /** Sends a link when the address is an active user's; says nothing either way to the caller's visitor. */
 export async function requestMagicLink(ctx: AppContext, email: string): Promise<boolean> {
   const user = await userByEmail(ctx.db, email);
-  if (!user || !user.active) return false;
+  if (!user?.active) return false;
   const token = crypto.randomBytes(32).toString('base64url');
   const minutes = ctx.config.MAGIC_LINK_MINUTES;
   const link = `${ctx.config.PUBLIC_URL}/login/magic/${token}`;

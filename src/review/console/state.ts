@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { AppError, ErrorCodes } from '../../errors.ts';
 import { secretKey } from '../../secrets.ts';
-import type { Role, UserRow } from '../../store/users.ts';
+import type { UserRow } from '../../store/users.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
 import { csrfToken, verifyCsrf } from './csrf.ts';
 import { ANON_COOKIE, SESSION_COOKIE, createSession, sessionUser } from '../../store/console-sessions.ts';
@@ -75,10 +75,6 @@ export async function loadState(ctx: AppContext, req: FastifyRequest, reply: Fas
 export function signedIn(req: FastifyRequest): UserRow {
   if (!req.cc.user) throw new SignInRequired(req.method === 'GET' ? req.url : '/queue', req.cc.expired);
   return req.cc.user;
-}
-
-export function requireRole(user: UserRow, roles: Role[]): void {
-  if (!roles.includes(user.role)) throw new AppError(ErrorCodes.FORBIDDEN, 'Your role does not allow this page.');
 }
 
 /** Signs the user in on this response: a fresh session id, so nothing fixed before sign-in survives it. */
