@@ -8,7 +8,7 @@ import { benchPipeline } from './pipeline.ts';
 
 function runScript(file: string): { ok: boolean; output: string; seconds: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: 'silent' } });
   const output = `${r.stdout ?? ''}${r.status === 0 ? '' : `\n${r.stderr ?? ''}`}`.trim();
   return { ok: r.status === 0, output, seconds: Number(((performance.now() - t0) / 1000).toFixed(1)) };
 }
