@@ -8,7 +8,7 @@ import { benchPipeline } from './pipeline.ts';
 
 function runScript(file: string): { ok: boolean; output: string; seconds: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: 'silent' } });
   const output = `${r.stdout ?? ''}${r.status === 0 ? '' : `\n${r.stderr ?? ''}`}`.trim();
   return { ok: r.status === 0, output, seconds: Number(((performance.now() - t0) / 1000).toFixed(1)) };
 }
@@ -22,11 +22,14 @@ console.log(kb.output);
 console.log('\n== drafting (bench/draft.ts)');
 const draft = runScript('bench/draft.ts');
 console.log(draft.output);
+console.log('\n== start-up (bench/startup.ts)');
+const startup = runScript('bench/startup.ts');
+console.log(startup.output);
 console.log('\n== pipeline (bench/pipeline.ts)');
 const pipeline = await benchPipeline();
 console.log(JSON.stringify(pipeline, null, 2));
 
-const report = { started: started.toISOString(), machine, kb, draft, pipeline };
+const report = { started: started.toISOString(), machine, kb, draft, startup, pipeline };
 const dir = path.resolve('bench/results');
 fs.mkdirSync(dir, { recursive: true });
 fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(report, null, 2));
@@ -69,7 +72,11 @@ const md = [
   draft.output,
   '```',
   '',
+  '## Start-up',
+  '',
+  startup.output,
+  '',
 ].join('\n');
 fs.writeFileSync(path.join(dir, 'report.md'), md);
 console.log(`\nwrote ${path.join(dir, 'report.json')} and report.md`);
-process.exit(kb.ok && draft.ok ? 0 : 1);
+process.exit(kb.ok && draft.ok && startup.ok ? 0 : 1);

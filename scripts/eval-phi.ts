@@ -89,7 +89,7 @@ export async function evalPhi(path = FIXTURE): Promise<PhiEvalResult> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  // another labelled set may be named: `node --import tsx scripts/eval-phi.ts fixtures/phi/names.json`
+  // another labelled set may be named: `node scripts/eval-phi.ts fixtures/phi/names.json`
   const r = await evalPhi(process.argv[2] ?? FIXTURE);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   console.log(

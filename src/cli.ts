@@ -34,6 +34,8 @@ async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[])
     ctx.log.info({ url: config.PUBLIC_URL, port: web.port }, 'caseconsultant running');
   }
   onShutdown(ctx, running);
+  // The moment every part of this process has started (bench/startup.ts times processes to this line).
+  ctx.log.info({ parts }, 'ready');
 }
 
 program.command('start').description('run web, poller and all workers in one process (npm start)').action(() => run(['web', 'poller', 'worker']));

@@ -15,7 +15,11 @@ export class TableOracle {
   readonly icd = new Map<string, boolean>();
   readonly ptp = new Map<string, OraclePtp[]>();
 
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
 
   static defaultDir(): string {
     return path.resolve(process.cwd(), '..', 'shared', 'data');

@@ -27,13 +27,18 @@ export interface LeaseHolder {
 export const newHolderId = () => `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
 
 export class MailboxLeases {
-  constructor(
-    private readonly redis: () => Promise<Redis>,
-    /** QUEUE_PREFIX:<installation>: one database's pollers share leases, another's never meet them. */
-    private readonly prefix: string,
-    readonly holder: string,
-    readonly ttlMs: number,
-  ) {}
+  private readonly redis: () => Promise<Redis>;
+  /** QUEUE_PREFIX:<installation>: one database's pollers share leases, another's never meet them. */
+  private readonly prefix: string;
+  readonly holder: string;
+  readonly ttlMs: number;
+
+  constructor(redis: () => Promise<Redis>, prefix: string, holder: string, ttlMs: number) {
+    this.redis = redis;
+    this.prefix = prefix;
+    this.holder = holder;
+    this.ttlMs = ttlMs;
+  }
 
   private keys(mailbox: string): [string, string] {
     return [`${this.prefix}:lease:mailbox:${mailbox}`, `${this.prefix}:lease:fence:${mailbox}`];

@@ -90,8 +90,14 @@ async function verifyWithMailauth(config: Pick<Config, 'DNS_SERVERS' | 'MESSAGE_
     // Unsigned mail has no DKIM to verify: only its domain's DMARC policy is looked up, without
     // reading the whole message (mailauth's full pass costs ~100 ms per 200 KB).
     if (!signed) return await unsignedVerdict(fromDomain, resolver);
-    if (!dkimNow && !(await unsignedVerdict(fromDomain, resolver)).enforcing) {
-      return { ...UNVERIFIED, evidence: 'DKIM not checked: no account claimed', deferred: true };
+    if (!dkimNow) {
+      const policy = await unsignedVerdict(fromDomain, resolver);
+      // A policy the DNS could not tell (temperror: a lookup timed out or failed) may be enforcing,
+      // so DKIM is checked now, within the same deadline, rather than deferred. mailauth 7 ends its
+      // DMARC walk at the first DNS error, so this verdict can arrive before the deadline does.
+      if (!policy.enforcing && !policy.evidence.includes('dmarc=temperror')) {
+        return { ...UNVERIFIED, evidence: 'DKIM not checked: no account claimed', deferred: true };
+      }
     }
     const r = await authenticate(raw, { resolver, mta: config.MESSAGE_ID_DOMAIN, disableArc: true, disableBimi: true });
     return fromMailauth(r, fromDomain);

@@ -8,12 +8,16 @@ export class MicroBatcher<K, V> {
   private running = 0;
   private scheduled = false;
 
+  private readonly run: BatchRunner<K, V>;
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+
   /** maxInFlight > 1 lets the next batch read and parse while the previous one waits on the database. */
-  constructor(
-    private readonly run: BatchRunner<K, V>,
-    private readonly maxBatch: number,
-    private readonly maxInFlight = 2,
-  ) {}
+  constructor(run: BatchRunner<K, V>, maxBatch: number, maxInFlight = 2) {
+    this.run = run;
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+  }
 
   submit(key: K): Promise<V> {
     return new Promise<V>((resolve, reject) => {

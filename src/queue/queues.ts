@@ -32,11 +32,14 @@ export function defaultJobOptions(config: Pick<Config, 'JOB_ATTEMPTS'>): Default
 
 export class Producers {
   private readonly queues = new Map<QueueName, Queue>();
+  private readonly config: Pick<Config, 'REDIS_URL' | 'JOB_ATTEMPTS'>;
+  private readonly prefix: string;
+
   /** prefix: the database's namespace, QUEUE_PREFIX:<installation id> (AppContext.queuePrefix). */
-  constructor(
-    private readonly config: Pick<Config, 'REDIS_URL' | 'JOB_ATTEMPTS'>,
-    private readonly prefix: string,
-  ) {}
+  constructor(config: Pick<Config, 'REDIS_URL' | 'JOB_ATTEMPTS'>, prefix: string) {
+    this.config = config;
+    this.prefix = prefix;
+  }
 
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);

@@ -55,7 +55,8 @@ export function describeHolder(h: LockHolder): string {
 }
 
 export class DatabaseInUse extends AppError {
-  constructor(readonly holder: LockHolder, dataDir: string) {
+  readonly holder: LockHolder;
+  constructor(holder: LockHolder, dataDir: string) {
     super(
       ErrorCodes.DATABASE_IN_USE,
       `the embedded database ${dataDir} is open in ${describeHolder(holder)}. PGlite allows one process at a time, ` +
@@ -63,6 +64,7 @@ export class DatabaseInUse extends AppError {
         'again; while it runs, use the console (Admin → Users) instead; or set DATABASE_URL to PostgreSQL, which any ' +
         'number of processes can share.',
     );
+    this.holder = holder;
   }
 }
 

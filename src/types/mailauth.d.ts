@@ -1,4 +1,6 @@
-// The parts of mailauth (CommonJS, no bundled types in the Node 20 line) this project uses.
+// The parts of mailauth (CommonJS) this project uses. mailauth 7 bundles types for its main entry, but
+// not for lib/tools.js and lib/dmarc, which sender verification also calls; this ambient declaration
+// shadows the bundled one so the three share one narrow AuthResult (the unit tests build partial ones).
 declare module 'mailauth' {
   export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
   export interface DkimRow {

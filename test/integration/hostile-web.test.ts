@@ -19,7 +19,12 @@ const PASSWORD = 'a long enough passphrase';
 class Browser {
   cookies = new Map<string, string>();
   csrf = '';
-  constructor(private base: string, private headers: Record<string, string> = {}) {}
+  private base: string;
+  private headers: Record<string, string>;
+  constructor(base: string, headers: Record<string, string> = {}) {
+    this.base = base;
+    this.headers = headers;
+  }
   async request(p: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
     const res = await fetch(this.base + p, {
       method: init.method ?? (init.form ? 'POST' : 'GET'),

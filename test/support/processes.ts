@@ -15,7 +15,10 @@ export interface Part {
 
 export class ProcessGroup {
   readonly parts: Part[] = [];
-  constructor(private readonly env: Record<string, string>) {}
+  private readonly env: Record<string, string>;
+  constructor(env: Record<string, string>) {
+    this.env = env;
+  }
 
   add(name: string, args: string[], env: Record<string, string> = {}): Part {
     const p: Part = { name, args, env, child: null, starts: 0, kills: 0 };

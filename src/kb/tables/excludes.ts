@@ -75,7 +75,10 @@ function prefixCompare(code: string, bound: string): number {
 /** A note line; its references are parsed the first time a question asks about it. */
 class Note {
   private parsed: RefSpan[] | null = null;
-  constructor(readonly fact: ExcludesNote) {}
+  readonly fact: ExcludesNote;
+  constructor(fact: ExcludesNote) {
+    this.fact = fact;
+  }
   get spans(): RefSpan[] {
     return (this.parsed ??= this.fact.referenced.map(parseReference).filter((s): s is RefSpan => s !== null));
   }

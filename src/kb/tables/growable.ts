@@ -4,7 +4,9 @@ type Ctor = Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstruc
 export class Growable<C extends Ctor> {
   private buf: InstanceType<C>;
   length = 0;
-  constructor(private readonly ctor: C, capacity = 1024) {
+  private readonly ctor: C;
+  constructor(ctor: C, capacity = 1024) {
+    this.ctor = ctor;
     this.buf = new ctor(capacity) as InstanceType<C>;
   }
   push(v: number): void {

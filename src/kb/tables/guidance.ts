@@ -266,11 +266,11 @@ export function spanWeight(lo: string, hi: string, icd: boolean): number {
 
 class Postings {
   private readonly index = new Map<string, number>();
-  constructor(
-    keys: string[],
-    private readonly off: Uint32Array,
-    private readonly ids: Uint32Array,
-  ) {
+  private readonly off: Uint32Array;
+  private readonly ids: Uint32Array;
+  constructor(keys: string[], off: Uint32Array, ids: Uint32Array) {
+    this.off = off;
+    this.ids = ids;
     for (let i = 0; i < keys.length; i++) this.index.set(keys[i], i);
   }
   get(key: string): Uint32Array | undefined {

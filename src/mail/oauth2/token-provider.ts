@@ -59,11 +59,12 @@ export class OAuth2TokenProvider implements TokenSource {
   private unsaved: string | null = null;
   private inflight: Promise<string> | null = null;
   private readonly now: () => number;
+  readonly credential: OAuth2Credential;
+  private readonly opts: TokenProviderOptions;
 
-  constructor(
-    readonly credential: OAuth2Credential,
-    private readonly opts: TokenProviderOptions = {},
-  ) {
+  constructor(credential: OAuth2Credential, opts: TokenProviderOptions = {}) {
+    this.credential = credential;
+    this.opts = opts;
     this.now = opts.now ?? Date.now;
   }
 

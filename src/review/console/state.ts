@@ -26,8 +26,12 @@ declare module 'fastify' {
 
 /** Thrown by a page that needs a signed-in user; the console's error handler turns it into a redirect. */
 export class SignInRequired extends Error {
-  constructor(readonly next: string, readonly expired: boolean) {
+  readonly next: string;
+  readonly expired: boolean;
+  constructor(next: string, expired: boolean) {
     super('sign-in required');
+    this.next = next;
+    this.expired = expired;
   }
 }
 
