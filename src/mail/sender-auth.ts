@@ -18,7 +18,7 @@ export interface SenderAuth {
   deferred?: boolean;
 }
 
-export const UNVERIFIED: SenderAuth = { authenticated: false, forged: false, evidence: 'none' };
+export { UNVERIFIED } from './unverified.ts';
 
 const ENFORCING = new Set(['reject', 'quarantine']);
 
