@@ -1,5 +1,6 @@
 // The one binary layout every table is stored in, shipped or imported: a JSON header followed by
 // 8-byte-aligned columns, so loading is decompress + typed-array views (no parsing of rows).
+import { isAscii } from 'node:buffer';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { AppError, ErrorCodes } from '../errors.ts';
@@ -75,10 +76,13 @@ export class TextColumn {
   private readonly bytes: Buffer;
   /** Row i is bytes [starts[i], starts[i + 1] - 1), the newline excluded. */
   private readonly starts: Uint32Array;
+  /** ASCII columns (the CMS tables are) decode as latin1, which gives the same string faster. */
+  private readonly encoding: 'latin1' | 'utf8';
 
   constructor(bytes: Buffer, count: number) {
     this.bytes = bytes;
     this.length = count;
+    this.encoding = isAscii(bytes) ? 'latin1' : 'utf8';
     this.starts = new Uint32Array(count + 1);
     let at = 0;
     for (let i = 1; i < count; i++) {
@@ -89,7 +93,7 @@ export class TextColumn {
   }
 
   get(i: number): string {
-    return this.bytes.toString('utf8', this.starts[i], this.starts[i + 1] - 1);
+    return this.bytes.toString(this.encoding, this.starts[i], this.starts[i + 1] - 1);
   }
 }
 
