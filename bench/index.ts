@@ -57,6 +57,10 @@ const md = [
       `| ${p.name} (${p.role}) | ${p.startupMs ?? '?'} ms | ${p.rssAtReadyMb ?? '?'} MB | **${p.peakRssMb ?? '?'} MB** | ${pipeline.memory.recordedBefore.nodeTsx.peakRssMb[p.role]} MB | ${pipeline.memory.recordedBefore.node24.peakRssMb[p.role]} MB | ${pipeline.memory.recordedBefore.issue.peakRssMb} MB |`,
   ),
   '',
+  `Peak RSS over the growth run (${pipeline.growth.messages} questions instead of ${pipeline.ingest.messages}; a peak that grows with the count would show here): ` +
+    pipeline.growth.processes.map((p) => `${p.name} ${p.peakRssMb ?? '?'} MB`).join(', ') +
+    '.',
+  '',
   '### Where ingest CPU goes (ms per message, from /proc, same run)',
   '',
   '| process | ms/message |',
