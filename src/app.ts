@@ -8,6 +8,7 @@ import { closeContext } from './context.ts';
 import type { MailSource } from './mail/sources/types.ts';
 import type { QueueName, IngestJob } from './queue/contracts.ts';
 import { startWorker } from './queue/worker.ts';
+import { warmTransport } from './send/lazy-transport.ts';
 import { MicroBatcher } from './queue/batcher.ts';
 import { finishInbound, getInbound } from './store/inbound.ts';
 import { inboundClassified } from './metrics.ts';
@@ -77,6 +78,7 @@ export async function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WO
         import('./mail/mailbox-specs.ts'),
       ]);
       const reconcile = createReconciler(ctx.config, envImapTarget(ctx));
+      await warmTransport(ctx.transport);
       // A few SMTP connections at a time per process keeps the receiving server's rate limits happy.
       workers.push(startWorker(ctx, 'send', (c, d) => handleSend(c, d, reconcile), Math.min(4, ctx.config.WORKER_CONCURRENCY)));
     }

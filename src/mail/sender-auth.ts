@@ -18,7 +18,7 @@ export interface SenderAuth {
   deferred?: boolean;
 }
 
-export { UNVERIFIED } from './unverified.ts';
+export const UNVERIFIED: SenderAuth = { authenticated: false, forged: false, evidence: 'none' };
 
 const ENFORCING = new Set(['reject', 'quarantine']);
 

@@ -3,20 +3,13 @@
 // not checked here: IMAP hands us no connecting IP, and Received lines below our own are the
 // sender's to write; SPF counts only when our server reports it.
 import dns from 'node:dns';
-import type { DnsResolver } from 'mailauth';
+import { authenticate, type DnsResolver } from 'mailauth';
+import { dmarc } from 'mailauth/lib/dmarc/index.js';
 import type { Config } from '../config.ts';
-import type { SenderAuth } from './sender-auth.ts';
-import { UNVERIFIED } from './unverified.ts';
+import { fromAuthservHeader, fromMailauth, UNVERIFIED, type SenderAuth } from './sender-auth.ts';
 import type { InboundMessage } from './types.ts';
 
 const CACHE_MS = 5 * 60_000;
-
-/**
- * mailauth and our reading of its results, loaded by the first message that needs them: with neither
- * AUTHSERV_ID nor SENDER_AUTH=verify set, nothing does, and they are ~25 MB of an ingest worker.
- */
-let modules: Promise<[typeof import('mailauth'), typeof import('mailauth/lib/dmarc/index.js'), typeof import('./sender-auth.ts')]> | null = null;
-const mailauthModules = () => (modules ??= Promise.all([import('mailauth'), import('mailauth/lib/dmarc/index.js'), import('./sender-auth.ts')]));
 /**
  * A sender's DNS can answer slowly on purpose, and every DKIM signature means a lookup and a body
  * hash: verification gives up after this long (the message is then unverified, never "forged"), and
@@ -74,15 +67,12 @@ export async function verifySender(
   const fromDomain = msg.from?.address.split('@')[1] ?? '';
   if (!fromDomain) return UNVERIFIED;
   if (config.AUTHSERV_ID) {
-    const { fromAuthservHeader } = (await mailauthModules())[2];
     const ours = fromAuthservHeader(msg.headers['authentication-results'] ?? [], config.AUTHSERV_ID, fromDomain);
     if (ours) return ours;
   }
   if (config.SENDER_AUTH !== 'verify') return { ...UNVERIFIED, evidence: 'no Authentication-Results from AUTHSERV_ID' };
   const signatures = msg.headers['dkim-signature']?.length ?? 0;
   if (signatures > MAX_DKIM_SIGNATURES) return { ...UNVERIFIED, evidence: `not verified: ${signatures} DKIM signatures` };
-  // Loaded before the deadline's clock starts: loading is not the sender's DNS being slow.
-  await mailauthModules();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<SenderAuth>((resolve) => {
     timer = setTimeout(() => resolve({ ...UNVERIFIED, evidence: `not verified: no answer within ${VERIFY_DEADLINE_MS} ms` }), VERIFY_DEADLINE_MS);
@@ -96,13 +86,11 @@ export async function verifySender(
 
 async function verifyWithMailauth(config: Pick<Config, 'DNS_SERVERS' | 'MESSAGE_ID_DOMAIN'>, raw: Buffer, fromDomain: string, signed: boolean, dkimNow: boolean): Promise<SenderAuth> {
   try {
-    const m = await mailauthModules();
-    const [{ authenticate }, , { fromMailauth }] = m;
     const resolver = resolverFor(config);
     // Unsigned mail has no DKIM to verify: only its domain's DMARC policy is looked up, without
     // reading the whole message (mailauth's full pass costs ~100 ms per 200 KB).
-    if (!signed) return await unsignedVerdict(fromDomain, resolver, m);
-    if (!dkimNow && !(await unsignedVerdict(fromDomain, resolver, m)).enforcing) {
+    if (!signed) return await unsignedVerdict(fromDomain, resolver);
+    if (!dkimNow && !(await unsignedVerdict(fromDomain, resolver)).enforcing) {
       return { ...UNVERIFIED, evidence: 'DKIM not checked: no account claimed', deferred: true };
     }
     const r = await authenticate(raw, { resolver, mta: config.MESSAGE_ID_DOMAIN, disableArc: true, disableBimi: true });
@@ -115,11 +103,7 @@ async function verifyWithMailauth(config: Pick<Config, 'DNS_SERVERS' | 'MESSAGE_
 // Unsigned mail's verdict depends on nothing but its domain's DMARC record, so it is kept per domain
 // for as long as DNS answers are: a burst from one domain evaluates DMARC once.
 const unsigned = new Map<string, { at: number; verdict: Promise<SenderAuth> }>();
-function unsignedVerdict(
-  domain: string,
-  resolver: DnsResolver,
-  [, { dmarc }, { fromMailauth }]: Awaited<ReturnType<typeof mailauthModules>>,
-): Promise<SenderAuth> {
+function unsignedVerdict(domain: string, resolver: DnsResolver): Promise<SenderAuth> {
   const hit = unsigned.get(domain);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.verdict;
   if (unsigned.size >= CACHE_MAX) unsigned.clear();

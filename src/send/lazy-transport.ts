@@ -3,20 +3,30 @@
 // should not hold it.
 import type { MailTransport } from './transport.ts';
 
-export function lazyTransport(kind: MailTransport['kind'], build: () => Promise<MailTransport>): MailTransport {
+export interface LazyTransport extends MailTransport {
+  /** Builds it now: a process that runs the send queue pays the loading at start, not on a first send. */
+  warm(): Promise<void>;
+}
+
+export function lazyTransport(kind: MailTransport['kind'], build: () => Promise<MailTransport>): LazyTransport {
   let built: Promise<MailTransport> | null = null;
+  // A failed build is not kept: the next message tries again.
+  const get = () =>
+    (built ??= build().catch((err) => {
+      built = null;
+      throw err;
+    }));
   return {
     kind,
-    send(message) {
-      // A failed build is not kept: the next message tries again.
-      built ??= build().catch((err) => {
-        built = null;
-        throw err;
-      });
-      return built.then((t) => t.send(message));
-    },
+    send: (message) => get().then((t) => t.send(message)),
+    warm: () => get().then(() => {}),
     close() {
       built?.then((t) => t.close()).catch(() => {});
     },
   };
+}
+
+/** Builds a lazy transport now; any other transport is built already. */
+export async function warmTransport(t: MailTransport): Promise<void> {
+  if ('warm' in t && typeof t.warm === 'function') await (t as LazyTransport).warm();
 }
