@@ -43,7 +43,7 @@ export class HcpcsTable {
   readonly header: TableHeader;
   readonly source: string;
   private readonly codes: string[];
-  /** Read from the table's bytes per lookup, not held as strings. */
+  /** One string per column, not one per row (see TextColumn). */
   private readonly long: TextColumn;
   private readonly short: TextColumn;
   private readonly add: Uint32Array;
@@ -58,9 +58,10 @@ export class HcpcsTable {
     this.codes = column<string[]>(t, 'codes', 'str');
     this.long = textColumn(t, 'long');
     this.short = textColumn(t, 'short');
-    this.add = column(t, 'add', Uint32Array);
-    this.actEff = column(t, 'actEff', Uint32Array);
-    this.term = column(t, 'term', Uint32Array);
+    // Copies (~100 KB), so these views do not keep the 1.3 MB decompressed table alive.
+    this.add = column(t, 'add', Uint32Array).slice();
+    this.actEff = column(t, 'actEff', Uint32Array).slice();
+    this.term = column(t, 'term', Uint32Array).slice();
     this.action = column<string[]>(t, 'action', 'str');
     for (let i = 0; i < this.codes.length; i++) this.ids.set(this.codes[i], i);
   }
