@@ -49,6 +49,21 @@ const md = [
   `| drafting, those ${pipeline.ingest.messages} consultations by 2 draft worker processes (after ${pipeline.ingest.warmUpMessages} warm-up drafts) | ${pipeline.drafting.perSecond} drafts/s (${pipeline.drafting.drafts} in ${pipeline.drafting.seconds} s), ${Object.values(pipeline.drafting.cpuMsPerDraft).reduce((a, b) => a + b, 0).toFixed(3)} ms CPU per draft in all processes | one process without the database: see Drafting below | | |`,
   `| peak RSS, poller / ingest workers / draft workers | ${pipeline.memory.pollerPeakRssMb} MB / ${pipeline.memory.workerPeakRssMb.join(', ')} MB / ${pipeline.drafting.workerPeakRssMb.join(', ')} MB | | | |`,
   '',
+  '### Memory and start-up per process (same run; recorded figures from before each part loaded only its own modules)',
+  '',
+  `Parts started with Node flags \`${pipeline.memory.nodeFlags.join(' ')}\`. Start-up: spawn to the process's ready message. Goal: ${pipeline.memory.recordedBefore.goalMb} MB peak RSS or less.`,
+  '',
+  `| process | start-up | RSS at ready | peak RSS | recorded before: ${pipeline.memory.recordedBefore.nodeTsx.what} | ${pipeline.memory.recordedBefore.node24.what} | ${pipeline.memory.recordedBefore.issue.what} |`,
+  '|---|---|---|---|---|---|---|',
+  ...[...pipeline.memory.processes, ...pipeline.drafting.processes].map(
+    (p) =>
+      `| ${p.name} (${p.role}) | ${p.startupMs ?? '?'} ms | ${p.rssAtReadyMb ?? '?'} MB | **${p.peakRssMb ?? '?'} MB** | ${pipeline.memory.recordedBefore.nodeTsx.peakRssMb[p.role]} MB | ${pipeline.memory.recordedBefore.node24.peakRssMb[p.role]} MB | ${pipeline.memory.recordedBefore.issue.peakRssMb} MB |`,
+  ),
+  '',
+  `Peak RSS over the growth run (${pipeline.growth.messages} questions instead of ${pipeline.ingest.messages}; a peak that grows with the count would show here): ` +
+    pipeline.growth.processes.map((p) => `${p.name} ${p.peakRssMb ?? '?'} MB`).join(', ') +
+    '.',
+  '',
   '### Where ingest CPU goes (ms per message, from /proc, same run)',
   '',
   '| process | ms/message |',

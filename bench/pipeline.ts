@@ -4,7 +4,8 @@
 //     mailparser alone (warmed on the same warm-up messages);
 //  2. latency from APPEND to awaiting_review with IDLE, p50/p95 over M questions;
 //  3. drafting: the first run's consultations drafted by two draft worker processes, drafts per second;
-//  4. memory (peak RSS) per poller and worker process, ingest and draft.
+//  4. memory (peak RSS) and start-up time (spawn to ready) per poller and worker process, ingest and
+//     draft, beside the figures recorded before each part loaded only its own modules.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +15,7 @@ import { startDovecot, imapClient } from '../test/support/dovecot.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../test/support/pg.ts';
 import { startSmtpSink } from '../test/support/smtp-sink.ts';
 import { obliterateQueues, serversEnv, startTestApp } from '../test/support/app.ts';
-import { ProcessGroup } from '../test/support/processes.ts';
+import { PART_NODE_FLAGS, ProcessGroup, rssMb, type Part } from '../test/support/processes.ts';
 import { waitFor } from '../test/support/net.ts';
 import { cpuBetween, cpuPerItem, cpuSnapshot } from './cpu.ts';
 
@@ -66,16 +67,42 @@ export function benchQuestion(i: number, tag = 'b'): string {
   ].join('\r\n');
 }
 
-function peakRssMb(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /VmHWM:\s+(\d+) kB/.exec(status);
-    return m ? Math.round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
+const peakRssMb = (pid: number | undefined) => rssMb(pid, 'VmHWM');
+
+/** One process of a run: how long it took to say ready, its memory then, and its peak over the run. */
+export interface ProcessFigure {
+  name: string;
+  role: 'poller' | 'ingest worker' | 'draft worker';
+  startupMs: number | null;
+  rssAtReadyMb: number | null;
+  peakRssMb: number | null;
 }
+
+const processFigure = (p: Part, role: ProcessFigure['role']): ProcessFigure => ({
+  name: p.name,
+  role,
+  startupMs: p.readyMs,
+  rssAtReadyMb: p.rssAtReadyMb,
+  peakRssMb: peakRssMb(p.child?.pid),
+});
+
+/**
+ * Peak RSS recorded before each part loaded only its own modules (every process imported the whole
+ * application: poller, workers, web console, Nodemailer, imapflow) and before the 2 MB semi-spaces.
+ * Not measurable in the same run without keeping the old code, so named here as recorded figures.
+ */
+export const RECORDED_BEFORE = {
+  issue: { what: 'issue #15, any worker or poller, default bench sizes, Node 20 + tsx', peakRssMb: '254-269' },
+  nodeTsx: {
+    what: 'commit dbc15c1, BENCH_INGEST_MESSAGES=500 BENCH_WARMUP_MESSAGES=200, Node 20 + tsx',
+    peakRssMb: { poller: 199, 'ingest worker': 210, 'draft worker': 277 } as Record<ProcessFigure['role'], number>,
+  },
+  node24: {
+    what: 'commit dbc15c1, same sizes, children on Node 24 with its own TypeScript support (no tsx)',
+    peakRssMb: { poller: 257, 'ingest worker': 294, 'draft worker': 324 } as Record<ProcessFigure['role'], number>,
+  },
+  goalMb: 150,
+};
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -89,10 +116,10 @@ export interface PipelineFigures {
   cpuBudget: { cores: number; budgetMsPerMessageAtGoal: number; fetchParseFloorMs: number; leftForStorageMs: number; usedMsPerMessage: number };
   fetchOnly: { messages: number; perSecond: number; cpuMsPerMessage: { client: number; dovecot: number } };
   /** Four times as many messages from an empty database; rateToFirstRun near 1 means no cost grows with the tables. */
-  growth: { messages: number; seconds: number; perSecond: number; rateToFirstRun: number; cpuMsPerMessage: Record<string, number> };
+  growth: { messages: number; seconds: number; perSecond: number; rateToFirstRun: number; cpuMsPerMessage: Record<string, number>; processes: ProcessFigure[] };
   ingest: { messages: number; warmUpMessages: number; seconds: number; perSecond: number; parseOnlyPerSecond: number; parseOnlyBeforeAfter: [number, number]; ratio: number; goal: number; pollerStoredAllSeconds: number; cpuMsPerMessage: Record<string, number> };
   latency: { messages: number; p50ms: number; p95ms: number; maxms: number; goalP50ms: number };
-  memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[] };
+  memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[]; processes: ProcessFigure[]; nodeFlags: string[]; recordedBefore: typeof RECORDED_BEFORE };
   /** The first run's consultations drafted by two `worker --queues draft` processes, after WARM warm-up drafts. */
   drafting: DraftRun;
 }
@@ -103,6 +130,7 @@ interface DraftRun {
   perSecond: number;
   cpuMsPerDraft: Record<string, number>;
   workerPeakRssMb: (number | null)[];
+  processes: ProcessFigure[];
 }
 
 interface IngestRun {
@@ -166,6 +194,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     const w1 = group.add('worker-1', ['worker', '--queues', 'ingest']);
     const w2 = group.add('worker-2', ['worker', '--queues', 'ingest']);
     try {
+      await waitFor('poller and ingest workers ready', async () => [poller, w1, w2].every((p) => p.readyMs !== null), 120_000, 20);
       const count = async () =>
         (await web.ctx.db.query<{ n: number; stored: number }>('SELECT (SELECT count(*)::int FROM consultations) AS n, (SELECT count(*)::int FROM inbound_messages) AS stored')).rows[0];
       stage(`w${queuePrefix}`, WARM, n, stagingWarm);
@@ -192,7 +221,14 @@ export async function benchPipeline(): Promise<PipelineFigures> {
       }, 600_000, 100);
       const seconds = (performance.now() - t0) / 1000;
       const cpuMsPerMessage = cpuPerItem(cpuBetween(cpu0, cpuSnapshot(await backends())), n);
-      const memory = { pollerPeakRssMb: peakRssMb(poller.child?.pid), workerPeakRssMb: [peakRssMb(w1.child?.pid), peakRssMb(w2.child?.pid)] };
+      const processes = [processFigure(poller, 'poller'), processFigure(w1, 'ingest worker'), processFigure(w2, 'ingest worker')];
+      const memory = {
+        pollerPeakRssMb: processes[0].peakRssMb,
+        workerPeakRssMb: [processes[1].peakRssMb, processes[2].peakRssMb],
+        processes,
+        nodeFlags: [...PART_NODE_FLAGS, ...(process.env.CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? [])],
+        recordedBefore: RECORDED_BEFORE,
+      };
       if (!opts.drafts) return { seconds, storedSeconds, cpuMsPerMessage, memory };
 
       // Drafting: ingest queued a draft job for every consultation and nothing has taken them yet. The
@@ -216,6 +252,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
         perSecond: Math.round(drafts / dSeconds),
         cpuMsPerDraft: cpuPerItem(cpuBetween(dCpu0, cpuSnapshot(await backends())), drafts),
         workerPeakRssMb: [peakRssMb(d1.child?.pid), peakRssMb(d2.child?.pid)],
+        processes: [processFigure(d1, 'draft worker'), processFigure(d2, 'draft worker')],
       };
       return { seconds, storedSeconds, cpuMsPerMessage, memory, drafting };
     } finally {
@@ -316,6 +353,9 @@ export async function benchPipeline(): Promise<PipelineFigures> {
         perSecond: Math.round(GROWTH / growth.seconds),
         rateToFirstRun: Number((GROWTH / growth.seconds / perSecond).toFixed(3)),
         cpuMsPerMessage: growth.cpuMsPerMessage,
+        // The same processes' peaks over a run of a different size: memory that grows with the number
+        // of messages shows here as a higher peak than the first run's.
+        processes: growth.memory.processes,
       },
       cpuBudget: { cores, budgetMsPerMessageAtGoal: round3(budgetMs), fetchParseFloorMs: round3(floorMs), leftForStorageMs: round3(budgetMs - floorMs), usedMsPerMessage: round3(usedMs) },
       fetchOnly,

@@ -1,27 +1,18 @@
 // The process parts (web, poller, workers) and their orderly shutdown.
-import type { Worker } from 'bullmq';
+// Each part loads its own modules when it starts (dynamic imports below), so a poller holds no
+// drafting, knowledge base or web console, and a draft worker no mail parser: a process's memory is
+// what its part needs (see README, Memory).
+import type { Worker, Job } from 'bullmq';
 import type { AppContext } from './context.ts';
 import { closeContext } from './context.ts';
-import { startMailboxPoller } from './mail/poller.ts';
-import { listMailboxes } from './store/mailboxes.ts';
-import { envImapTarget } from './mail/mailbox-specs.ts';
-import { startMaildirSource } from './mail/sources/maildir.ts';
 import type { MailSource } from './mail/sources/types.ts';
-import type { QueueName } from './queue/contracts.ts';
+import type { QueueName, IngestJob } from './queue/contracts.ts';
 import { startWorker } from './queue/worker.ts';
-import { buildServer } from './review/server.ts';
-import { draftKey, handleDraftBatch } from '../workers/draft.ts';
-import { handleIngestBatch } from '../workers/ingest.ts';
+import { warmTransport } from './send/lazy-transport.ts';
 import { MicroBatcher } from './queue/batcher.ts';
-import { handleNotify } from '../workers/notify.ts';
-import { handleSend } from '../workers/send.ts';
-import { handleSweep, scheduleSweep } from '../workers/sweep.ts';
-import { createReconciler } from './send/reconcile.ts';
 import { finishInbound, getInbound } from './store/inbound.ts';
 import { inboundClassified } from './metrics.ts';
 import { outcomeRule, type IngestOutcome } from './mail/ingest-outcome.ts';
-import type { IngestJob } from './queue/contracts.ts';
-import type { Job } from 'bullmq';
 import { errorFields, errorText } from './log-error.ts';
 
 export interface Running {
@@ -63,22 +54,36 @@ async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number,
 
 export const ALL_WORKER_QUEUES: QueueName[] = ['ingest', 'draft', 'notify', 'send', 'sweep'];
 
-export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_QUEUES): Running {
+export async function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_QUEUES): Promise<Running> {
   const workers: Worker[] = [];
-  const reconcile = createReconciler(ctx.config, envImapTarget(ctx));
   for (const q of queues) {
     if (q === 'ingest') {
+      const { handleIngestBatch } = await import('../workers/ingest.ts');
       const batcher = new MicroBatcher<number, IngestOutcome>((ids) => handleIngestBatch(ctx, ids), ctx.config.INGEST_CONCURRENCY);
       workers.push(startWorker(ctx, 'ingest', (c, d, job) => ingestOrQuarantine(c, batcher, d, job), ctx.config.INGEST_CONCURRENCY));
     }
     if (q === 'draft') {
+      const { draftKey, handleDraftBatch } = await import('../workers/draft.ts');
       const batcher = new MicroBatcher<string, string>((keys) => handleDraftBatch(ctx, keys), ctx.config.DRAFT_CONCURRENCY);
       workers.push(startWorker(ctx, 'draft', (_c, d) => batcher.submit(draftKey(d)), ctx.config.DRAFT_CONCURRENCY));
     }
-    if (q === 'notify') workers.push(startWorker(ctx, 'notify', (c, d) => handleNotify(c, d)));
-    // A few SMTP connections at a time per process keeps the receiving server's rate limits happy.
-    if (q === 'send') workers.push(startWorker(ctx, 'send', (c, d) => handleSend(c, d, reconcile), Math.min(4, ctx.config.WORKER_CONCURRENCY)));
+    if (q === 'notify') {
+      const { handleNotify } = await import('../workers/notify.ts');
+      workers.push(startWorker(ctx, 'notify', (c, d) => handleNotify(c, d)));
+    }
+    if (q === 'send') {
+      const [{ handleSend }, { createReconciler }, { envImapTarget }] = await Promise.all([
+        import('../workers/send.ts'),
+        import('./send/reconcile.ts'),
+        import('./mail/mailbox-specs.ts'),
+      ]);
+      const reconcile = createReconciler(ctx.config, envImapTarget(ctx));
+      await warmTransport(ctx.transport);
+      // A few SMTP connections at a time per process keeps the receiving server's rate limits happy.
+      workers.push(startWorker(ctx, 'send', (c, d) => handleSend(c, d, reconcile), Math.min(4, ctx.config.WORKER_CONCURRENCY)));
+    }
     if (q === 'sweep') {
+      const { handleSweep, scheduleSweep } = await import('../workers/sweep.ts');
       workers.push(startWorker(ctx, 'sweep', (c) => handleSweep(c), 1));
       const schedule = () =>
         scheduleSweep(ctx, ctx.config.SWEEP_INTERVAL_SECONDS * 1000).catch((err) => ctx.log.warn({ err: errorFields(err) }, 'sweep not scheduled'));
@@ -107,12 +112,18 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_WORKER_Q
  * the embedded default.
  */
 export async function startPoller(ctx: AppContext): Promise<Running> {
+  const [{ startMailboxPoller }, { listMailboxes }, { startMaildirSource }] = await Promise.all([
+    import('./mail/poller.ts'),
+    import('./store/mailboxes.ts'),
+    import('./mail/sources/maildir.ts'),
+  ]);
   const sources: MailSource[] = [startMailboxPoller(ctx)];
   if (!ctx.config.IMAP_URL && !(await listMailboxes(ctx.db)).length) sources.push(startMaildirSource(ctx, ctx.config.paths.maildir));
   return { stop: async () => void (await Promise.all(sources.map((s) => s.stop()))) };
 }
 
 export async function startWeb(ctx: AppContext): Promise<Running> {
+  const { buildServer } = await import('./review/server.ts');
   const app = await buildServer(ctx);
   await app.listen({ port: ctx.config.PORT, host: ctx.config.HOST });
   const addr = app.server.address();

@@ -26,7 +26,7 @@ async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[])
   // Without a web server of its own, the process sends its metrics to the web's /metrics (stopped last,
   // so the final snapshot holds the last jobs).
   if (!parts.includes('web')) running.push(startMetricsPublisher(ctx));
-  if (parts.includes('worker')) running.push(startWorkers(ctx, queues));
+  if (parts.includes('worker')) running.push(await startWorkers(ctx, queues));
   if (parts.includes('poller')) running.push(await startPoller(ctx));
   if (parts.includes('web')) {
     const web = await startWeb(ctx);
@@ -36,6 +36,12 @@ async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[])
   onShutdown(ctx, running);
   // The moment every part of this process has started (bench/startup.ts times processes to this line).
   ctx.log.info({ parts }, 'ready');
+  // A parent that started this process with an IPC channel (the tests, the pipeline bench) learns that
+  // it is ready, and how long start-up took; the channel must not keep the process alive on its own.
+  if (process.send) {
+    process.send({ type: 'ready' });
+    process.channel?.unref();
+  }
 }
 
 program.command('start').description('run web, poller and all workers in one process (npm start)').action(() => run(['web', 'poller', 'worker']));

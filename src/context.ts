@@ -2,12 +2,12 @@
 import type { Config } from './config.ts';
 import { log, type Logger } from './log.ts';
 import { Producers } from './queue/queues.ts';
-import { createTransport, type MailTransport } from './send/transport.ts';
+import type { MailTransport } from './send/transport.ts';
+import { lazyTransport } from './send/lazy-transport.ts';
 import type { Db } from './store/db.ts';
 import { installationId } from './store/installation.ts';
 import { migrate } from './store/migrate.ts';
 import { openDb } from './store/open.ts';
-import { envSmtpTokens } from './mail/mailbox-specs.ts';
 
 export interface AppContext {
   config: Readonly<Config>;
@@ -26,7 +26,11 @@ export async function createContext(config: Readonly<Config>, opts: { migrate?: 
   const db = await openDb(config, opts.part ? `caseconsultant-${opts.part}` : undefined);
   if (opts.migrate) await migrate(db);
   const queuePrefix = `${config.QUEUE_PREFIX}:${await installationId(db)}`;
-  return { config, db, producers: new Producers(config, queuePrefix), transport: createTransport(config, envSmtpTokens({ db, config })), log, part: opts.part ?? 'app', queuePrefix };
+  const transport = lazyTransport(config.SMTP_URL ? 'smtp' : 'file', async () => {
+    const [{ createTransport }, { envSmtpTokens }] = await Promise.all([import('./send/transport.ts'), import('./mail/mailbox-specs.ts')]);
+    return createTransport(config, envSmtpTokens({ db, config }));
+  });
+  return { config, db, producers: new Producers(config, queuePrefix), transport, log, part: opts.part ?? 'app', queuePrefix };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

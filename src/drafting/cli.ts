@@ -2,10 +2,7 @@
 // Redis or a database. One JSON line per file, in order; an unreadable file gives an error line.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { getKnowledgeBase } from '../kb/index.ts';
-import { parseRawEmail } from '../mail/parse.ts';
 import { isIsoDate } from './dos.ts';
-import { draftFromMessage } from './message.ts';
 
 interface DraftOptions {
   json?: boolean;
@@ -25,6 +22,12 @@ export function registerDraftCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      // Loaded here, not at the top: every process registers this command, few run it.
+      const [{ getKnowledgeBase }, { parseRawEmail }, { draftFromMessage }] = await Promise.all([
+        import('../kb/index.ts'),
+        import('../mail/parse.ts'),
+        import('./message.ts'),
+      ]);
       const kb = await getKnowledgeBase();
       let failed = false;
       for (const file of files) {

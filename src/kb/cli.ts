@@ -2,13 +2,16 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../errors.ts';
-import { loadKnowledgeBase } from './index.ts';
+import type { KbLoadOptions } from './index.ts';
 import type { KnowledgeBase, MueSetting, PtpEdit, PtpSetting } from './types.ts';
 import { normalizeModifier } from './codes.ts';
 import { isoToYmd, todayYmd, ymdToIso } from './dates.ts';
 import { formatAddOn, formatCode, formatExcludes, formatFeeSchedule, formatModifier, formatMue, formatPtp, formatStatus } from './format.ts';
-import { IMPORT_KINDS, importFile, isImportKind } from './import/importFile.ts';
+import { IMPORT_KINDS, isImportKind } from './import/import-kinds.ts';
 import { progressBar } from './progress.ts';
+
+// The tables and their import code load when a kb command runs, not in every process that registers it.
+const loadKnowledgeBase = async (opts: KbLoadOptions) => (await import('./index.ts')).loadKnowledgeBase(opts);
 
 export interface KbCommandOptions {
   dataDir: () => string;
@@ -110,6 +113,7 @@ export function registerKbCommands(program: Command, opts: KbCommandOptions): vo
       const bar = progressBar(`importing ${o.kind}`);
       try {
         if (!isImportKind(o.kind)) throw new Error(`--kind must be one of ${IMPORT_KINDS.join(', ')}`);
+        const { importFile } = await import('./import/importFile.ts');
         const r = await importFile({ kind: o.kind, files: o.file, version: o.version, importDir: importDir(), progress: bar.update });
         bar.finish();
         process.stdout.write(`imported ${r.table} ${r.version}: ${r.rows.toLocaleString('en-US')} rows, effective ${r.effectiveFrom ?? '?'} to ${r.effectiveTo ?? 'open'} → ${r.file}\n`);

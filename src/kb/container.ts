@@ -1,5 +1,6 @@
 // The one binary layout every table is stored in, shipped or imported: a JSON header followed by
 // 8-byte-aligned columns, so loading is decompress + typed-array views (no parsing of rows).
+import { isAscii } from 'node:buffer';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { AppError, ErrorCodes } from '../errors.ts';
@@ -61,6 +62,42 @@ export function encodeTable(header: TableHeader, columns: Record<string, Column>
 export interface DecodedTable {
   header: TableHeader;
   columns: Map<string, Column>;
+  /**
+   * String columns as their newline-joined UTF-8 bytes in the decompressed buffer, split into strings
+   * only when column() asks for them: a table holds its long text (descriptions) as a textColumn()
+   * instead, one string for all rows.
+   */
+  text: Map<string, { bytes: Buffer; count: number }>;
+}
+
+/**
+ * A string column as one string and the offsets of its rows: a row is sliced out when asked for, so
+ * the heap holds one string instead of one per row (the ICD-10-CM titles were ~100,000 of them, with
+ * their array, beside the same bytes in the buffer). Slicing a JS string keeps lookups as fast as an
+ * array's; decoding from the buffer per lookup made them ~3x slower.
+ */
+export class TextColumn {
+  readonly length: number;
+  private readonly text: string;
+  /** Row i is text [starts[i], starts[i + 1] - 1), the newline excluded. */
+  private readonly starts: Uint32Array;
+
+  constructor(bytes: Buffer, count: number) {
+    // ASCII columns (the CMS tables are) decode as latin1: the same string, faster, one byte a character.
+    this.text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+    this.length = count;
+    this.starts = new Uint32Array(count + 1);
+    let at = 0;
+    for (let i = 1; i < count; i++) {
+      at = this.text.indexOf('\n', at) + 1;
+      this.starts[i] = at;
+    }
+    this.starts[count] = this.text.length + 1;
+  }
+
+  get(i: number): string {
+    return this.text.slice(this.starts[i], this.starts[i + 1] - 1);
+  }
 }
 
 export function decodeTable(raw: Buffer, file: string): DecodedTable {
@@ -77,6 +114,7 @@ export function decodeTable(raw: Buffer, file: string): DecodedTable {
   if (parsed.format !== FORMAT) throw bad(`unsupported format ${parsed.format}`);
   const base = buf.byteOffset + 8 + pad8(jsonLen);
   const columns = new Map<string, Column>();
+  const text = new Map<string, { bytes: Buffer; count: number }>();
   for (const c of parsed.columns) {
     const at = base + c.offset;
     if (at + c.bytes > buf.byteOffset + buf.length) throw bad(`column ${c.name} is truncated`);
@@ -90,14 +128,12 @@ export function decodeTable(raw: Buffer, file: string): DecodedTable {
       case 'u32':
         columns.set(c.name, new Uint32Array(buf.buffer, at, c.count));
         break;
-      case 'str': {
-        const text = buf.toString('utf8', at - buf.byteOffset, at - buf.byteOffset + c.bytes);
-        columns.set(c.name, c.count === 0 ? [] : text.split('\n'));
+      case 'str':
+        text.set(c.name, { bytes: buf.subarray(at - buf.byteOffset, at - buf.byteOffset + c.bytes), count: c.count });
         break;
-      }
     }
   }
-  return { header: parsed.header, columns };
+  return { header: parsed.header, columns, text };
 }
 
 export function compress(raw: Buffer): Buffer {
@@ -117,8 +153,16 @@ export async function decompress(gz: Buffer): Promise<Buffer> {
 }
 
 export function column<T extends Column>(t: DecodedTable, name: string, ctor: { prototype: T } | 'str'): T {
+  const raw = ctor === 'str' && !t.columns.has(name) ? t.text.get(name) : undefined;
+  if (raw) t.columns.set(name, raw.count === 0 ? [] : raw.bytes.toString('utf8').split('\n'));
   const c = t.columns.get(name);
   const ok = ctor === 'str' ? Array.isArray(c) : c instanceof (ctor as unknown as new (...args: never[]) => T);
   if (!c || !ok) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
   return c as T;
+}
+
+export function textColumn(t: DecodedTable, name: string): TextColumn {
+  const raw = t.text.get(name);
+  if (!raw) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
+  return new TextColumn(raw.bytes, raw.count);
 }

@@ -1,7 +1,9 @@
 // IMAP client helpers shared by the poller, the Sent-folder reconciler and the readiness probe: the
 // target parsed from a URL, the key a mailbox is known by, and a connected client (OAuth2 included).
 // Kept apart from the poller so that sending and the web process do not load the poller.
-import { ImapFlow } from 'imapflow';
+// imapflow is loaded on the first connection: the workers read parseImapUrl and mailboxKey from here
+// and never connect, and the library is ~25 MB of a process's memory.
+import type { ImapFlow } from 'imapflow';
 import { isAuthFailure, type TokenSource } from './oauth2/token-provider.ts';
 
 export interface ImapTarget {
@@ -30,7 +32,8 @@ export function parseImapUrl(url: string): ImapTarget {
 
 export const mailboxKey = (t: ImapTarget) => `imap:${t.user}@${t.host}:${t.port}/${t.mailbox}`;
 
-export function newImapClient(t: ImapTarget, accessToken?: string): ImapFlow {
+export async function newImapClient(t: ImapTarget, accessToken?: string): Promise<ImapFlow> {
+  const { ImapFlow } = await import('imapflow');
   return new ImapFlow({
     host: t.host,
     port: t.port,
@@ -52,7 +55,7 @@ export function newImapClient(t: ImapTarget, accessToken?: string): ImapFlow {
 export async function connectImap(t: ImapTarget, onError: (err: Error) => void = () => {}): Promise<ImapFlow> {
   for (let attempt = 0; ; attempt++) {
     const token = t.tokens ? await t.tokens.accessToken() : undefined;
-    const c = newImapClient(t, token);
+    const c = await newImapClient(t, token);
     c.on('error', onError);
     try {
       await c.connect();

@@ -10,7 +10,6 @@ import { openDb } from '../store/open.ts';
 import { addMailbox, removeMailbox } from '../store/mailboxes.ts';
 import { audit } from '../store/audit.ts';
 import { parseMailboxInput } from './mailbox-input.ts';
-import { mailboxOverview } from './mailbox-overview.ts';
 
 export function registerMailboxCommands(program: Command): void {
   const mailboxes = program.command('mailboxes').description('the mailboxes questions arrive at (IMAP_URL is the one-mailbox shortcut)');
@@ -77,6 +76,8 @@ export function registerMailboxCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const ctx = await createContext(getConfig(), { migrate: true, part: 'cli' });
       try {
+        // Loaded here, not at the top: it brings the poller's modules, which other commands never use.
+        const { mailboxOverview } = await import('./mailbox-overview.ts');
         const rows = await mailboxOverview(ctx);
         if (o.json) return console.log(JSON.stringify(rows, null, 2));
         if (!rows.length) return console.log('no mailboxes (IMAP_URL unset, none added): the Maildir inbox is polled');

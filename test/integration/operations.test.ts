@@ -312,7 +312,7 @@ describe('exactly-once reply when the send worker dies right after the SMTP serv
     };
     // Poller and the other workers here; the send worker alone in its own process.
     app = await startTestApp(env, { web: false, workers: false });
-    others = startWorkers(app.ctx, ['ingest', 'draft', 'notify']);
+    others = await startWorkers(app.ctx, ['ingest', 'draft', 'notify']);
     group = new ProcessGroup(env);
   });
 

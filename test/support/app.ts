@@ -41,7 +41,7 @@ export async function startTestApp(env: Record<string, string>, parts: { web?: b
   const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ...env });
   const ctx = await createContext(config, { migrate: true });
   const running: Running[] = [];
-  if (parts.workers !== false) running.push(startWorkers(ctx));
+  if (parts.workers !== false) running.push(await startWorkers(ctx));
   if (parts.poller !== false) running.push(await startPoller(ctx));
   let port = 0;
   if (parts.web !== false) {

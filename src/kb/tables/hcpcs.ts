@@ -1,5 +1,5 @@
 // HCPCS Level II procedures and modifiers (CMS ANWEB), with the dates that decide validity at a DOS.
-import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
+import { encodeTable, column, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
 
 export interface HcpcsRowInput {
   code: string;
@@ -43,8 +43,9 @@ export class HcpcsTable {
   readonly header: TableHeader;
   readonly source: string;
   private readonly codes: string[];
-  private readonly long: string[];
-  private readonly short: string[];
+  /** One string per column, not one per row (see TextColumn). */
+  private readonly long: TextColumn;
+  private readonly short: TextColumn;
   private readonly add: Uint32Array;
   private readonly actEff: Uint32Array;
   private readonly term: Uint32Array;
@@ -55,11 +56,12 @@ export class HcpcsTable {
     this.header = t.header;
     this.source = `${t.header.table} ${t.header.version}`;
     this.codes = column<string[]>(t, 'codes', 'str');
-    this.long = column<string[]>(t, 'long', 'str');
-    this.short = column<string[]>(t, 'short', 'str');
-    this.add = column(t, 'add', Uint32Array);
-    this.actEff = column(t, 'actEff', Uint32Array);
-    this.term = column(t, 'term', Uint32Array);
+    this.long = textColumn(t, 'long');
+    this.short = textColumn(t, 'short');
+    // Copies (~100 KB), so these views do not keep the 1.3 MB decompressed table alive.
+    this.add = column(t, 'add', Uint32Array).slice();
+    this.actEff = column(t, 'actEff', Uint32Array).slice();
+    this.term = column(t, 'term', Uint32Array).slice();
     this.action = column<string[]>(t, 'action', 'str');
     for (let i = 0; i < this.codes.length; i++) this.ids.set(this.codes[i], i);
   }
@@ -73,8 +75,8 @@ export class HcpcsTable {
     if (i === undefined) return null;
     return {
       code,
-      longDescription: this.long[i],
-      shortDescription: this.short[i],
+      longDescription: this.long.get(i),
+      shortDescription: this.short.get(i),
       addDate: this.add[i],
       actionEffectiveDate: this.actEff[i],
       terminationDate: this.term[i],

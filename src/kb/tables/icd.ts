@@ -3,7 +3,7 @@
 // FY2026 beside FY2027 costs a few hundred rows more than FY2027 alone, not a second code set.
 // Order matters: a header's billable children are the rows right after it that share its prefix,
 // so no tree is stored or built.
-import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
+import { encodeTable, column, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
 
 export interface IcdRelease {
   /** FY2027 */
@@ -80,7 +80,8 @@ export class IcdTable {
   readonly header: TableHeader;
   readonly releases: readonly IcdRelease[];
   private readonly codes: string[];
-  private readonly desc: string[];
+  /** One string for ~100,000 titles (see TextColumn). */
+  private readonly desc: TextColumn;
   private readonly inMask: Uint8Array;
   private readonly billMask: Uint8Array;
   private readonly ids = new Map<string, number>();
@@ -91,9 +92,10 @@ export class IcdTable {
     const rel = (t.header.meta as { releases?: IcdRelease[] } | undefined)?.releases;
     this.releases = rel && rel.length > 0 ? rel : [{ version: t.header.version, from: t.header.effectiveFrom ?? '0000-01-01', to: t.header.effectiveTo ?? '9999-12-31' }];
     this.codes = column<string[]>(t, 'codes', 'str');
-    this.desc = column<string[]>(t, 'desc', 'str');
-    this.inMask = column(t, 'inMask', Uint8Array);
-    this.billMask = column(t, 'billMask', Uint8Array);
+    this.desc = textColumn(t, 'desc');
+    // Copies (~200 KB), so the 7.7 MB decompressed table is not kept alive by these two views of it.
+    this.inMask = column(t, 'inMask', Uint8Array).slice();
+    this.billMask = column(t, 'billMask', Uint8Array).slice();
     for (let i = 0; i < this.codes.length; i++) this.ids.set(this.codes[i], i);
     const revCodes = column<string[]>(t, 'revCodes', 'str');
     const revPrev = column<string[]>(t, 'revPrev', 'str');
@@ -114,7 +116,7 @@ export class IcdTable {
   /** The title in release r. */
   description(e: IcdEntry, r: number): string {
     const rev = this.revised.get(e.code);
-    return rev && r < rev.since ? rev.previous : this.desc[e.index];
+    return rev && r < rev.since ? rev.previous : this.desc.get(e.index);
   }
 
   /** Billable codes under a header in release r, first `cap` of them, and how many there are. */
