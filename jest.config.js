@@ -25,6 +25,9 @@ export default {
   // 0 is jest-worker's "restart after every file"; setting it also keeps jest from running files
   // in its own process (in band).
   workerIdleMemoryLimit: 0,
+  // After the last file the worker is still restarting when jest asks it to quit, and a fresh worker
+  // takes over 0.5 s (the default) to start under load; it ran no test, so waiting longer hides no leak.
+  workerGracefulExitTimeout: 10_000,
   // Unit tests; the integration project raises it in its setup file.
   testTimeout: 60_000,
   projects: [
