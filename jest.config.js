@@ -1,7 +1,7 @@
 // Jest runs the tests as native ES modules (node --experimental-vm-modules, see scripts/jest.sh);
 // @swc/jest only strips the types, so `npm run typecheck` (tsc --noEmit) stays the type check.
 // Two projects: `unit` runs its files in parallel; `integration` runs with one worker
-// (--maxWorkers=1, see package.json) because its files start servers and processes of their own.
+// (scripts/jest.sh adds --maxWorkers=1) because its files start servers and processes of their own.
 
 const swc = (syntax) => ['@swc/jest', { jsc: { parser: { syntax }, target: 'es2022' }, sourceMaps: 'inline' }];
 
@@ -21,9 +21,10 @@ const shared = {
 /** @type {import('jest').Config} */
 export default {
   // Each test file gets a fresh worker process, as under node:test: integration files rely on
-  // process-level isolation (env, connections, module state), and a leak stays in its own file.
-  // 0 is jest-worker's "restart after every file"; setting it also keeps jest from running files
-  // in its own process (in band).
+  // process-level isolation (env, signal handlers, connections, module state). 0 is jest-worker's
+  // "restart after every file"; setting it also keeps jest from running files in its own process
+  // (in band). A handle a file leaks dies with its worker, so jest neither hangs nor reports it:
+  // `--detectOpenHandles` (which runs in band) is the way to look for one.
   workerIdleMemoryLimit: 0,
   // After the last file the worker is still restarting when jest asks it to quit, and a fresh worker
   // takes over 0.5 s (the default) to start under load; it ran no test, so waiting longer hides no leak.
