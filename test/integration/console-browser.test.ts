@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDovecot, type Dovecot, appendMessage } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
@@ -63,7 +63,7 @@ describe('reviewer console in a browser', () => {
     return { ctx, page };
   }
 
-  before(async () => {
+  beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     [dovecot, smtp, db] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase()]);
     const port = await freePort();
@@ -97,7 +97,7 @@ describe('reviewer console in a browser', () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await app?.stop();
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), obliterateQueues(REDIS_URL, prefix)]);

@@ -2,7 +2,7 @@
 // SIGKILLed at random moments (and the send worker also dies right after the SMTP server accepted a
 // message), while questions arrive in a real Dovecot mailbox and are approved through the API.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { jest, beforeAll, afterAll, describe, it } from '@jest/globals';
 import type { ImapFlow } from 'imapflow';
 import { startDovecot, type Dovecot, imapClient } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink, type Received } from '../support/smtp-sink.ts';
@@ -10,6 +10,9 @@ import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/
 import { obliterateQueues, serversEnv, startTestApp, type TestApp } from '../support/app.ts';
 import { ProcessGroup } from '../support/processes.ts';
 import { waitFor } from '../support/net.ts';
+
+// node:test bounded the whole suite by this; jest bounds each test and hook by it.
+jest.setTimeout(600_000);
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const MAILBOX = 'consult@example.test';
@@ -30,7 +33,7 @@ function question(i: number): string {
   ].join('\r\n');
 }
 
-describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
+describe('crash safety under SIGKILL', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
   let db: TestDatabase;
@@ -39,7 +42,7 @@ describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
   let sentFiler: ImapFlow;
   const prefix = uniquePrefix();
 
-  before(async () => {
+  beforeAll(async () => {
     dovecot = await startDovecot();
     // The test SMTP server files every accepted message in Sent, as hosted providers do; the send
     // worker reconciles against that folder.
@@ -72,7 +75,7 @@ describe('crash safety under SIGKILL', { timeout: 600_000 }, () => {
     group.add('sender-faulty', ['worker', '--queues', 'send'], { FAULT_KILL_AFTER_SMTP_ACCEPT: '0.2' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await group?.stopAll();
     await web?.stop();
     await sentFiler?.logout().catch(() => {});

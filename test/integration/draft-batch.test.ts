@@ -3,7 +3,7 @@
 // over reviewers as one job at a time would, stale and missing jobs get their own outcomes, a retry is
 // a no-op, and a consultation the database refuses fails only its own job.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { acceptRawBatch } from '../../src/mail/accept.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
 import { obliterateQueues, startHandlerApp, type TestApp } from '../support/app.ts';
@@ -33,7 +33,7 @@ describe('batched drafting on PostgreSQL and Redis', () => {
     return rows.map((r) => r.consultation_id);
   };
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     app = await startHandlerApp({ databaseUrl: db.url, redisUrl: REDIS_URL, prefix });
     reviewers = [
@@ -42,7 +42,7 @@ describe('batched drafting on PostgreSQL and Redis', () => {
     ];
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.stop();
     await Promise.all([db?.drop(), obliterateQueues(REDIS_URL, prefix)]);
   });

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { chromium, type Browser } from 'playwright-core';
 import { freePort, waitFor } from '../support/net.ts';
 import { uniquePrefix } from '../support/pg.ts';
@@ -51,14 +51,14 @@ describe('embedded database: one process at a time, honestly', () => {
     return url;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     port = await freePort();
     const added = cli(['users', 'add', '--email', 'pat@reviewers.example', '--name', 'Pat Reviewer', '--role', 'admin']);
     assert.equal(added.status, 0, added.stderr);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
   });
 
-  after(async () => {
+  afterAll(async () => {
     if (server) await stop(server, 'SIGKILL');
     await browser?.close();
     await obliterateQueues(REDIS_URL, prefix);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { simpleParser } from 'mailparser';
 import { freePort, waitFor } from '../support/net.ts';
 import { uniquePrefix } from '../support/pg.ts';
@@ -23,7 +23,7 @@ describe('embedded defaults: Maildir + PGlite + .eml outbox', () => {
   let token: string;
   const env = () => ({ ...process.env, DATA_DIR: dataDir, QUEUE_PREFIX: prefix, PORT: String(port), REDIS_URL, LOG_LEVEL: 'warn', IMAP_URL: '', SMTP_URL: '', DATABASE_URL: '' });
 
-  before(async () => {
+  beforeAll(async () => {
     port = await freePort();
     const added = await run(process.execPath, [bin, 'users', 'add', '--email', 'lee@reviewers.example', '--name', 'Lee Lead', '--role', 'lead'], { env: env() });
     token = added.stdout.trim().split('\n').at(-1)!;
@@ -37,7 +37,7 @@ describe('embedded defaults: Maildir + PGlite + .eml outbox', () => {
     await waitFor('web up', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000, 200);
   });
 
-  after(async () => {
+  afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     await obliterateQueues(REDIS_URL, prefix);
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // The whole flow on real servers: a question APPENDed to Dovecot comes back as an approved, threaded
 // reply at a real SMTP server, with the acknowledgement before it.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { startDovecot, type Dovecot, appendMessage } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
@@ -35,7 +35,7 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
   let reviewerToken: string;
   const prefix = uniquePrefix();
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, smtp, db] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase()]);
     app = await startTestApp({
       ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
@@ -47,7 +47,7 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
     reviewerToken = (await app.addUser({ email: 'rita@reviewers.example', name: 'Rita Reviewer', role: 'reviewer', specialties: ['surgery', 'radiology'] })).token;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.stop();
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), obliterateQueues(REDIS_URL, prefix)]);
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import type { ImapFlow } from 'imapflow';
 import { acceptRaw } from '../../src/mail/accept.ts';
 import { ensureMaildir, scanMaildirOnce } from '../../src/mail/sources/maildir.ts';
@@ -56,7 +56,7 @@ describe('hostile senders over IMAP, DNS, PostgreSQL, Redis and SMTP', () => {
   const consultationOf = async (inboundId: number) => (await q(`SELECT c.* FROM consultations c JOIN inbound_messages i ON i.consultation_id = c.id WHERE i.id = $1`, [inboundId]))[0];
   const settle = () => new Promise((r) => setTimeout(r, 1500));
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, smtp, db, dns] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase(), startTestDns(DNS_RECORDS)]);
     app = await startTestApp({
       ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
@@ -70,7 +70,7 @@ describe('hostile senders over IMAP, DNS, PostgreSQL, Redis and SMTP', () => {
     await imap.connect();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await imap?.logout().catch(() => {});
     await app?.stop();
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), dns?.stop(), obliterateQueues(REDIS_URL, prefix)]);
@@ -174,7 +174,7 @@ describe('UNAUTHENTICATED_SENDERS=hold', () => {
   const prefix = uniquePrefix();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-hold-'));
 
-  before(async () => {
+  beforeAll(async () => {
     [db, dns] = await Promise.all([createTestDatabase(), startTestDns(DNS_RECORDS)]);
     app = await startTestApp(
       { DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, DATA_DIR: dataDir, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, DNS_SERVERS: dns.server, UNAUTHENTICATED_SENDERS: 'hold' },
@@ -183,7 +183,7 @@ describe('UNAUTHENTICATED_SENDERS=hold', () => {
     await createAccount(app.ctx.db, { name: 'FreeCo', domain: 'freeco.example', plan: 'free' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.stop();
     await Promise.all([db?.drop(), dns?.stop(), obliterateQueues(REDIS_URL, prefix)]);
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -239,7 +239,8 @@ describe('UNAUTHENTICATED_SENDERS=hold', () => {
     // A crash between the commit and the removal leaves the file in new/: the next scan finds it stored and removes it.
     fs.writeFileSync(path.join(dir, 'new', '1700000000.m1.host'), raw);
     await scanMaildirOnce(app.ctx, dir);
-    assert.deepEqual(fs.readdirSync(path.join(dir, 'new')), []);
+    // spread: an array fs made is of Node's realm, not strictly deep-equal to a literal under jest
+    assert.deepEqual([...fs.readdirSync(path.join(dir, 'new'))], []);
     assert.equal((await app.ctx.db.query(`SELECT id FROM inbound_messages WHERE source_key = '1700000000.m1.host'`)).rows.length, 1, 'stored once');
   });
 });

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { acceptRaw } from '../../src/mail/accept.ts';
 import { listHeldInbound } from '../../src/review/admin-actions.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
@@ -46,7 +46,7 @@ describe('hostile mail through the real workers', () => {
     return { inboundId, maxMs: h.max / 1e6 };
   }
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     app = await startTestApp(
       {
@@ -61,7 +61,7 @@ describe('hostile mail through the real workers', () => {
     );
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.stop();
     await Promise.all([db?.drop(), obliterateQueues(REDIS_URL, prefix)]);
   });

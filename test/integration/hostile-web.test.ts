@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { setPassword } from '../../src/review/console/credentials.ts';
 import { obliterateQueues, startTestApp, type TestApp } from '../support/app.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
@@ -66,7 +66,7 @@ describe('hostile clients against the web process', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-web-'));
   const q = <T = any>(sql: string, params: unknown[] = []) => app.ctx.db.query<T>(sql, params).then((r) => r.rows);
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     const env = {
       DATABASE_URL: db.url,
@@ -86,7 +86,7 @@ describe('hostile clients against the web process', () => {
     for (const e of ['ada@reviewers.example', 'alice@reviewers.example', 'bob@reviewers.example']) await setPassword(app.ctx.db, e, PASSWORD);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await proxied?.stop();
     await app?.stop();
     await Promise.all([db?.drop(), obliterateQueues(REDIS_URL, prefix)]);

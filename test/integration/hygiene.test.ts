@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import type { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { startDovecot, type Dovecot, imapClient } from '../support/dovecot.ts';
@@ -83,7 +83,7 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
   const sentTo = (address: string) => smtp.messages.filter((m) => m.to.includes(address));
   const settle = () => new Promise((r) => setTimeout(r, 1500));
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, smtp, db] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase()]);
     app = await startTestApp({
       ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
@@ -97,7 +97,7 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
     await imap.connect();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await imap?.logout().catch(() => {});
     await app?.stop();
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), obliterateQueues(REDIS_URL, prefix)]);
@@ -337,19 +337,20 @@ describe('every corpus email through the real store-and-ingest path', () => {
   let app: TestApp;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-corpus-'));
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     // No workers: this test calls ingest itself, one message at a time, so each can be timed.
     app = await startTestApp({ DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, DATA_DIR: dataDir, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, AUTHSERV_ID: AUTHSERV }, { web: false, poller: false, workers: false });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.stop();
     await Promise.all([db?.drop(), obliterateQueues(REDIS_URL, prefix)]);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('never crashes, stays under 500 ms a message, and never answers machine mail', { skip: !fs.existsSync(corpusDir) && 'corpus not found' }, async () => {
+  // Skipped when the corpus is not found.
+  (fs.existsSync(corpusDir) ? it : it.skip)('never crashes, stays under 500 ms a message, and never answers machine mail', async () => {
     const files = fs.readdirSync(corpusDir).filter((f) => fs.statSync(path.join(corpusDir, f)).isFile()).sort();
     assert.ok(files.length > 100, `corpus has ${files.length} files`);
     const MACHINE = new Set(['auto_reply', 'bounce', 'feedback', 'loop']);

@@ -3,7 +3,7 @@
 // it would get alone: quotas across the batch, duplicates within it, follow-ups, machine mail, a
 // missing row failing only its own job, and a sender's second question in the same batch.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { acceptRawBatch } from '../../src/mail/accept.ts';
 import { createAccount } from '../../src/store/accounts.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
@@ -26,13 +26,13 @@ describe('batched ingest on PostgreSQL and Redis', () => {
   const store = async (...raws: string[]) =>
     (await acceptRawBatch(app.ctx, raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw: Buffer.from(raw) })))).map((r) => r.inboundId);
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createTestDatabase();
     app = await startApp(db.url);
     await createAccount(app.ctx.db, { name: 'Big Clinic', domain: 'big.example', plan: 'pro' });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.stop();
     await Promise.all([db?.drop(), obliterateQueues(REDIS_URL, prefix)]);
   });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { jest, beforeAll, afterAll, describe, it } from '@jest/globals';
 import { startDovecot, appendMessage, type Dovecot } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
@@ -16,13 +16,16 @@ import { waitFor } from '../support/net.ts';
 import { mail } from '../support/mail.ts';
 import { createSession } from '../../src/store/console-sessions.ts';
 
+// node:test bounded the whole suite by this; jest bounds each test and hook by it.
+jest.setTimeout(180_000);
+
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const CONSULT = 'consult@example.test';
 const BILLING = 'billing@example.test';
 const CLAIMS = 'claims@example.test';
 const run = promisify(execFile);
 
-describe('several mailboxes in one database', { timeout: 180_000 }, () => {
+describe('several mailboxes in one database', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
   let db: TestDatabase;
@@ -34,7 +37,7 @@ describe('several mailboxes in one database', { timeout: 180_000 }, () => {
 
   const cli = (...args: string[]) => run(process.execPath, [path.resolve('bin/caseconsultant.js'), 'mailboxes', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' } });
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, smtp, db] = await Promise.all([
       startDovecot({ [CONSULT]: 'consult-pass', [BILLING]: 'billing-pass', [CLAIMS]: 'claims-pass' }),
       startSmtpSink(),
@@ -53,7 +56,7 @@ describe('several mailboxes in one database', { timeout: 180_000 }, () => {
     cookie = `cc_session=${await createSession(app.ctx.db, app.config, admin.id, 'password')}`;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.stop();
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), obliterateQueues(REDIS_URL, prefix)]);
   });

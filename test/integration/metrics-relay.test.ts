@@ -2,7 +2,7 @@
 // /metrics what the poller and the worker did: each publishes its metrics through Redis, and each
 // series carries the process it came from; a process that stopped drops out after three intervals.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { jest, beforeAll, afterAll, describe, it } from '@jest/globals';
 import { startDovecot, appendMessage, type Dovecot } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
@@ -12,10 +12,13 @@ import { waitFor } from '../support/net.ts';
 import { mail } from '../support/mail.ts';
 import { parseMetrics, samples, sumOf } from '../support/metrics.ts';
 
+// node:test bounded the whole suite by this; jest bounds each test and hook by it.
+jest.setTimeout(90_000);
+
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const MAILBOX = 'consult@example.test';
 
-describe('metrics of poller and worker processes on the web’s /metrics', { timeout: 90_000 }, () => {
+describe('metrics of poller and worker processes on the web’s /metrics', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
   let db: TestDatabase;
@@ -23,7 +26,7 @@ describe('metrics of poller and worker processes on the web’s /metrics', { tim
   let group: ProcessGroup;
   const prefix = uniquePrefix();
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, smtp, db] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase()]);
     const env = {
       ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
@@ -36,7 +39,7 @@ describe('metrics of poller and worker processes on the web’s /metrics', { tim
     group.add('worker', ['worker']);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await group?.stopAll();
     await web?.stop();
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), obliterateQueues(REDIS_URL, prefix)]);

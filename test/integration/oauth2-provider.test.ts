@@ -2,7 +2,7 @@
 // waiting callers, refresh before expiry, a rotated refresh token kept when it could not be stored,
 // and a chain rotated by another process picked up from the store.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { OAuth2TokenProvider, type RefreshTokenStore } from '../../src/mail/oauth2/token-provider.ts';
 import { startFakeIdp, type FakeIdp } from '../support/oauth-idp.ts';
 
@@ -23,10 +23,10 @@ function memoryStore(): RefreshTokenStore & { map: Map<string, string>; failing:
 
 describe('OAuth2 token provider', () => {
   let idp: FakeIdp;
-  before(async () => {
+  beforeAll(async () => {
     idp = await startFakeIdp({ ttlSeconds: 2 });
   });
-  after(() => idp.stop());
+  afterAll(() => idp.stop());
 
   const provider = (seed: string, store?: RefreshTokenStore, now?: () => number) =>
     new OAuth2TokenProvider({ key: 'k', tokenUrl: idp.tokenUrl, clientId: idp.clientId, clientSecret: idp.clientSecret, refreshToken: seed }, { store, now });

@@ -4,7 +4,7 @@
 // refresh after expiry, a revoked token recovered through a refresh, and a rotated refresh token used
 // from then on, by this process and by the next one. No token reaches a log.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { jest, beforeAll, afterAll, describe, it } from '@jest/globals';
 import { startDovecot, appendMessage, type Dovecot } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
@@ -18,12 +18,15 @@ import { parseMailboxInput } from '../../src/mail/mailbox-input.ts';
 import { addMailbox } from '../../src/store/mailboxes.ts';
 import { rawEncryptionKey } from '../../src/raw-key.ts';
 
+// node:test bounded the whole suite by this; jest bounds each test and hook by it.
+jest.setTimeout(120_000);
+
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const USER = 'consult@example.test';
 const BILLING = 'billing@example.test';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('OAuth2 sign-in for IMAP and SMTP', { timeout: 120_000 }, () => {
+describe('OAuth2 sign-in for IMAP and SMTP', () => {
   let idp: FakeIdp;
   let dovecot: Dovecot;
   let smtp: SmtpSink;
@@ -55,7 +58,7 @@ describe('OAuth2 sign-in for IMAP and SMTP', { timeout: 120_000 }, () => {
   const consultations = async () => Number((await app.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations')).rows[0].n);
   const acksSent = async () => Number((await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbound_messages WHERE kind = 'ack' AND status = 'sent'`)).rows[0].n);
 
-  before(async () => {
+  beforeAll(async () => {
     idp = await startFakeIdp({ ttlSeconds: 3 });
     seed = idp.grant(USER);
     [dovecot, smtp, db] = await Promise.all([
@@ -68,7 +71,7 @@ describe('OAuth2 sign-in for IMAP and SMTP', { timeout: 120_000 }, () => {
     logs = spyLog(app.ctx);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.stop();
     await Promise.all([dovecot?.stop(), smtp?.stop(), idp?.stop(), db?.drop(), obliterateQueues(REDIS_URL, prefix)]);
   });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { jest, beforeAll, afterAll, describe, it } from '@jest/globals';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
@@ -16,6 +16,9 @@ import { MAILBOX, appendWithRetry, question, spyLog, startFilingSink, type LogRe
 import { startWorkers, type Running } from '../../src/app.ts';
 import { handleSweep } from '../../workers/sweep.ts';
 import { parseMetrics, sumOf } from '../support/metrics.ts';
+
+// node:test bounded the whole suite by this; jest bounds each test and hook by it.
+jest.setTimeout(240_000);
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -61,7 +64,7 @@ function dsnFor(originalMessageId: string, to: string): string {
   ].join('\r\n');
 }
 
-describe('operations on one running app', { timeout: 240_000 }, () => {
+describe('operations on one running app', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
   let db: TestDatabase;
@@ -76,7 +79,7 @@ describe('operations on one running app', { timeout: 240_000 }, () => {
   const consultationFor = async (messageId: string) =>
     (await app.ctx.db.query<{ id: number }>(`SELECT consultation_id AS id FROM consultation_messages WHERE direction = 'in' AND message_id = $1`, [messageId])).rows[0]?.id;
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, db, redis] = await Promise.all([startDovecot(), createTestDatabase(), startPrivateRedis()]);
     smtp = await startFilingSink(dovecot);
     app = await startTestApp({
@@ -89,7 +92,7 @@ describe('operations on one running app', { timeout: 240_000 }, () => {
     adminToken = (await app.addUser({ email: 'ada@ops.example', name: 'Ada Admin', role: 'admin' })).token;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.stop().catch(() => {});
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), redis?.stop()]);
   });
@@ -293,7 +296,7 @@ describe('operations on one running app', { timeout: 240_000 }, () => {
   });
 });
 
-describe('exactly-once reply when the send worker dies right after the SMTP server accepted', { timeout: 120_000 }, () => {
+describe('exactly-once reply when the send worker dies right after the SMTP server accepted', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
   let db: TestDatabase;
@@ -302,7 +305,7 @@ describe('exactly-once reply when the send worker dies right after the SMTP serv
   let group: ProcessGroup;
   const prefix = uniquePrefix();
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, db] = await Promise.all([startDovecot(), createTestDatabase()]);
     smtp = await startFilingSink(dovecot);
     const env = {
@@ -316,7 +319,7 @@ describe('exactly-once reply when the send worker dies right after the SMTP serv
     group = new ProcessGroup(env);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await group?.stopAll();
     await others?.stop();
     await app?.stop();
@@ -349,7 +352,7 @@ describe('exactly-once reply when the send worker dies right after the SMTP serv
   });
 });
 
-describe('graceful shutdown of `caseconsultant start` with jobs active', { timeout: 120_000 }, () => {
+describe('graceful shutdown of `caseconsultant start` with jobs active', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
   let db: TestDatabase;
@@ -358,7 +361,7 @@ describe('graceful shutdown of `caseconsultant start` with jobs active', { timeo
   const prefix = uniquePrefix();
   const SLOW_MS = 3000;
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, db] = await Promise.all([startDovecot(), createTestDatabase()]);
     // A slow SMTP server keeps send jobs active for seconds.
     smtp = await startSmtpSink({ onMessage: async () => { await sleep(SLOW_MS); } });
@@ -371,7 +374,7 @@ describe('graceful shutdown of `caseconsultant start` with jobs active', { timeo
     group = new ProcessGroup({ ...env, PORT: String(await freePort()) });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await group?.stopAll();
     await app?.stop();
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), obliterateQueues(SHARED_REDIS, prefix)]);

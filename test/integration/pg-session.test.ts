@@ -2,7 +2,7 @@
 // pg_stat_activity, and without JIT (a batch statement crossing jit_above_cost once spent ~200 ms
 // compiling).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import type { Db } from '../../src/store/db.ts';
 import { openPg } from '../../src/store/pg.ts';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
@@ -17,10 +17,10 @@ describe('PostgreSQL sessions', () => {
   };
   const one = async (db: Db, sql: string) => Object.values((await db.query<Record<string, string>>(sql)).rows[0])[0];
 
-  before(async () => {
+  beforeAll(async () => {
     tdb = await createTestDatabase();
   });
-  after(async () => {
+  afterAll(async () => {
     for (const db of opened) await db.close();
     await tdb?.drop();
   });

@@ -6,7 +6,7 @@
 // over at its next tick, without waiting for the lease to run out. Last, a holder paused (SIGSTOP)
 // past its lease wakes to find its fencing token refused and lets the mailbox go.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { jest, beforeAll, afterAll, describe, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
@@ -18,11 +18,14 @@ import { MAILBOX, appendWithRetry, question } from '../support/ops.ts';
 import { MailboxLeases } from '../../src/mail/poller-lease.ts';
 import { mailboxKey, parseImapUrl } from '../../src/mail/sources/imap.ts';
 
+// node:test bounded the whole suite by this; jest bounds each test and hook by it.
+jest.setTimeout(240_000);
+
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const LEASE_SECONDS = 15; // the default
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('poller failover', { timeout: 240_000 }, () => {
+describe('poller failover', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
   let db: TestDatabase;
@@ -32,7 +35,7 @@ describe('poller failover', { timeout: 240_000 }, () => {
   let key: string;
   const prefix = uniquePrefix();
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, smtp, db] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase()]);
     const env: Record<string, string> = { ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }), POLLER_LEASE_SECONDS: String(LEASE_SECONDS), AUTO_REPLY_MIN_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent' };
     // Workers in this process; the pollers are the processes under test.
@@ -45,7 +48,7 @@ describe('poller failover', { timeout: 240_000 }, () => {
     group.add('poller-b', ['poller']);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await group?.stopAll();
     await app?.stop();
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop(), obliterateQueues(REDIS_URL, prefix)]);

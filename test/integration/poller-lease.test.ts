@@ -2,7 +2,7 @@
 // the holder renews or releases, a lease that ran out goes to the next with a higher fencing token,
 // and a stale holder's cursor write is refused by the database.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { MailboxLeases, parseLeaseValue } from '../../src/mail/poller-lease.ts';
 import { claimCursor, FencedOut, getCursor, saveCursor } from '../../src/store/cursors.ts';
@@ -18,12 +18,12 @@ describe('poller lease and fenced cursor', () => {
   let app: TestApp;
   const prefix = uniquePrefix();
 
-  before(async () => {
+  beforeAll(async () => {
     redis = new Redis(REDIS_URL);
     db = await createTestDatabase();
     app = await startHandlerApp({ databaseUrl: db.url, redisUrl: REDIS_URL, prefix });
   });
-  after(async () => {
+  afterAll(async () => {
     redis.disconnect();
     await app.stop();
     await Promise.all([db.drop(), obliterateQueues(REDIS_URL, prefix)]);

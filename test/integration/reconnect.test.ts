@@ -4,7 +4,7 @@
 // exactly once. What the outages break (jobs lost with Redis's data, enqueues refused while it is down,
 // transactions cut by PostgreSQL) the poller's catch-up and the sweeper must heal on their own.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { jest, beforeAll, afterAll, describe, it } from '@jest/globals';
 import { startDovecot, type Dovecot } from '../support/dovecot.ts';
 import type { SmtpSink } from '../support/smtp-sink.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../support/pg.ts';
@@ -14,9 +14,12 @@ import { startPrivateRedis, type PrivateRedis } from '../support/redis.ts';
 import { ensureMachinePgRunning, machineCluster, restartMachinePg } from '../support/machine-pg.ts';
 import { MAILBOX, appendWithRetry, question, spyLog, startFilingSink, type LogRecord } from '../support/ops.ts';
 
+// node:test bounded the whole suite by this; jest bounds each test and hook by it.
+jest.setTimeout(150_000);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('reconnects through Dovecot, Redis and PostgreSQL restarts', { timeout: 150_000 }, () => {
+describe('reconnects through Dovecot, Redis and PostgreSQL restarts', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
   let db: TestDatabase;
@@ -25,7 +28,7 @@ describe('reconnects through Dovecot, Redis and PostgreSQL restarts', { timeout:
   let logs: LogRecord[];
   const prefix = uniquePrefix();
 
-  before(async () => {
+  beforeAll(async () => {
     [dovecot, db, redis] = await Promise.all([startDovecot(), createTestDatabase(), startPrivateRedis()]);
     smtp = await startFilingSink(dovecot);
     app = await startTestApp(
@@ -39,14 +42,15 @@ describe('reconnects through Dovecot, Redis and PostgreSQL restarts', { timeout:
     logs = spyLog(app.ctx);
   });
 
-  after(async () => {
+  afterAll(async () => {
     // The shared cluster must be up for whatever runs next, whatever happened here.
     await ensureMachinePgRunning();
     await app?.stop().catch(() => {});
     await Promise.all([dovecot?.stop(), smtp?.stop(), db?.drop().catch(() => {}), redis?.stop()]);
   });
 
-  it('loses nothing and sends nothing twice', { skip: machineCluster() ? false : 'no local PostgreSQL cluster to restart' }, async () => {
+  // Skipped when there is no local PostgreSQL cluster to restart.
+  (machineCluster() ? it : it.skip)('loses nothing and sends nothing twice', async () => {
     const t0 = Date.now();
     let appended = 0;
     let feeding = true;

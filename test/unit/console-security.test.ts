@@ -1,7 +1,7 @@
 // Pure pieces of the console's security: cookies, CSRF tokens, passwords, redirects, headers, CSV.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { parseCookies, serializeCookie } from '../../src/review/console/cookies.ts';
 import { csrfToken, verifyCsrf } from '../../src/review/console/csrf.ts';
 import { csvCell, toCsv } from '../../src/review/console/csv.ts';

@@ -1,6 +1,6 @@
 // Pure pieces of the console's pages: time left to the due time and the draft's facts.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { factsView } from '../../src/review/console/facts-view.ts';
 import { timeLeft } from '../../src/review/console/timeleft.ts';
 import { draftDiff } from '../../src/review/console/draft-diff.ts';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { getKnowledgeBase } from '../../src/kb/index.ts';
 import { buildDraft } from '../../src/drafting/draft.ts';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { getKnowledgeBase } from '../../src/kb/index.ts';
 import { codeScore, disagreements, editDisagreements, inventedCodes, runFixtures } from '../../scripts/lib/fixtures.ts';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { dueAt, pickReviewer, specialtyOf, specialtyOfCode, type ReviewerCandidate } from '../../src/drafting/route.ts';
 

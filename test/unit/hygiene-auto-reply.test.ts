@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { AUTO_HEADERS, autoReplyDecision } from '../../src/send/auto-reply.ts';
 import { autoReplyReason } from '../../src/mail/classify.ts';
 import type { InboundMessage } from '../../src/mail/types.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { encryptRaw, isEncryptedRaw, openRaw, sha256Hex } from '../../src/mail/raw-crypto.ts';
 import { randomBytes } from '../../src/random-pool.ts';
 import { parseConfig, rawKeyBytes } from '../../src/config.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { effectivePlan, monthStart, quotaDecision, type PlanRow } from '../../src/mail/quota.ts';
 
 const guest: PlanRow = { name: 'guest', monthly_quota: null, total_quota: 1, due_hours: 48 };

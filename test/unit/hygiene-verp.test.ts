@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { verpTokenFromAddress } from '../../src/mail/bounce.ts';
 import { outboundIdFromVerp, verpAddress, verpTokenFor } from '../../src/send/verp.ts';
 

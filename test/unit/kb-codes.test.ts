@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { normalizeCode, codeCandidates, cptCategory, normalizeModifier } from '../../src/kb/codes.ts';
 import { isoToYmd, julianToYmd, parseCmsDate, ymdToDays, daysToYmd } from '../../src/kb/dates.ts';

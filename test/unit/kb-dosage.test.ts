@@ -1,5 +1,5 @@
 // HCPCS drug billing units, read from the real long descriptors of ../shared/data/hcpcs-2025-10.tsv.
-import { test, before } from 'node:test';
+import { beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { loadKnowledgeBase, type KnowledgeBase } from '../../src/kb/index.ts';
 import { parseDosageUnit } from '../../src/kb/dosage.ts';
 
 let kb: KnowledgeBase;
-before(async () => {
+beforeAll(async () => {
   kb = await loadKnowledgeBase({ importDir: path.join(os.tmpdir(), `kb-none-${process.pid}`) });
 });
 

@@ -1,6 +1,6 @@
 // Fee schedule indicators and MUE by setting, on the shipped tables. Expectations read from
 // ../shared/data/pprrvu-2025-10.tsv and the three MUE files before being written here.
-import { test, before } from 'node:test';
+import { beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { loadKnowledgeBase, type KnowledgeBase, type MueSetting } from '../../sr
 import { describeBilateral, describeFeeSchedule, describeGlobalDays, describeAssistant, describeStatus } from '../../src/kb/pfsMeanings.ts';
 
 let kb: KnowledgeBase;
-before(async () => {
+beforeAll(async () => {
   kb = await loadKnowledgeBase({ importDir: path.join(os.tmpdir(), `kb-none-${process.pid}`) });
 });
 

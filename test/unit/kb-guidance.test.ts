@@ -1,5 +1,5 @@
 // Guidance paragraphs on the shipped table: CPT quotations stripped, queries by code, range and term.
-import { test, before } from 'node:test';
+import { beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { extractCodes } from '../../src/kb/guidance/codes.ts';
 const shared = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'guidance');
 
 let kb: KnowledgeBase;
-before(async () => {
+beforeAll(async () => {
   kb = await loadKnowledgeBase({ importDir: path.join(os.tmpdir(), `kb-none-${process.pid}`) });
 });
 

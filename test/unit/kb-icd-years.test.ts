@@ -1,13 +1,13 @@
 // ICD-10-CM by date of service: FY2027 from 2026-10-01, FY2026 before. Expectations read from
 // ../shared/data/icd10cm-fy2027/{added,deleted,revised,billable-status-changes}.csv.
-import { test, before } from 'node:test';
+import { beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/kb/index.ts';
 
 let kb: KnowledgeBase;
-before(async () => {
+beforeAll(async () => {
   kb = await loadKnowledgeBase({ importDir: path.join(os.tmpdir(), `kb-none-${process.pid}`) });
 });
 

@@ -1,5 +1,5 @@
 // Importers on small files in CMS's own layouts (fixtures/codesets), into a throwaway import dir.
-import { test, before, after } from 'node:test';
+import { beforeAll, afterAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,10 +13,10 @@ const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const fx = (name: string) => path.join(fixtures, name);
 let importDir: string;
 
-before(() => {
+beforeAll(() => {
   importDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kb-import-'));
 });
-after(() => fs.rmSync(importDir, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(importDir, { recursive: true, force: true }));
 
 const load = () => loadKnowledgeBase({ importDir });
 
@@ -117,7 +117,9 @@ test('a malformed file fails with its line number and leaves the previous versio
   }
   const afterStatus = new Map((await load()).status().map((s) => [s.kind, `${s.version}/${s.rows}`]));
   assert.deepEqual(afterStatus, before);
-  assert.deepEqual(fs.readdirSync(importDir).filter((f) => f.endsWith('.tmp')), []);
+  // Spread: fs hands back an array of Node's own realm, which strict deepEqual tells apart from a
+  // literal in jest's test realm.
+  assert.deepEqual([...fs.readdirSync(importDir).filter((f) => f.endsWith('.tmp'))], []);
 });
 
 test('a file without the expected header is refused', async () => {

@@ -1,5 +1,5 @@
 // Expectations checked against the rows of ../shared/data before being written here.
-import { test, before } from 'node:test';
+import { beforeAll, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { loadKnowledgeBase, getKnowledgeBase, normalizeCode, CPT_LICENCE_NOTE, t
 import { lookupReport } from '../../src/kb/cli.ts';
 
 let kb: KnowledgeBase;
-before(async () => {
+beforeAll(async () => {
   // An empty import dir: only the shipped tables.
   kb = await loadKnowledgeBase({ importDir: path.join(os.tmpdir(), `kb-none-${process.pid}`) });
 });

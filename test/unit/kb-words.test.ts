@@ -1,5 +1,5 @@
 // Question words to modifier families.
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { modifierFamilyFromWords } from '../../src/kb/words.ts';
 

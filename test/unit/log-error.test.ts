@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { errorFields, errorText, redactAddresses } from '../../src/log-error.ts';
 import { AppError, ErrorCodes } from '../../src/errors.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { parseDeliveryStatus, verpTokenFromAddress } from '../../src/mail/bounce.ts';
 import { classify } from '../../src/mail/classify.ts';
 import { parseRawEmail } from '../../src/mail/parse.ts';

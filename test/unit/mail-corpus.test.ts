@@ -2,7 +2,7 @@
 // corpus README (translated to our kinds) expects. See ../shared/corpus/README.md for the sources.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { classify } from '../../src/mail/classify.ts';
 import { parseRawEmail } from '../../src/mail/parse.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { greetableName } from '../../src/mail/display-name.ts';
 
 const CASES: [string | null, string | null][] = [

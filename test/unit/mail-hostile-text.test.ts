@@ -3,7 +3,7 @@
 // monitorEventLoopDelay watches the event loop; each stage's longest block is compared with a
 // normal question's in the same run. Before the fix, 200 KB of "a." blocked ingest for 34 s.
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, it } from '@jest/globals';
 import { draftFromMessage } from '../../src/drafting/message.ts';
 import { getKnowledgeBase } from '../../src/kb/index.ts';
 import { ANALYSED_TEXT_MAX } from '../../src/mail/bound.ts';
@@ -36,7 +36,7 @@ async function normalNow(kb: Kb) {
 describe('hostile message bodies keep the event loop free', () => {
   let kb: Kb;
 
-  before(async () => {
+  beforeAll(async () => {
     kb = await getKnowledgeBase();
     await stages(normalMail(), kb); // warm-up: templates, JIT
   });

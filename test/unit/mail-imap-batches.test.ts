@@ -1,6 +1,6 @@
 // The poller's fetch batches: bounded by count and by bytes, in UID order, a huge message alone.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { batchesBySize } from '../../src/mail/sources/imap.ts';
 
 const m = (uid: number, size: number) => ({ uid, size });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { ensureMaildir, scanMaildirOnce } from '../../src/mail/sources/maildir.ts';
 
 test('an empty file in new/ is neither stored nor removed', async () => {

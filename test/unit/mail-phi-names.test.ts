@@ -2,7 +2,7 @@
 // display names and Message-IDs that carried identifiers unmasked. Table-driven over detectPhi, plus
 // the labelled set fixtures/phi/names.json (recall 34.8% before this fix).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { evalPhi } from '../../scripts/eval-phi.ts';
 import { parseRawEmail } from '../../src/mail/parse.ts';
 import { detectPhi, displayNameCarriesPhi, maskMessageId } from '../../src/mail/phi.ts';

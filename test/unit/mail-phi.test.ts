@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { evalPhi } from '../../scripts/eval-phi.ts';
 import { detectPhi } from '../../src/mail/phi.ts';
 

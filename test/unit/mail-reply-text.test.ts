@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { parseRawEmail } from '../../src/mail/parse.ts';
 import { extractNewText, extractNewTextFrom } from '../../src/mail/reply-text.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { fromAuthservHeader, fromMailauth } from '../../src/mail/sender-auth.ts';
 
 const ID = 'mx.example.test';

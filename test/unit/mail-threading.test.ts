@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { formatTicket, parseTicketTag, replyTokenFromAddresses, resolveThread, type ThreadCandidate, type ThreadInput } from '../../src/mail/threading.ts';
 
 const A = (id: number, status = 'awaiting_review', accountId: number | null = 1, fromAddress = 'coder@clinic-a.example'): ThreadCandidate<number> => ({

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { parseMailboxInput } from '../../src/mail/mailbox-input.ts';
 import { replyToFor } from '../../src/send/mailbox-sender.ts';
 import { openSecret, sealSecret } from '../../src/secret-box.ts';

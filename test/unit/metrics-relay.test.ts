@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { labelled } from '../../src/metrics-relay.ts';
 
 type M = Parameters<typeof labelled>[0][number];

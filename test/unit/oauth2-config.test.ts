@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { parseConfig } from '../../src/config.ts';
 import { refreshMargin } from '../../src/mail/oauth2/token-provider.ts';
 import { classifyDeliveryError } from '../../src/send/delivery-error.ts';

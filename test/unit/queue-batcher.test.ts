@@ -1,6 +1,6 @@
 // MicroBatcher: keys submitted together run as one batch, each caller gets its own outcome or error.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { MicroBatcher } from '../../src/queue/batcher.ts';
 
 const tick = () => new Promise((r) => setImmediate(r));

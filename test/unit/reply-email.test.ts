@@ -1,7 +1,7 @@
 // The answer email: the reviewer's Markdown subset to safe HTML and readable text, the quoted question,
 // the signature; rendered through the real templates.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { briefQuote, renderAnswerEmail } from '../../src/send/answer-email.ts';
 import { markdownToHtml, markdownToPlain } from '../../src/send/markdown.ts';
 

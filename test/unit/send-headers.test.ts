@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { classifyDeliveryError } from '../../src/send/delivery-error.ts';
 import { newMessageId, replyAddress, replyReferences, replySubject } from '../../src/send/threading-headers.ts';
 import { parseImapUrl } from '../../src/mail/sources/imap.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { ttlMemo } from '../../src/ttl-memo.ts';
 
 test('ttlMemo: computed once per period, shared while pending, a failure not kept', async () => {
