@@ -15,7 +15,7 @@ import { startDovecot, imapClient } from '../test/support/dovecot.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../test/support/pg.ts';
 import { startSmtpSink } from '../test/support/smtp-sink.ts';
 import { obliterateQueues, serversEnv, startTestApp } from '../test/support/app.ts';
-import { PART_NODE_FLAGS, ProcessGroup, rssMb, type Part } from '../test/support/processes.ts';
+import { PART_ENV, PART_NODE_FLAGS, ProcessGroup, rssMb, type Part } from '../test/support/processes.ts';
 import { waitFor } from '../test/support/net.ts';
 import { cpuBetween, cpuPerItem, cpuSnapshot } from './cpu.ts';
 
@@ -119,7 +119,7 @@ export interface PipelineFigures {
   growth: { messages: number; seconds: number; perSecond: number; rateToFirstRun: number; cpuMsPerMessage: Record<string, number>; processes: ProcessFigure[] };
   ingest: { messages: number; warmUpMessages: number; seconds: number; perSecond: number; parseOnlyPerSecond: number; parseOnlyBeforeAfter: [number, number]; ratio: number; goal: number; pollerStoredAllSeconds: number; cpuMsPerMessage: Record<string, number> };
   latency: { messages: number; p50ms: number; p95ms: number; maxms: number; goalP50ms: number };
-  memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[]; processes: ProcessFigure[]; nodeFlags: string[]; recordedBefore: typeof RECORDED_BEFORE };
+  memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[]; processes: ProcessFigure[]; nodeFlags: string[]; env: Record<string, string>; recordedBefore: typeof RECORDED_BEFORE };
   /** The first run's consultations drafted by two `worker --queues draft` processes, after WARM warm-up drafts. */
   drafting: DraftRun;
 }
@@ -226,7 +226,8 @@ export async function benchPipeline(): Promise<PipelineFigures> {
         pollerPeakRssMb: processes[0].peakRssMb,
         workerPeakRssMb: [processes[1].peakRssMb, processes[2].peakRssMb],
         processes,
-        nodeFlags: [...PART_NODE_FLAGS, ...(process.env.CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? [])],
+        nodeFlags: [...PART_NODE_FLAGS, ...(process.env.CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? []), '--heap-growing-percent=20 (set by bin/caseconsultant.js)'],
+        env: PART_ENV,
         recordedBefore: RECORDED_BEFORE,
       };
       if (!opts.drafts) return { seconds, storedSeconds, cpuMsPerMessage, memory };
