@@ -30,7 +30,7 @@ export function defaultImportDir(dataDir: string = process.env.DATA_DIR || 'var'
 export async function loadKnowledgeBase(opts: KbLoadOptions = {}): Promise<KnowledgeBase> {
   const tables: BuiltTables = new Map();
   await loadTables(opts.codesetDir ?? DEFAULT_CODESET_DIR, opts.importDir ?? defaultImportDir(), (kind, t) => {
-    tables.set(kind, { table: TABLE_BUILDERS[kind](t.decoded), origin: t.origin });
+    tables.set(kind, { table: TABLE_BUILDERS[kind](t.decoded, t.gz), origin: t.origin });
   });
   return new CodeSetKnowledgeBase(tables);
 }

@@ -26,7 +26,7 @@ import type {
 import { cptCategory, dotIcd, normalizeCode, normalizeModifier, undotIcd, type NormalizedCode } from './codes.ts';
 import { isoToYmd, todayYmd, ymdToDays, ymdToIso } from './dates.ts';
 import type { TableKind } from './kinds.ts';
-import type { DecodedTable, TableHeader } from './container.ts';
+import { decodeTable, decompressSync, type DecodedTable, type TableHeader } from './container.ts';
 import { PtpTable } from './tables/ptp.ts';
 import { IcdTable } from './tables/icd.ts';
 import { HcpcsTable } from './tables/hcpcs.ts';
@@ -50,10 +50,16 @@ interface Dos {
   days: number;
 }
 
-/** What each kind of table is read into. */
+/**
+ * What each kind of table is read into, from its decoded file and the file's compressed bytes. The
+ * outpatient hospital PTP table's rows (7 MB) are read on the first question that needs them (a
+ * hospital outpatient claim, or a reviewer's lookup in that setting): until then it keeps its
+ * compressed file (0.4 MB), so the rows come from the same bytes the codes did.
+ */
 export const TABLE_BUILDERS = {
   'ptp-practitioner': (t: DecodedTable) => new PtpTable(t, 'practitioner'),
-  'ptp-outpatient-hospital': (t: DecodedTable) => new PtpTable(t, 'outpatient_hospital'),
+  'ptp-outpatient-hospital': (t: DecodedTable, gz: Buffer) =>
+    new PtpTable(t, 'outpatient_hospital', () => decodeTable(decompressSync(gz), 'ptp-outpatient-hospital')),
   'mue-practitioner': (t: DecodedTable) => new MueTable(t),
   'mue-outpatient-hospital': (t: DecodedTable) => new MueTable(t),
   'mue-dme': (t: DecodedTable) => new MueTable(t),
@@ -65,7 +71,7 @@ export const TABLE_BUILDERS = {
   'icd10cm-excludes': (t: DecodedTable) => new ExcludesTable(t),
   guidance: (t: DecodedTable) => new GuidanceTable(t),
   cpt: (t: DecodedTable) => new CptTable(t),
-} satisfies Record<TableKind, (t: DecodedTable) => unknown>;
+} satisfies Record<TableKind, (t: DecodedTable, gz: Buffer) => unknown>;
 
 type Built<K extends TableKind> = ReturnType<(typeof TABLE_BUILDERS)[K]>;
 

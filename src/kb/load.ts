@@ -7,6 +7,8 @@ import { OPTIONAL_KINDS, TABLE_KINDS, tableFileName, type TableKind } from './ki
 
 export interface LoadedTable {
   decoded: DecodedTable;
+  /** The file's compressed bytes, for a table that decodes its rows again on first use. */
+  gz: Buffer;
   origin: 'shipped' | 'imported';
   file: string;
 }
@@ -46,7 +48,7 @@ async function loadKind(kind: TableKind, codesetDir: string, importDir: string |
     if (decoded.header.kind !== kind) {
       throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `${file}: holds a ${decoded.header.kind} table, expected ${kind}`);
     }
-    return { decoded, origin, file };
+    return { decoded, gz, origin, file };
   }
   if (OPTIONAL_KINDS.has(kind)) return null;
   throw new AppError(ErrorCodes.KB_NOT_LOADED, `no ${kind} table in ${codesetDir}${importDir ? ` or ${importDir}` : ''}`);

@@ -118,51 +118,60 @@ export interface PtpPick {
   active: boolean;
 }
 
+/** The row columns of a table: what a lookup reads beyond the codes. */
+interface PtpRows {
+  start: Uint32Array;
+  c2: Uint16Array | Uint32Array;
+  /**
+   * A row's (deletion day, effective day, modifier, rationale) as an index into the four arrays below:
+   * the shipped tables hold ~1,200 distinct combinations over 1.8-2.5 million rows, so a row costs 2
+   * bytes here instead of 6 in the file's columns (17 MB less for the two tables).
+   */
+  attr: Uint16Array | Uint32Array;
+  del: Uint16Array;
+  eff: Uint16Array;
+  mod: Uint8Array;
+  rat: Uint8Array;
+}
+
 export class PtpTable {
   readonly header: TableHeader;
   readonly setting: PtpSetting;
   readonly source: string;
   private readonly ids = new Map<string, number>();
   private readonly codes: string[];
-  private readonly start: Uint32Array;
-  private readonly c2: Uint16Array | Uint32Array;
-  /**
-   * A row's (deletion day, effective day, modifier, rationale) as an index into the four arrays below:
-   * the shipped tables hold ~1,200 distinct combinations over 1.8-2.5 million rows, so a row costs 2
-   * bytes here instead of 6 in the file's columns (17 MB less for the two tables).
-   */
-  private readonly attr: Uint16Array | Uint32Array;
-  private readonly del: Uint16Array;
-  private readonly eff: Uint16Array;
-  private readonly mod: Uint8Array;
-  private readonly rat: Uint8Array;
   private readonly rationales: string[];
+  private loaded: PtpRows | null = null;
+  private readonly later: (() => DecodedTable) | null;
 
-  constructor(t: DecodedTable, setting: PtpSetting) {
+  /**
+   * `later`: build the rows on the first lookup instead, from the table this returns (the same file,
+   * decoded again): until then the process holds only the codes. For a table few questions need.
+   */
+  constructor(t: DecodedTable, setting: PtpSetting, later?: () => DecodedTable) {
     this.header = t.header;
     this.setting = setting;
     this.source = `${t.header.table} ${t.header.version}`;
     this.codes = column<string[]>(t, 'codes', 'str');
-    // Copies, not views: nothing then keeps the decompressed file buffer alive.
-    this.start = column(t, 'start', Uint32Array).slice();
-    const c2 = t.columns.get('c2');
-    if (!(c2 instanceof Uint16Array || c2 instanceof Uint32Array)) throw new Error('PTP table: bad c2 column');
-    this.c2 = c2.slice();
     this.rationales = (t.header.meta?.rationales as string[]) ?? [];
     for (let i = 0; i < this.codes.length; i++) this.ids.set(this.codes[i], i);
-    if (t.header.meta?.c2Delta) {
-      const { start, c2: col } = this;
-      for (let a = 0; a < this.codes.length; a++) {
-        let acc = 0;
-        for (let j = start[a], end = start[a + 1]; j < end; j++) col[j] = acc += col[j];
-      }
+    this.later = later ?? null;
+    if (!later) this.loaded = ptpRows(t, this.codes.length);
+  }
+
+  private get rows(): PtpRows {
+    if (!this.loaded) {
+      const t = this.later!();
+      if (t.header.rows !== this.header.rows || t.header.version !== this.header.version)
+        throw new Error('PTP table: the rows read later are not the same table');
+      this.loaded = ptpRows(t, this.codes.length);
     }
-    const attrs = internAttributes(column(t, 'del', Uint16Array), column(t, 'eff', Uint16Array), column(t, 'mod', Uint8Array), column(t, 'rat', Uint8Array));
-    this.attr = attrs.attr;
-    this.del = attrs.del;
-    this.eff = attrs.eff;
-    this.mod = attrs.mod;
-    this.rat = attrs.rat;
+    return this.loaded;
+  }
+
+  /** Whether the rows are in memory (a `later` table's are read on its first lookup). */
+  get rowsLoaded(): boolean {
+    return this.loaded !== null;
   }
 
   has(code: string): boolean {
@@ -178,21 +187,21 @@ export class PtpTable {
     const a = this.ids.get(c1);
     const b = this.ids.get(c2);
     if (a === undefined || b === undefined) return null;
-    const col = this.c2;
-    let lo = this.start[a];
-    let hi = this.start[a + 1];
+    const { start, c2: col, attr, del, eff: effs } = this.rows;
+    let lo = start[a];
+    let hi = start[a + 1];
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (col[mid] < b) lo = mid + 1;
       else hi = mid;
     }
-    if (lo >= this.start[a + 1] || col[lo] !== b) return null;
+    if (lo >= start[a + 1] || col[lo] !== b) return null;
     let last = lo;
-    for (let j = lo, end = this.start[a + 1]; j < end && col[j] === b; j++) {
+    for (let j = lo, end = start[a + 1]; j < end && col[j] === b; j++) {
       last = j;
-      const at = this.attr[j];
-      const eff = this.eff[at];
-      if (dosDays <= this.del[at] && (eff === 0 || eff <= dosDays)) return { row: j, active: true };
+      const at = attr[j];
+      const eff = effs[at];
+      if (dosDays <= del[at] && (eff === 0 || eff <= dosDays)) return { row: j, active: true };
     }
     return { row: last, active: false };
   }
@@ -207,14 +216,14 @@ export class PtpTable {
     const out: PtpPartners = { column2: [], column1: [], inactiveColumn2: [], inactiveColumn1: [] };
     const id = this.ids.get(code);
     if (id === undefined) return out;
+    const { start, c2, attr, del, eff } = this.rows;
     const applies = (j: number) => {
-      const at = this.attr[j];
-      return dosDays <= this.del[at] && (this.eff[at] === 0 || this.eff[at] <= dosDays);
+      const at = attr[j];
+      return dosDays <= del[at] && (eff[at] === 0 || eff[at] <= dosDays);
     };
     const own = new Map<number, boolean>();
-    for (let j = this.start[id], end = this.start[id + 1]; j < end; j++) own.set(this.c2[j], own.get(this.c2[j]) || applies(j));
+    for (let j = start[id], end = start[id + 1]; j < end; j++) own.set(c2[j], own.get(c2[j]) || applies(j));
     const of = new Map<number, boolean>();
-    const { start, c2 } = this;
     for (let a = 0; a < this.codes.length; a++) {
       if (a === id) continue;
       for (let j: number = start[a], end = start[a + 1]; j < end; j++) if (c2[j] === id) of.set(a, of.get(a) || applies(j));
@@ -230,26 +239,46 @@ export class PtpTable {
   }
 
   column2Of(row: number): string {
-    return this.codes[this.c2[row]];
+    return this.codes[this.rows.c2[row]];
   }
 
   edit(c1: string, pick: PtpPick): PtpEdit {
     const j = pick.row;
-    const at = this.attr[j];
-    const del = this.del[at];
-    const eff = this.eff[at];
+    const r = this.rows;
+    const at = r.attr[j];
+    const del = r.del[at];
+    const eff = r.eff[at];
     return {
       column1: c1,
-      column2: this.codes[this.c2[j]],
-      modifierIndicator: MOD_VALUES[this.mod[at]],
+      column2: this.codes[r.c2[j]],
+      modifierIndicator: MOD_VALUES[r.mod[at]],
       active: pick.active,
       deletionDate: del === NO_DATE ? null : ymdToIso(daysToYmd(del)),
       effectiveDate: eff === 0 ? null : ymdToIso(daysToYmd(eff)),
-      rationale: this.rationales[this.rat[at]] ?? '',
+      rationale: this.rationales[r.rat[at]] ?? '',
       setting: this.setting,
       source: this.source,
     };
   }
+}
+
+/** The row columns, copied (nothing then keeps the decompressed file buffer alive) and decoded. */
+function ptpRows(t: DecodedTable, codeCount: number): PtpRows {
+  const start = column(t, 'start', Uint32Array).slice();
+  const c2raw = t.columns.get('c2');
+  if (!(c2raw instanceof Uint16Array || c2raw instanceof Uint32Array)) throw new Error('PTP table: bad c2 column');
+  const c2 = c2raw.slice();
+  if (t.header.meta?.c2Delta) {
+    for (let a = 0; a < codeCount; a++) {
+      let acc = 0;
+      for (let j = start[a], end = start[a + 1]; j < end; j++) c2[j] = acc += c2[j];
+    }
+  }
+  return {
+    start,
+    c2,
+    ...internAttributes(column(t, 'del', Uint16Array), column(t, 'eff', Uint16Array), column(t, 'mod', Uint8Array), column(t, 'rat', Uint8Array)),
+  };
 }
 
 interface Attributes {
