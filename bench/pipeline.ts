@@ -101,6 +101,11 @@ export const RECORDED_BEFORE = {
     what: 'commit dbc15c1, same sizes, children on Node 24 with its own TypeScript support (no tsx)',
     peakRssMb: { poller: 257, 'ingest worker': 294, 'draft worker': 324 } as Record<ProcessFigure['role'], number>,
   },
+  round1: {
+    what: 'commit 37a8ab7 (main after the first round), same sizes, Node 24 type stripping, warm compile cache, two runs',
+    peakRssMb: { poller: '128-129', 'ingest worker': '143-156', 'draft worker': '195-209' } as Record<ProcessFigure['role'], string>,
+    growthPeakRssMb: { poller: '149-150', 'ingest worker': '188-210' },
+  },
   goalMb: 150,
 };
 
