@@ -15,7 +15,7 @@ import { startDovecot, imapClient } from '../test/support/dovecot.ts';
 import { createTestDatabase, uniquePrefix, type TestDatabase } from '../test/support/pg.ts';
 import { startSmtpSink } from '../test/support/smtp-sink.ts';
 import { obliterateQueues, serversEnv, startTestApp } from '../test/support/app.ts';
-import { PART_NODE_FLAGS, ProcessGroup, rssMb, type Part } from '../test/support/processes.ts';
+import { PART_ENV, PART_NODE_FLAGS, ProcessGroup, rssMb, type Part } from '../test/support/processes.ts';
 import { waitFor } from '../test/support/net.ts';
 import { cpuBetween, cpuPerItem, cpuSnapshot } from './cpu.ts';
 
@@ -101,6 +101,11 @@ export const RECORDED_BEFORE = {
     what: 'commit dbc15c1, same sizes, children on Node 24 with its own TypeScript support (no tsx)',
     peakRssMb: { poller: 257, 'ingest worker': 294, 'draft worker': 324 } as Record<ProcessFigure['role'], number>,
   },
+  round1: {
+    what: 'commit 37a8ab7 (main after the first round), same sizes, Node 24 type stripping, warm compile cache, two runs',
+    peakRssMb: { poller: '128-129', 'ingest worker': '143-156', 'draft worker': '195-209' } as Record<ProcessFigure['role'], string>,
+    growthPeakRssMb: { poller: '149-150', 'ingest worker': '188-210' },
+  },
   goalMb: 150,
 };
 
@@ -119,7 +124,7 @@ export interface PipelineFigures {
   growth: { messages: number; seconds: number; perSecond: number; rateToFirstRun: number; cpuMsPerMessage: Record<string, number>; processes: ProcessFigure[] };
   ingest: { messages: number; warmUpMessages: number; seconds: number; perSecond: number; parseOnlyPerSecond: number; parseOnlyBeforeAfter: [number, number]; ratio: number; goal: number; pollerStoredAllSeconds: number; cpuMsPerMessage: Record<string, number> };
   latency: { messages: number; p50ms: number; p95ms: number; maxms: number; goalP50ms: number };
-  memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[]; processes: ProcessFigure[]; nodeFlags: string[]; recordedBefore: typeof RECORDED_BEFORE };
+  memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[]; processes: ProcessFigure[]; nodeFlags: string[]; env: Record<string, string>; recordedBefore: typeof RECORDED_BEFORE };
   /** The first run's consultations drafted by two `worker --queues draft` processes, after WARM warm-up drafts. */
   drafting: DraftRun;
 }
@@ -226,7 +231,8 @@ export async function benchPipeline(): Promise<PipelineFigures> {
         pollerPeakRssMb: processes[0].peakRssMb,
         workerPeakRssMb: [processes[1].peakRssMb, processes[2].peakRssMb],
         processes,
-        nodeFlags: [...PART_NODE_FLAGS, ...(process.env.CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? [])],
+        nodeFlags: [...PART_NODE_FLAGS, ...(process.env.CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? []), '--heap-growing-percent=20 (set by bin/caseconsultant.js)'],
+        env: PART_ENV,
         recordedBefore: RECORDED_BEFORE,
       };
       if (!opts.drafts) return { seconds, storedSeconds, cpuMsPerMessage, memory };

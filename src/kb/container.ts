@@ -152,6 +152,12 @@ export async function decompress(gz: Buffer): Promise<Buffer> {
   return gunzip(gz, { chunkSize: Math.max(64 * 1024, isize + 1) });
 }
 
+/** The same, blocking: for a table read again on its first use, when a lookup (synchronous) needs it. */
+export function decompressSync(gz: Buffer): Buffer {
+  const isize = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+  return zlib.gunzipSync(gz, { chunkSize: Math.max(64 * 1024, isize + 1) });
+}
+
 export function column<T extends Column>(t: DecodedTable, name: string, ctor: { prototype: T } | 'str'): T {
   const raw = ctor === 'str' && !t.columns.has(name) ? t.text.get(name) : undefined;
   if (raw) t.columns.set(name, raw.count === 0 ? [] : raw.bytes.toString('utf8').split('\n'));

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { KnowledgeBase } from './types.ts';
 import { loadTables } from './load.ts';
-import { CodeSetKnowledgeBase } from './knowledgeBase.ts';
+import { CodeSetKnowledgeBase, TABLE_BUILDERS, type BuiltTables } from './knowledgeBase.ts';
 import { DEFAULT_CODESET_DIR } from './paths.ts';
 
 export type * from './types.ts';
@@ -28,7 +28,10 @@ export function defaultImportDir(dataDir: string = process.env.DATA_DIR || 'var'
 }
 
 export async function loadKnowledgeBase(opts: KbLoadOptions = {}): Promise<KnowledgeBase> {
-  const tables = await loadTables(opts.codesetDir ?? DEFAULT_CODESET_DIR, opts.importDir ?? defaultImportDir());
+  const tables: BuiltTables = new Map();
+  await loadTables(opts.codesetDir ?? DEFAULT_CODESET_DIR, opts.importDir ?? defaultImportDir(), (kind, t) => {
+    tables.set(kind, { table: TABLE_BUILDERS[kind](t.decoded, t.gz), origin: t.origin });
+  });
   return new CodeSetKnowledgeBase(tables);
 }
 

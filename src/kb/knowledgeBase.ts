@@ -26,8 +26,7 @@ import type {
 import { cptCategory, dotIcd, normalizeCode, normalizeModifier, undotIcd, type NormalizedCode } from './codes.ts';
 import { isoToYmd, todayYmd, ymdToDays, ymdToIso } from './dates.ts';
 import type { TableKind } from './kinds.ts';
-import type { LoadedTable } from './load.ts';
-import type { TableHeader } from './container.ts';
+import { decodeTable, decompressSync, type DecodedTable, type TableHeader } from './container.ts';
 import { PtpTable } from './tables/ptp.ts';
 import { IcdTable } from './tables/icd.ts';
 import { HcpcsTable } from './tables/hcpcs.ts';
@@ -50,6 +49,34 @@ interface Dos {
   ymd: number;
   days: number;
 }
+
+/**
+ * What each kind of table is read into, from its decoded file and the file's compressed bytes. The
+ * outpatient hospital PTP table's rows (7 MB) are read on the first question that needs them (a
+ * hospital outpatient claim, or a reviewer's lookup in that setting): until then it keeps its
+ * compressed file (0.4 MB), so the rows come from the same bytes the codes did.
+ */
+export const TABLE_BUILDERS = {
+  'ptp-practitioner': (t: DecodedTable) => new PtpTable(t, 'practitioner'),
+  'ptp-outpatient-hospital': (t: DecodedTable, gz: Buffer) =>
+    new PtpTable(t, 'outpatient_hospital', () => decodeTable(decompressSync(gz), 'ptp-outpatient-hospital')),
+  'mue-practitioner': (t: DecodedTable) => new MueTable(t),
+  'mue-outpatient-hospital': (t: DecodedTable) => new MueTable(t),
+  'mue-dme': (t: DecodedTable) => new MueTable(t),
+  addon: (t: DecodedTable) => new AddOnTable(t),
+  hcpcs: (t: DecodedTable) => new HcpcsTable(t),
+  icd10cm: (t: DecodedTable) => new IcdTable(t),
+  'ptp-modifiers': (t: DecodedTable) => new PtpModifierTable(t),
+  pfs: (t: DecodedTable) => new PfsTable(t),
+  'icd10cm-excludes': (t: DecodedTable) => new ExcludesTable(t),
+  guidance: (t: DecodedTable) => new GuidanceTable(t),
+  cpt: (t: DecodedTable) => new CptTable(t),
+} satisfies Record<TableKind, (t: DecodedTable, gz: Buffer) => unknown>;
+
+type Built<K extends TableKind> = ReturnType<(typeof TABLE_BUILDERS)[K]>;
+
+/** The tables read so far, each built from its file (whose buffer is then free) and where it came from. */
+export type BuiltTables = Map<TableKind, { table: unknown; origin: 'shipped' | 'imported' }>;
 
 export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly ptpTables: Record<PtpSetting, PtpTable>;
@@ -82,28 +109,28 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   private readonly knows = (code: string, system: CodeSystem): boolean =>
     system === 'ICD-10-CM' ? this.icd.has(undotIcd(code)) : this.hcpcs.has(code) || this.inEditTables(code);
 
-  constructor(tables: Map<TableKind, LoadedTable>) {
-    const get = (k: TableKind) => {
+  constructor(tables: BuiltTables) {
+    const get = <K extends TableKind>(k: K): Built<K> => {
       const t = tables.get(k);
       if (!t) throw new AppError(ErrorCodes.KB_NOT_LOADED, `table ${k} is not loaded`);
-      return t.decoded;
+      return t.table as Built<K>;
     };
     this.ptpTables = {
-      practitioner: new PtpTable(get('ptp-practitioner'), 'practitioner'),
-      outpatient_hospital: new PtpTable(get('ptp-outpatient-hospital'), 'outpatient_hospital'),
+      practitioner: get('ptp-practitioner'),
+      outpatient_hospital: get('ptp-outpatient-hospital'),
     };
-    this.icd = new IcdTable(get('icd10cm'));
-    this.hcpcs = new HcpcsTable(get('hcpcs'));
+    this.icd = get('icd10cm');
+    this.hcpcs = get('hcpcs');
     this.mues = {
-      practitioner: new MueTable(get('mue-practitioner')),
-      outpatient_hospital: new MueTable(get('mue-outpatient-hospital')),
-      dme: new MueTable(get('mue-dme')),
+      practitioner: get('mue-practitioner'),
+      outpatient_hospital: get('mue-outpatient-hospital'),
+      dme: get('mue-dme'),
     };
-    this.pfs = new PfsTable(get('pfs'));
-    this.excludes = new ExcludesTable(get('icd10cm-excludes'));
+    this.pfs = get('pfs');
+    this.excludes = get('icd10cm-excludes');
     this.excludesFrom = isoToYmd(this.excludes.header.effectiveFrom ?? '') ?? 0;
-    this.guidanceTable = new GuidanceTable(get('guidance'));
-    this.addOns = new AddOnTable(get('addon'));
+    this.guidanceTable = get('guidance');
+    this.addOns = get('addon');
     this.editTables = [
       this.ptpTables.practitioner,
       this.ptpTables.outpatient_hospital,
@@ -113,9 +140,8 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       this.addOns,
       this.pfs,
     ];
-    this.ptpMods = new PtpModifierTable(get('ptp-modifiers'));
-    const cpt = tables.get('cpt');
-    this.cpt = cpt ? new CptTable(cpt.decoded) : null;
+    this.ptpMods = get('ptp-modifiers');
+    this.cpt = (tables.get('cpt')?.table as CptTable | undefined) ?? null;
     this.origins = new Map([...tables].map(([k, t]) => [k, t.origin]));
     const rel = this.icd.releases;
     this.icdWindows = rel.map((r) => ({ from: isoToYmd(r.from) ?? 0, to: isoToYmd(r.to) ?? 99991231 }));
@@ -336,7 +362,7 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
   feeSchedule(code: string, modifier?: string): FeeScheduleFact | null {
     const n = this.normalize(code);
     if (!n || n.system === 'ICD-10-CM') return null;
-    const m = modifier ? normalizeModifier(modifier)?.modifier ?? modifier.trim().toUpperCase() : null;
+    const m = modifier ? (normalizeModifier(modifier)?.modifier ?? modifier.trim().toUpperCase()) : null;
     return this.pfs.get(n.code, m);
   }
 
@@ -358,7 +384,9 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
       description: hcpcs ? hcpcs.longDescription : null,
       ptpAssociated: listed?.bypasses ?? false,
       ptpGroup: listed?.group ?? null,
-      source: [hcpcs ? this.hcpcs.source : null, listed ? this.ptpMods.source : null].filter(Boolean).join('; ') || 'CPT modifier number (descriptor needs an AMA licence)',
+      source:
+        [hcpcs ? this.hcpcs.source : null, listed ? this.ptpMods.source : null].filter(Boolean).join('; ') ||
+        'CPT modifier number (descriptor needs an AMA licence)',
     };
   }
 
@@ -423,7 +451,14 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
           const key = `${b} ${n.fact.type} ${n.fact.code} ${n.fact.text}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          const c: ExcludesConflict = { code: dotIcd(a), other: dotIcd(b), type: n.fact.type, noteAt: n.fact.code, noteText: n.fact.text, source: n.fact.source };
+          const c: ExcludesConflict = {
+            code: dotIcd(a),
+            other: dotIcd(b),
+            type: n.fact.type,
+            noteAt: n.fact.code,
+            noteText: n.fact.text,
+            source: n.fact.source,
+          };
           if (note) c.note = note;
           out.push(c);
         }
@@ -481,7 +516,10 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     ];
     if (this.cpt) tables.push({ kind: 'cpt', header: this.cpt.header });
     // The ICD-10-CM table holds several years: status names the full ones ("FY2026 + FY2027").
-    const icdYears = this.icd.releases.filter((r) => !r.partial).map((r) => r.version).join(' + ');
+    const icdYears = this.icd.releases
+      .filter((r) => !r.partial)
+      .map((r) => r.version)
+      .join(' + ');
     return tables.map(({ kind, header }) => ({
       kind,
       table: header.table,
