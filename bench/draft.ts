@@ -43,7 +43,9 @@ async function measure(label: string, rounds: number, once: (i: number) => unkno
   // Per core: drafts per second of this process's own CPU time, which a loaded machine does not skew
   // the way wall time does (the wall figure is printed too).
   const perCore = rounds / cpuSecs;
-  console.log(`  ${label.padEnd(34)} ${rate.toFixed(0).padStart(7)} drafts/s wall   ${perCore.toFixed(0).padStart(7)} drafts/CPU-s   p50 ${percentile(lat, 50).toFixed(3)} ms   p99 ${percentile(lat, 99).toFixed(3)} ms   (${rounds} drafts)`);
+  console.log(
+    `  ${label.padEnd(34)} ${rate.toFixed(0).padStart(7)} drafts/s wall   ${perCore.toFixed(0).padStart(7)} drafts/CPU-s   p50 ${percentile(lat, 50).toFixed(3)} ms   p99 ${percentile(lat, 99).toFixed(3)} ms   (${rounds} drafts)`,
+  );
   return perCore;
 }
 
@@ -51,4 +53,8 @@ console.log(`Draft bench: ${inputs.length} question fixtures in rotation, one pr
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5000);
 const excl = await measure('buildDraft (parse excluded)', rounds, (i) => buildDraft(inputs[i % inputs.length], kb));
 await measure('raw .eml -> draft (parse included)', Math.ceil(rounds / 5), async (i) => draftFromMessage(await parseRawEmail(raws[i % raws.length]), kb));
-console.log(excl >= 1000 ? '  goal met: >= 1,000 drafts per CPU-second (per core) excluding parsing' : '  GOAL MISSED: < 1,000 drafts per CPU-second (per core) excluding parsing');
+console.log(
+  excl >= 1000
+    ? '  goal met: >= 1,000 drafts per CPU-second (per core) excluding parsing'
+    : '  GOAL MISSED: < 1,000 drafts per CPU-second (per core) excluding parsing',
+);

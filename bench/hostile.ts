@@ -19,6 +19,12 @@ for (const m of [normalMail(), ...hostileMails()].filter((x) => !only || x.name.
   const draft = await maxLoopDelay(() => draftFromMessage(parse.result, kb));
   const row = [parse.maxMs, ingest.maxMs, draft.maxMs];
   worst = Math.max(worst, ...row);
-  console.log(`  ${m.name.padEnd(28)} ${String(Math.round(m.raw.length / 1024)).padStart(5)} KB   parse ${row[0].toFixed(0).padStart(5)}   ingest ${row[1].toFixed(0).padStart(5)}   draft ${row[2].toFixed(0).padStart(5)}`);
+  console.log(
+    `  ${m.name.padEnd(28)} ${String(Math.round(m.raw.length / 1024)).padStart(5)} KB   parse ${row[0].toFixed(0).padStart(5)}   ingest ${row[1].toFixed(0).padStart(5)}   draft ${row[2].toFixed(0).padStart(5)}`,
+  );
 }
-console.log(worst <= 100 ? '  goal met: every stage under 100 ms' : `  GOAL MISSED: a stage blocked ${worst.toFixed(0)} ms (on a loaded machine, compare with the normal question)`);
+console.log(
+  worst <= 100
+    ? '  goal met: every stage under 100 ms'
+    : `  GOAL MISSED: a stage blocked ${worst.toFixed(0)} ms (on a loaded machine, compare with the normal question)`,
+);

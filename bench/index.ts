@@ -46,7 +46,11 @@ const md = [
   `| ingest as the tables grow: ${pipeline.growth.messages} questions into an empty database | ${pipeline.growth.perSecond} msg/s (${pipeline.growth.seconds} s) | the first run, ${pipeline.ingest.perSecond} msg/s | ${pipeline.growth.rateToFirstRun} | about 1 (0.6 before the ingest statements were fixed) |`,
   `| APPEND to awaiting_review, p50 | ${pipeline.latency.p50ms} ms | Dovecot IDLE delay ~350 ms | | < ${pipeline.latency.goalP50ms} ms |`,
   `| APPEND to awaiting_review, p95 / max | ${pipeline.latency.p95ms} / ${pipeline.latency.maxms} ms (${pipeline.latency.messages} messages) | | | |`,
-  `| drafting, those ${pipeline.ingest.messages} consultations by 2 draft worker processes (after ${pipeline.ingest.warmUpMessages} warm-up drafts) | ${pipeline.drafting.perSecond} drafts/s (${pipeline.drafting.drafts} in ${pipeline.drafting.seconds} s), ${Object.values(pipeline.drafting.cpuMsPerDraft).reduce((a, b) => a + b, 0).toFixed(3)} ms CPU per draft in all processes | one process without the database: see Drafting below | | |`,
+  `| drafting, those ${pipeline.ingest.messages} consultations by 2 draft worker processes (after ${pipeline.ingest.warmUpMessages} warm-up drafts) | ${pipeline.drafting.perSecond} drafts/s (${pipeline.drafting.drafts} in ${pipeline.drafting.seconds} s), ${Object.values(
+    pipeline.drafting.cpuMsPerDraft,
+  )
+    .reduce((a, b) => a + b, 0)
+    .toFixed(3)} ms CPU per draft in all processes | one process without the database: see Drafting below | | |`,
   `| peak RSS, poller / ingest workers / draft workers | ${pipeline.memory.pollerPeakRssMb} MB / ${pipeline.memory.workerPeakRssMb.join(', ')} MB / ${pipeline.drafting.workerPeakRssMb.join(', ')} MB | | | |`,
   '',
   '### Memory and start-up per process (same run; recorded figures from before each part loaded only its own modules)',

@@ -103,10 +103,7 @@ async function copyRows(client: pg.Client, table: string, file: string, columns:
     if (cols[0].length === 0) return;
     const types = columns.map((c) => c.split(':')[1]);
     const names = columns.map((c) => c.split(':')[0]);
-    await client.query(
-      `INSERT INTO ${table} (${names.join(',')}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(',')})`,
-      cols,
-    );
+    await client.query(`INSERT INTO ${table} (${names.join(',')}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(',')})`, cols);
     for (const c of cols) c.length = 0;
   };
   for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) {
@@ -139,11 +136,38 @@ async function pgBench(url: string | undefined) {
       CREATE TABLE mue (code text, mue_value int, mai text, rationale text);
       CREATE TABLE addon (addon_code text, primary_code text, aoc_edit_type text, eff date, del date);`);
     const t0 = performance.now();
-    const n = await copyRows(client, 'ptp', 'ncci-ptp-practitioner-2024-07-01.tsv.gz', ['column1:text', 'column2:text', 'deletion_date:date', 'modifier_indicator:text', 'rationale:text'], (c) => [c[0], c[1], ymdOrNull(c[2]), c[3], c[4]]);
-    await copyRows(client, 'icd', 'icd10cm-order-FY2026.tsv', ['code:text', 'code_dotted:text', 'billable:boolean', 'long_description:text'], (c) => [c[1], c[2], c[3] === '1', c[5]]);
-    await copyRows(client, 'hcpcs', 'hcpcs-2025-10.tsv', ['code:text', 'long_description:text', 'add_dt:date', 'term_dt:date'], (c) => [c[0], c[4], ymdOrNull(c[45]), ymdOrNull(c[47])]);
-    await copyRows(client, 'mue', 'mue-practitioner-2026-04-01.tsv', ['code:text', 'mue_value:int', 'mai:text', 'rationale:text'], (c) => [c[0], Number(c[1]), c[2], c[4]]);
-    await copyRows(client, 'addon', 'addon-code-edits-2026Q2.tsv', ['addon_code:text', 'primary_code:text', 'aoc_edit_type:text', 'eff:date', 'del:date'], (c) => [c[0], c[1], c[2], ymdOrNull(c[5]), ymdOrNull(c[6])]);
+    const n = await copyRows(
+      client,
+      'ptp',
+      'ncci-ptp-practitioner-2024-07-01.tsv.gz',
+      ['column1:text', 'column2:text', 'deletion_date:date', 'modifier_indicator:text', 'rationale:text'],
+      (c) => [c[0], c[1], ymdOrNull(c[2]), c[3], c[4]],
+    );
+    await copyRows(client, 'icd', 'icd10cm-order-FY2026.tsv', ['code:text', 'code_dotted:text', 'billable:boolean', 'long_description:text'], (c) => [
+      c[1],
+      c[2],
+      c[3] === '1',
+      c[5],
+    ]);
+    await copyRows(client, 'hcpcs', 'hcpcs-2025-10.tsv', ['code:text', 'long_description:text', 'add_dt:date', 'term_dt:date'], (c) => [
+      c[0],
+      c[4],
+      ymdOrNull(c[45]),
+      ymdOrNull(c[47]),
+    ]);
+    await copyRows(client, 'mue', 'mue-practitioner-2026-04-01.tsv', ['code:text', 'mue_value:int', 'mai:text', 'rationale:text'], (c) => [
+      c[0],
+      Number(c[1]),
+      c[2],
+      c[4],
+    ]);
+    await copyRows(
+      client,
+      'addon',
+      'addon-code-edits-2026Q2.tsv',
+      ['addon_code:text', 'primary_code:text', 'aoc_edit_type:text', 'eff:date', 'del:date'],
+      (c) => [c[0], c[1], c[2], ymdOrNull(c[5]), ymdOrNull(c[6])],
+    );
     await client.query(`
       CREATE INDEX ON ptp (column1, column2, deletion_date);
       CREATE UNIQUE INDEX ON icd (code); CREATE INDEX ON icd (code_dotted);
@@ -153,7 +177,11 @@ async function pgBench(url: string | undefined) {
 
     // One code: the query for its system, as a prepared statement (what a SQL-backed lookup would do).
     const byCode: Record<string, { name: string; text: string; value: string }> = {
-      '99213': { name: 'cpt', text: 'SELECT (SELECT count(*) FROM mue WHERE code=$1) + (SELECT count(*) FROM (SELECT 1 FROM ptp WHERE column1=$1 LIMIT 1) x)', value: '99213' },
+      '99213': {
+        name: 'cpt',
+        text: 'SELECT (SELECT count(*) FROM mue WHERE code=$1) + (SELECT count(*) FROM (SELECT 1 FROM ptp WHERE column1=$1 LIMIT 1) x)',
+        value: '99213',
+      },
       J1885: { name: 'hcpcs', text: 'SELECT long_description, add_dt, term_dt FROM hcpcs WHERE code=$1', value: 'J1885' },
       'M80.08': { name: 'icd', text: 'SELECT billable, long_description FROM icd WHERE code_dotted=$1', value: 'M80.08' },
     };
@@ -176,7 +204,11 @@ async function pgBench(url: string | undefined) {
         values: [TEN, DOS],
       });
       await client.query({ name: 'mue_among', text: 'SELECT * FROM mue WHERE code = ANY($1)', values: [TEN] });
-      await client.query({ name: 'aoc_among', text: 'SELECT * FROM addon WHERE addon_code = ANY($1) AND eff <= $2 AND (del IS NULL OR del >= $2)', values: [TEN, DOS] });
+      await client.query({
+        name: 'aoc_among',
+        text: 'SELECT * FROM addon WHERE addon_code = ANY($1) AND eff <= $2 AND (del IS NULL OR del >= $2)',
+        values: [TEN, DOS],
+      });
       return p.rowCount ?? 0;
     };
     const count = await among();
@@ -204,7 +236,9 @@ console.log(
 
 const kb = await loadKnowledgeBase({ importDir: noImports });
 const mem = memoryBench(kb);
-console.log(`in memory: lookup ${fmt(mem.lookup, 3)} µs/code [goal < 2]; ptp(a, b) ${fmt(mem.ptp, 3)} µs/pair; editsAmong(10 codes) ${fmt(mem.among, 2)} µs [goal < 50] (${mem.amongCount} active PTP edits)`);
+console.log(
+  `in memory: lookup ${fmt(mem.lookup, 3)} µs/code [goal < 2]; ptp(a, b) ${fmt(mem.ptp, 3)} µs/pair; editsAmong(10 codes) ${fmt(mem.among, 2)} µs [goal < 50] (${mem.amongCount} active PTP edits)`,
+);
 const ans = answerBench(kb);
 console.log(
   `answer lookups: feeSchedule ${fmt(ans.fee, 3)} µs; mue by setting ${fmt(ans.mueOph, 3)} µs; ICD-10-CM across 2026-10-01 ${fmt(ans.icdYears, 3)} µs/code [goal < 2]; ` +
@@ -215,7 +249,9 @@ if (!args.includes('--no-pg')) {
   const i = args.indexOf('--pg-url');
   try {
     const p = await pgBench(i >= 0 ? args[i + 1] : process.env.KB_BENCH_PG_URL);
-    console.log(`PostgreSQL baseline (indexed, ${p.rows.toLocaleString('en-US')} PTP rows loaded in ${fmt(p.loadS, 1)} s): lookup ${fmt(p.lookup, 1)} µs/code; edits among 10 codes ${fmt(p.among, 1)} µs (3 queries, ${p.amongCount} PTP rows)`);
+    console.log(
+      `PostgreSQL baseline (indexed, ${p.rows.toLocaleString('en-US')} PTP rows loaded in ${fmt(p.loadS, 1)} s): lookup ${fmt(p.lookup, 1)} µs/code; edits among 10 codes ${fmt(p.among, 1)} µs (3 queries, ${p.amongCount} PTP rows)`,
+    );
     console.log(`ratio (PostgreSQL / in memory): lookup ×${fmt(p.lookup / mem.lookup, 0)}; edits among 10 ×${fmt(p.among / mem.among, 0)}`);
   } catch (err) {
     console.log(`PostgreSQL baseline skipped: ${(err as Error).message}`);

@@ -122,9 +122,27 @@ export interface PipelineFigures {
   fetchOnly: { messages: number; perSecond: number; cpuMsPerMessage: { client: number; dovecot: number } };
   /** Four times as many messages from an empty database; rateToFirstRun near 1 means no cost grows with the tables. */
   growth: { messages: number; seconds: number; perSecond: number; rateToFirstRun: number; cpuMsPerMessage: Record<string, number>; processes: ProcessFigure[] };
-  ingest: { messages: number; warmUpMessages: number; seconds: number; perSecond: number; parseOnlyPerSecond: number; parseOnlyBeforeAfter: [number, number]; ratio: number; goal: number; pollerStoredAllSeconds: number; cpuMsPerMessage: Record<string, number> };
+  ingest: {
+    messages: number;
+    warmUpMessages: number;
+    seconds: number;
+    perSecond: number;
+    parseOnlyPerSecond: number;
+    parseOnlyBeforeAfter: [number, number];
+    ratio: number;
+    goal: number;
+    pollerStoredAllSeconds: number;
+    cpuMsPerMessage: Record<string, number>;
+  };
   latency: { messages: number; p50ms: number; p95ms: number; maxms: number; goalP50ms: number };
-  memory: { pollerPeakRssMb: number | null; workerPeakRssMb: (number | null)[]; processes: ProcessFigure[]; nodeFlags: string[]; env: Record<string, string>; recordedBefore: typeof RECORDED_BEFORE };
+  memory: {
+    pollerPeakRssMb: number | null;
+    workerPeakRssMb: (number | null)[];
+    processes: ProcessFigure[];
+    nodeFlags: string[];
+    env: Record<string, string>;
+    recordedBefore: typeof RECORDED_BEFORE;
+  };
   /** The first run's consultations drafted by two `worker --queues draft` processes, after WARM warm-up drafts. */
   drafting: DraftRun;
 }
@@ -201,7 +219,11 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     try {
       await waitFor('poller and ingest workers ready', async () => [poller, w1, w2].every((p) => p.readyMs !== null), 120_000, 20);
       const count = async () =>
-        (await web.ctx.db.query<{ n: number; stored: number }>('SELECT (SELECT count(*)::int FROM consultations) AS n, (SELECT count(*)::int FROM inbound_messages) AS stored')).rows[0];
+        (
+          await web.ctx.db.query<{ n: number; stored: number }>(
+            'SELECT (SELECT count(*)::int FROM consultations) AS n, (SELECT count(*)::int FROM inbound_messages) AS stored',
+          )
+        ).rows[0];
       stage(`w${queuePrefix}`, WARM, n, stagingWarm);
       moveIn(stagingWarm);
       await waitFor('warm-up questions persisted', async () => (await count()).n >= WARM, 300_000, 100);
@@ -209,9 +231,9 @@ export async function benchPipeline(): Promise<PipelineFigures> {
       // PostgreSQL's CPU split by the process each backend serves (the application name it connected with).
       const backends = async () =>
         new Map(
-          (await web.ctx.db.query<{ pid: number; app: string }>(`SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = current_database()`)).rows.map(
-            (r) => [r.pid, `postgresql (${r.app.replace(/^caseconsultant-?/, '') || 'bench'})`] as const,
-          ),
+          (
+            await web.ctx.db.query<{ pid: number; app: string }>(`SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = current_database()`)
+          ).rows.map((r) => [r.pid, `postgresql (${r.app.replace(/^caseconsultant-?/, '') || 'bench'})`] as const),
         );
       const cpu0 = cpuSnapshot(await backends());
       const t0 = performance.now();
@@ -219,11 +241,16 @@ export async function benchPipeline(): Promise<PipelineFigures> {
       let storedSeconds = 0;
       // Every 100 ms: counting is work on the machine being measured (at 20 ms it cost PostgreSQL ~0.1 ms
       // of CPU per message); the clock's resolution stays ~1% of the run.
-      await waitFor('all consultations persisted', async () => {
-        const r = await count();
-        if (!storedSeconds && r.stored >= n + WARM) storedSeconds = (performance.now() - t0) / 1000;
-        return r.n >= n + WARM;
-      }, 600_000, 100);
+      await waitFor(
+        'all consultations persisted',
+        async () => {
+          const r = await count();
+          if (!storedSeconds && r.stored >= n + WARM) storedSeconds = (performance.now() - t0) / 1000;
+          return r.n >= n + WARM;
+        },
+        600_000,
+        100,
+      );
       const seconds = (performance.now() - t0) / 1000;
       const cpuMsPerMessage = cpuPerItem(cpuBetween(cpu0, cpuSnapshot(await backends())), n);
       const processes = [processFigure(poller, 'poller'), processFigure(w1, 'ingest worker'), processFigure(w2, 'ingest worker')];
@@ -231,7 +258,11 @@ export async function benchPipeline(): Promise<PipelineFigures> {
         pollerPeakRssMb: processes[0].peakRssMb,
         workerPeakRssMb: [processes[1].peakRssMb, processes[2].peakRssMb],
         processes,
-        nodeFlags: [...PART_NODE_FLAGS, ...(process.env.CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? []), '--heap-growing-percent=20 (set by bin/caseconsultant.js)'],
+        nodeFlags: [
+          ...PART_NODE_FLAGS,
+          ...(process.env.CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? []),
+          '--heap-growing-percent=20 (set by bin/caseconsultant.js)',
+        ],
         env: PART_ENV,
         recordedBefore: RECORDED_BEFORE,
       };
@@ -331,13 +362,18 @@ export async function benchPipeline(): Promise<PipelineFigures> {
       const subject = /Subject: (.*)/.exec(raw)![1];
       const t = Date.now();
       await feeder.append('INBOX', raw);
-      const at = await waitFor('awaiting_review', async () => {
-        const r = await app.ctx.db.query<{ at: Date }>(
-          `SELECT a.at FROM audit_log a JOIN consultations c ON c.id = a.consultation_id WHERE a.action = 'draft.created' AND c.subject = $1`,
-          [subject],
-        );
-        return r.rows[0]?.at;
-      }, 30_000, 5);
+      const at = await waitFor(
+        'awaiting_review',
+        async () => {
+          const r = await app.ctx.db.query<{ at: Date }>(
+            `SELECT a.at FROM audit_log a JOIN consultations c ON c.id = a.consultation_id WHERE a.action = 'draft.created' AND c.subject = $1`,
+            [subject],
+          );
+          return r.rows[0]?.at;
+        },
+        30_000,
+        5,
+      );
       latencies.push(new Date(at).getTime() - t);
     }
     await feeder.logout();
@@ -352,7 +388,18 @@ export async function benchPipeline(): Promise<PipelineFigures> {
     const floorMs = parseMs + fetchOnly.cpuMsPerMessage.client + fetchOnly.cpuMsPerMessage.dovecot;
     const usedMs = Object.values(cpuMsPerMessage).reduce((a, b) => a + b, 0);
     return {
-      ingest: { messages: N, warmUpMessages: WARM, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(perSecond), parseOnlyPerSecond: Math.round(parseOnlyPerSecond), parseOnlyBeforeAfter: [Math.round(parseBefore), Math.round(parseAfter)], ratio: Number((perSecond / parseOnlyPerSecond).toFixed(3)), goal: 0.6, pollerStoredAllSeconds: Number(storedSeconds.toFixed(2)), cpuMsPerMessage },
+      ingest: {
+        messages: N,
+        warmUpMessages: WARM,
+        seconds: Number(seconds.toFixed(2)),
+        perSecond: Math.round(perSecond),
+        parseOnlyPerSecond: Math.round(parseOnlyPerSecond),
+        parseOnlyBeforeAfter: [Math.round(parseBefore), Math.round(parseAfter)],
+        ratio: Number((perSecond / parseOnlyPerSecond).toFixed(3)),
+        goal: 0.6,
+        pollerStoredAllSeconds: Number(storedSeconds.toFixed(2)),
+        cpuMsPerMessage,
+      },
       growth: {
         messages: GROWTH,
         seconds: Number(growth.seconds.toFixed(2)),
@@ -363,7 +410,13 @@ export async function benchPipeline(): Promise<PipelineFigures> {
         // of messages shows here as a higher peak than the first run's.
         processes: growth.memory.processes,
       },
-      cpuBudget: { cores, budgetMsPerMessageAtGoal: round3(budgetMs), fetchParseFloorMs: round3(floorMs), leftForStorageMs: round3(budgetMs - floorMs), usedMsPerMessage: round3(usedMs) },
+      cpuBudget: {
+        cores,
+        budgetMsPerMessageAtGoal: round3(budgetMs),
+        fetchParseFloorMs: round3(floorMs),
+        leftForStorageMs: round3(budgetMs - floorMs),
+        usedMsPerMessage: round3(usedMs),
+      },
       fetchOnly,
       latency: { messages: M, p50ms: pct(latencies, 50), p95ms: pct(latencies, 95), maxms: Math.max(...latencies), goalP50ms: 600 },
       memory,

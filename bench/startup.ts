@@ -26,7 +26,11 @@ interface Runtime {
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-compile-cache-'));
 const runtimes: Runtime[] = [
   { name: `Node ${process.version}, type stripping, compile cache warm`, command: (a) => [process.execPath, bin, ...a], env: { NODE_COMPILE_CACHE: cacheDir } },
-  { name: `Node ${process.version}, type stripping, no compile cache`, command: (a) => [process.execPath, bin, ...a], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
+  {
+    name: `Node ${process.version}, type stripping, no compile cache`,
+    command: (a) => [process.execPath, bin, ...a],
+    env: { NODE_DISABLE_COMPILE_CACHE: '1' },
+  },
 ];
 const baseline = process.env.STARTUP_BASELINE?.split(' ').filter(Boolean);
 if (baseline?.length) runtimes.push({ name: `baseline: ${baseline.join(' ')}`, command: (a) => [...baseline, ...a], env: {} });

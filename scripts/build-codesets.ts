@@ -82,7 +82,11 @@ async function buildPtp(kind: TableKind, t: ShippedTable): Promise<{ buf: Buffer
 
 /** The FY2027 files are the publisher's CSV (quoted fields, none spanning lines). */
 function csvRows(file: string): Row[] {
-  const [head, ...body] = fs.readFileSync(path.join(from, file), 'utf8').split('\n').filter((l) => l !== '').map(splitCsv);
+  const [head, ...body] = fs
+    .readFileSync(path.join(from, file), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map(splitCsv);
   return body.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i] ?? ''])));
 }
 
@@ -92,7 +96,9 @@ function csvRows(file: string): Row[] {
  * them (the FY2027 file keeps FY2026's order numbers); codes FY2026 deleted go last (no children).
  */
 async function buildIcd(t: ShippedTable): Promise<{ buf: Buffer; rows: number }> {
-  const FY25 = 1, FY26 = 2, FY27 = 4;
+  const FY25 = 1,
+    FY26 = 2,
+    FY27 = 4;
   const fy26 = await collect('icd10cm-order-FY2026.tsv');
   const fy27 = await collect(t.sourceFile);
   const addenda = await collect('icd10cm-order-addenda-FY2026.tsv');
@@ -274,7 +280,13 @@ async function buildGuidance(t: ShippedTable): Promise<{ buf: Buffer; rows: numb
   const read = (f: string) => fs.readFileSync(path.join(from, 'guidance', f), 'utf8');
   for (const s of splitIcdGuidelines(read('icd10cm-official-guidelines-fy2026.txt'))) {
     const top = s.section.split('.')[0];
-    add('icd10cm-guidelines-fy2026', 'ICD', top === 'Introduction' ? 'Introduction' : `Section ${top}`, s, s.section === 'Introduction' ? 'Introduction' : `Section ${s.section}. ${s.title}`);
+    add(
+      'icd10cm-guidelines-fy2026',
+      'ICD',
+      top === 'Introduction' ? 'Introduction' : `Section ${top}`,
+      s,
+      s.section === 'Introduction' ? 'Introduction' : `Section ${s.section}. ${s.title}`,
+    );
   }
   for (const s of splitBenefitPolicyCh15(read('medicare-benefit-policy-manual-ch15.txt'))) {
     add('medicare-bpm-ch15', 'BPM15', 'Chapter 15', s, `§${s.section} - ${s.title}`);
@@ -320,7 +332,9 @@ for (const t of SHIPPED) {
   fs.writeFileSync(`${file}.tmp`, gz);
   fs.renameSync(`${file}.tmp`, file);
   built.push({ t, rows, bytes: gz.length });
-  console.log(`${t.kind}: ${rows} rows, ${(buf.length / 1e6).toFixed(1)} MB raw, ${(gz.length / 1e6).toFixed(2)} MB gz, ${Math.round(performance.now() - t0)} ms`);
+  console.log(
+    `${t.kind}: ${rows} rows, ${(buf.length / 1e6).toFixed(1)} MB raw, ${(gz.length / 1e6).toFixed(2)} MB gz, ${Math.round(performance.now() - t0)} ms`,
+  );
 }
 fs.writeFileSync(path.join(to, 'README.md'), renderReadme(built, readAmaNotice(path.join(from, 'README.md'))));
 console.log(`wrote ${to}`);

@@ -64,8 +64,7 @@ export const SHIPPED: ShippedTable[] = [
     effectiveFrom: '2026-04-01',
     effectiveTo: '2026-06-30',
     sourceFile: 'mue-dme-supplier-2026-04-01.tsv',
-    origin:
-      'CMS MCR_MUE_DMESupplierServices_Eff_04-01-2026.csv; via GitHub Darshini-Shah/Jilo (same commits as the outpatient hospital table).',
+    origin: 'CMS MCR_MUE_DMESupplierServices_Eff_04-01-2026.csv; via GitHub Darshini-Shah/Jilo (same commits as the outpatient hospital table).',
     cmsNotice: true,
   },
   {

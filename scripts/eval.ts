@@ -26,14 +26,22 @@ const failures: string[] = [];
 const score = codeScore(runs);
 let fieldMismatches = 0;
 const fieldNotes: string[] = [];
-for (const r of runs) for (const d of disagreements(r)) { fieldMismatches++; fieldNotes.push(`${r.name}: ${d}`); }
+for (const r of runs)
+  for (const d of disagreements(r)) {
+    fieldMismatches++;
+    fieldNotes.push(`${r.name}: ${d}`);
+  }
 const intentExact = runs.filter((r) => r.expected.draft).filter((r) => [...r.result.intents].sort().join() === [...r.expected.intents].sort().join()).length;
 const questions = runs.filter((r) => r.expected.draft).length;
 
 // 2. Edit facts: equal to the expected files, and independently equal to the raw tables.
 let editMismatch = 0;
 const editNotes: string[] = [];
-for (const r of runs) for (const d of editDisagreements(r)) { editMismatch++; editNotes.push(`${r.name}: ${d}`); }
+for (const r of runs)
+  for (const d of editDisagreements(r)) {
+    editMismatch++;
+    editNotes.push(`${r.name}: ${d}`);
+  }
 const oracle = new TableOracle(TableOracle.defaultDir());
 let factsChecked = 0;
 let factsWrong = 0;
@@ -45,23 +53,38 @@ if (oracle.available()) {
     if (!r.result.draft) continue;
     const dos = r.result.dateOfService ?? today;
     const proc = r.result.codes.filter((c) => c.system !== 'ICD-10-CM').map((c) => c.code);
-    const table = oracle.activePtp(proc, dos).map((p) => `${p.column1}/${p.column2}/${p.modifierIndicator}/${p.deletionDate}/${p.rationale}`).sort();
+    const table = oracle
+      .activePtp(proc, dos)
+      .map((p) => `${p.column1}/${p.column2}/${p.modifierIndicator}/${p.deletionDate}/${p.rationale}`)
+      .sort();
     const got = r.result.edits.ptp.map((p) => `${p.column1}/${p.column2}/${p.modifierIndicator}/${p.deletionDate}/${p.rationale}`).sort();
     factsChecked += Math.max(table.length, got.length);
-    if (table.join('\n') !== got.join('\n')) { factsWrong++; editNotes.push(`${r.name}: PTP differs from table`); }
+    if (table.join('\n') !== got.join('\n')) {
+      factsWrong++;
+      editNotes.push(`${r.name}: PTP differs from table`);
+    }
     for (const c of proc) {
       const t = oracle.mue.get(c);
       const g = r.result.edits.mue.find((m) => m.code === c);
       factsChecked++;
-      if ((t ? `${t.value}/${t.mai}` : null) !== (g ? `${g.value}/${g.mai}` : null)) { factsWrong++; editNotes.push(`${r.name}: MUE ${c} differs from table`); }
+      if ((t ? `${t.value}/${t.mai}` : null) !== (g ? `${g.value}/${g.mai}` : null)) {
+        factsWrong++;
+        editNotes.push(`${r.name}: MUE ${c} differs from table`);
+      }
       const ta = oracle.activeAddOn(c, dos);
       const ga = r.result.edits.addOn.find((a) => a.addOnCode === c);
       factsChecked++;
-      if ((ta ? `${ta.type}/${ta.primaryCodes}` : null) !== (ga ? `${ga.type}/${[...ga.primaryCodes].sort()}` : null)) { factsWrong++; editNotes.push(`${r.name}: add-on ${c} differs from table`); }
+      if ((ta ? `${ta.type}/${ta.primaryCodes}` : null) !== (ga ? `${ga.type}/${[...ga.primaryCodes].sort()}` : null)) {
+        factsWrong++;
+        editNotes.push(`${r.name}: add-on ${c} differs from table`);
+      }
     }
     for (const c of r.result.codes.filter((x) => x.system === 'ICD-10-CM' && x.known)) {
       factsChecked++;
-      if (oracle.icd.get(c.code) !== c.billable) { factsWrong++; editNotes.push(`${r.name}: billable ${c.code} differs from table`); }
+      if (oracle.icd.get(c.code) !== c.billable) {
+        factsWrong++;
+        editNotes.push(`${r.name}: billable ${c.code} differs from table`);
+      }
     }
   }
 } else {
@@ -80,7 +103,10 @@ let corpusDrafted = 0;
 let corpusErrors = 0;
 const corpusNotes: string[] = [];
 if (existsSync(path.join(CORPUS, 'README.md'))) {
-  const rows = readFileSync(path.join(CORPUS, 'README.md'), 'utf8').split('\n').map((l) => /^\| `([^`]+\.eml)` \| ([^|]+?) \|/.exec(l)).filter((m): m is RegExpExecArray => !!m);
+  const rows = readFileSync(path.join(CORPUS, 'README.md'), 'utf8')
+    .split('\n')
+    .map((l) => /^\| `([^`]+\.eml)` \| ([^|]+?) \|/.exec(l))
+    .filter((m): m is RegExpExecArray => !!m);
   for (const [, file, category] of rows) {
     const full = path.join(CORPUS, 'emails', file);
     if (!existsSync(full)) continue;
@@ -104,7 +130,9 @@ if (existsSync(path.join(CORPUS, 'README.md'))) {
 
 console.log('Drafting eval');
 console.log(`  fixtures: ${runs.length} (${questions} questions, ${machineFixtures.length} machine/rejected)`);
-console.log(`  code extraction: precision ${pct(score.precision)}  recall ${pct(score.recall)}  (tp ${score.tp}, fp ${score.fp}, fn ${score.fn})  goal >= 0.97`);
+console.log(
+  `  code extraction: precision ${pct(score.precision)}  recall ${pct(score.recall)}  (tp ${score.tp}, fp ${score.fp}, fn ${score.fn})  goal >= 0.97`,
+);
 for (const m of score.misses) console.log(`    ${m}`);
 console.log(`  intents exact: ${intentExact}/${questions}; other field mismatches: ${fieldMismatches}`);
 for (const n of fieldNotes) console.log(`    ${n}`);
@@ -114,7 +142,9 @@ for (const n of editNotes) console.log(`    ${n}`);
 console.log(`  invented codes in drafts: ${invented.length}`);
 for (const n of invented) console.log(`    ${n}`);
 console.log(`  machine fixtures recognised: ${machineFixturesOk}/${machineFixtures.length}`);
-console.log(`  corpus auto-reply/bounce/auto-generated recognised (draft null): ${corpusMachinesOk}/${corpusMachines}; corpus drafts checked: ${corpusDrafted}; parse errors: ${corpusErrors}`);
+console.log(
+  `  corpus auto-reply/bounce/auto-generated recognised (draft null): ${corpusMachinesOk}/${corpusMachines}; corpus drafts checked: ${corpusDrafted}; parse errors: ${corpusErrors}`,
+);
 for (const n of corpusNotes) console.log(`    ${n}`);
 
 if (score.precision < 0.97 || score.recall < 0.97) failures.push('code extraction below 0.97');
@@ -124,7 +154,10 @@ if (machineFixturesOk !== machineFixtures.length || corpusMachinesOk !== corpusM
 
 // 5. The answer: coder questions with the key point each must settle. questions.json was written before
 // the answer engine; heldout.json after it, and not tuned on (its first run is in the README).
-for (const [file, label] of [[QUESTIONS_FILE, 'questions.json, written before the engine'], [HELDOUT_FILE, 'heldout.json, written after it']] as const) {
+for (const [file, label] of [
+  [QUESTIONS_FILE, 'questions.json, written before the engine'],
+  [HELDOUT_FILE, 'heldout.json, written after it'],
+] as const) {
   const qruns = loadQuestions(file).map((q) => runQuestion(q, kb));
   const af = answerFigures(qruns);
   console.log(`\nAnswer eval (fixtures/eval/${label})`);
@@ -137,8 +170,12 @@ for (const [file, label] of [[QUESTIONS_FILE, 'questions.json, written before th
       r.missed.length ? `missed ${r.missed.join(',')}` : '',
       r.invented.length ? `invented ${r.invented.join(',')}` : '',
       r.badCitations.length ? `no such paragraph ${r.badCitations.join(',')}` : '',
-    ].filter(Boolean).join('; ');
-    console.log(`  ${r.q.id.padEnd(24)}${(r.settled ? 'yes' : 'no').padEnd(8)}${`${r.verdict ?? '-'}/${r.q.verdict ?? '-'}`.padEnd(19)}${r.wrong ? 'WRONG: ' : ''}${notes}`);
+    ]
+      .filter(Boolean)
+      .join('; ');
+    console.log(
+      `  ${r.q.id.padEnd(24)}${(r.settled ? 'yes' : 'no').padEnd(8)}${`${r.verdict ?? '-'}/${r.q.verdict ?? '-'}`.padEnd(19)}${r.wrong ? 'WRONG: ' : ''}${notes}`,
+    );
   }
   const settledPct = (100 * af.settled) / af.questions;
   console.log(`  key points settled: ${af.settled}/${af.questions} (${settledPct.toFixed(1)}%)  goal >= 70%`);

@@ -41,7 +41,10 @@ async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number,
           ctx.log.error({ inboundId: data.inboundId, err: errorFields(err) }, 'inbound quarantined after repeated failures');
         }
       } catch (qerr) {
-        ctx.log.error({ inboundId: data.inboundId, err: errorFields(qerr), jobErr: errorFields(err) }, 'inbound not quarantined: recording the quarantine failed');
+        ctx.log.error(
+          { inboundId: data.inboundId, err: errorFields(qerr), jobErr: errorFields(err) },
+          'inbound not quarantined: recording the quarantine failed',
+        );
       }
     }
     throw err;

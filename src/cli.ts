@@ -44,9 +44,18 @@ async function run(parts: ('web' | 'poller' | 'worker')[], queues?: QueueName[])
   }
 }
 
-program.command('start').description('run web, poller and all workers in one process (npm start)').action(() => run(['web', 'poller', 'worker']));
-program.command('web').description('run the web console and API').action(() => run(['web']));
-program.command('poller').description('run the mailbox poller (run two: each mailbox is held by one, the other takes over when it dies)').action(() => run(['poller']));
+program
+  .command('start')
+  .description('run web, poller and all workers in one process (npm start)')
+  .action(() => run(['web', 'poller', 'worker']));
+program
+  .command('web')
+  .description('run the web console and API')
+  .action(() => run(['web']));
+program
+  .command('poller')
+  .description('run the mailbox poller (run two: each mailbox is held by one, the other takes over when it dies)')
+  .action(() => run(['poller']));
 program
   .command('worker')
   .description('run queue workers')

@@ -69,7 +69,10 @@ export function registerSystemGauges(ctx: AppContext): void {
  */
 function statusGauge(ctx: AppContext, g: { name: string; help: string; table: CountedTable; labels: string[]; open: readonly string[] }): void {
   const count = (live: boolean) => countByStatus(ctx.db, g.table, g.labels, g.open, live);
-  const settled = ttlMemo(() => ctx.config.METRICS_SETTLED_SECONDS * 1000, () => count(false));
+  const settled = ttlMemo(
+    () => ctx.config.METRICS_SETTLED_SECONDS * 1000,
+    () => count(false),
+  );
   new client.Gauge({
     name: g.name,
     help: g.help,

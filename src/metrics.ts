@@ -51,4 +51,11 @@ export const pollerLeases = new client.Gauge({
 });
 
 /** The gauges below describe the whole deployment, not one process: they carry no process label. */
-export const SYSTEM_GAUGES: ReadonlySet<string> = new Set(['cc_queue_jobs', 'cc_consultations', 'cc_due_breaches', 'cc_outbound_messages', 'cc_inbound_messages', 'cc_mailbox_lease']);
+export const SYSTEM_GAUGES: ReadonlySet<string> = new Set([
+  'cc_queue_jobs',
+  'cc_consultations',
+  'cc_due_breaches',
+  'cc_outbound_messages',
+  'cc_inbound_messages',
+  'cc_mailbox_lease',
+]);

@@ -25,10 +25,18 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 5000): Promise<Chec
 }
 
 /** Each mailbox and the poller holding its lease (null: none holds it; nothing is read from it). */
-async function leases(ctx: AppContext): Promise<Record<string, { key: string; holder: string | null; fence: number | null; expiresInMs: number | null; lastUid: number | null }>> {
+async function leases(
+  ctx: AppContext,
+): Promise<Record<string, { key: string; holder: string | null; fence: number | null; expiresInMs: number | null; lastUid: number | null }>> {
   const out: Awaited<ReturnType<typeof leases>> = {};
   for (const m of await mailboxOverview(ctx)) {
-    out[m.name] = { key: m.key, holder: m.lease?.holder ?? null, fence: m.lease?.fence ?? null, expiresInMs: m.lease?.expiresInMs ?? null, lastUid: m.cursor?.lastUid ?? null };
+    out[m.name] = {
+      key: m.key,
+      holder: m.lease?.holder ?? null,
+      fence: m.lease?.fence ?? null,
+      expiresInMs: m.lease?.expiresInMs ?? null,
+      lastUid: m.cursor?.lastUid ?? null,
+    };
   }
   return out;
 }

@@ -20,7 +20,8 @@ export function sealSecret(plain: string, key: Buffer, label: string): Buffer {
 
 export function openSecret(blob: Buffer, key: Buffer, label: string): string {
   const at = MAGIC.length;
-  if (blob.length < at + IV + TAG || !blob.subarray(0, at).equals(MAGIC)) throw new AppError(ErrorCodes.SECRET_UNREADABLE, `stored ${label} is not a sealed secret`);
+  if (blob.length < at + IV + TAG || !blob.subarray(0, at).equals(MAGIC))
+    throw new AppError(ErrorCodes.SECRET_UNREADABLE, `stored ${label} is not a sealed secret`);
   try {
     const d = crypto.createDecipheriv('aes-256-gcm', key, blob.subarray(at, at + IV));
     d.setAAD(Buffer.from(label, 'utf8'));

@@ -53,7 +53,10 @@ interface Drafted {
 /** Throws when the batch's shared steps fail; a job's own failure is its outcome. */
 async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string, string | Error>> {
   const out = new Map<string, string | Error>();
-  const rows = await getConsultations(ctx.db, jobs.map((j) => j.consultationId));
+  const rows = await getConsultations(
+    ctx.db,
+    jobs.map((j) => j.consultationId),
+  );
   const todo: ConsultationRow[] = [];
   const renotify: NotifyJob[] = [];
   for (const job of jobs) {
@@ -73,9 +76,15 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
     await ctx.producers.addBulk('notify', renotify);
     return out;
   }
-  await markDrafting(ctx.db, todo.map((c) => c.id));
+  await markDrafting(
+    ctx.db,
+    todo.map((c) => c.id),
+  );
 
-  const texts = await inboundTexts(ctx.db, todo.map((c) => c.id));
+  const texts = await inboundTexts(
+    ctx.db,
+    todo.map((c) => c.id),
+  );
   const kb = await getKnowledgeBase({ importDir: ctx.config.paths.codesets });
   const reviewers: ReviewerCandidate[] = (await reviewersWithLoad(ctx.db)).map((r) => ({
     id: String(r.id),
@@ -92,7 +101,11 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
       // Only masked text is stored; the date of service was read before masking.
       const inbound = texts.get(c.id) ?? [];
       const text = inbound.map((m) => m.body_text).join('\n\n');
-      const dos = inbound.map((m) => m.date_of_service).filter(Boolean).at(-1) ?? null;
+      const dos =
+        inbound
+          .map((m) => m.date_of_service)
+          .filter(Boolean)
+          .at(-1) ?? null;
       const result = buildDraft({ subject: c.subject, text, dos, maskedSubject: c.subject, maskedText: text }, kb);
       // A question whose codes name no specialty goes to its mailbox's default one, when it has one.
       const specialty = result.specialty === 'general' && c.specialty ? c.specialty : result.specialty;
@@ -105,9 +118,16 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
         subject: result.draft?.subject ?? c.subject,
         text: result.draft?.text ?? '',
         facts: {
-          codes: result.codes, modifiers: result.modifiers, dateOfService: result.dateOfService, intents: result.intents, edits: result.edits, specialty: result.specialty,
+          codes: result.codes,
+          modifiers: result.modifiers,
+          dateOfService: result.dateOfService,
+          intents: result.intents,
+          edits: result.edits,
+          specialty: result.specialty,
           // The console shows the reviewer notes; they are never part of the emailed text.
-          answer: result.answer, guidance: result.guidance, reviewerNotes: result.reviewerNotes,
+          answer: result.answer,
+          guidance: result.guidance,
+          reviewerNotes: result.reviewerNotes,
         },
         specialty,
         assigneeId: c.assignee_id ?? (picked == null ? null : Number(picked)),
@@ -118,9 +138,18 @@ async function draftBatch(ctx: AppContext, jobs: DraftJob[]): Promise<Map<string
   }
 
   await ctx.db.tx(async (q) => {
-    await saveEngineDrafts(q, drafted.map((d) => ({ consultationId: d.c.id, round: d.c.round, subject: d.subject, bodyText: d.text, facts: d.facts })));
-    await setConsultationsDrafted(q, drafted.map((d) => ({ id: d.c.id, specialty: d.specialty, assigneeId: d.assigneeId })));
-    await auditMany(q, drafted.map((d) => ({ action: 'draft.created', consultationId: d.c.id, detail: { round: d.c.round, assigneeId: d.assigneeId } })));
+    await saveEngineDrafts(
+      q,
+      drafted.map((d) => ({ consultationId: d.c.id, round: d.c.round, subject: d.subject, bodyText: d.text, facts: d.facts })),
+    );
+    await setConsultationsDrafted(
+      q,
+      drafted.map((d) => ({ id: d.c.id, specialty: d.specialty, assigneeId: d.assigneeId })),
+    );
+    await auditMany(
+      q,
+      drafted.map((d) => ({ action: 'draft.created', consultationId: d.c.id, detail: { round: d.c.round, assigneeId: d.assigneeId } })),
+    );
   });
   for (const d of drafted) out.set(keyOf(d.c), 'drafted');
   const fresh: NotifyJob[] = drafted

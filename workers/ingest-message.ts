@@ -36,7 +36,15 @@ import { REDRAFT_ON_FOLLOW_UP, statusIn, UNDRAFTED_STATUSES } from '../src/store
 import type { Queryable } from '../src/store/db.ts';
 import { finishInbound, inboundPlaintext, type InboundRow } from '../src/store/inbound.ts';
 import { mailboxDirectory } from '../src/mail/mailbox-specs.ts';
-import { beginIntake, openConsultations, quotaUsageAndTickets, type Intake, type IntakeRequest, type NewQuestion, type OpenedConsultation } from '../src/store/intake.ts';
+import {
+  beginIntake,
+  openConsultations,
+  quotaUsageAndTickets,
+  type Intake,
+  type IntakeRequest,
+  type NewQuestion,
+  type OpenedConsultation,
+} from '../src/store/intake.ts';
 import { errorText } from '../src/log-error.ts';
 import { setOutboundMailbox, unsentOutboundIds } from '../src/store/outbox.ts';
 
@@ -136,7 +144,13 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
   // parsing ended in a synchronous conversion: let other jobs run before the analysis does
   await new Promise((resolve) => setImmediate(resolve));
   const mailboxes = await mailboxDirectory(ctx, row.mailbox);
-  const read = analyseMessage(msg, classifyContext(ctx.config, [...mailboxes.values()].flatMap((m) => [m.fromAddress, m.imap.user.toLowerCase()])));
+  const read = analyseMessage(
+    msg,
+    classifyContext(
+      ctx.config,
+      [...mailboxes.values()].flatMap((m) => [m.fromAddress, m.imap.user.toLowerCase()]),
+    ),
+  );
   if (isUnanswered(read.cls)) return recordUnanswered(ctx, row, msg, read.cls);
   const auth = await verifySender(ctx.config, plain, msg, { dkim: 'when-enforcing' });
   // A forgery its own domain asks us to reject: held, and never answered (no backscatter). List mail
@@ -156,7 +170,10 @@ export async function prepareMessage(ctx: AppContext, row: InboundRow): Promise<
     dateOfService,
     threadIds: threadHints(msg),
     // Replies come back to consult+<token>@ of the mailbox the question came to.
-    replyToken: replyTokenFromAddresses([...msg.to, ...msg.cc].map((a) => a.address), (mailboxes.get(row.mailbox)?.fromAddress ?? ctx.config.mailFromAddress).split('@')[0]),
+    replyToken: replyTokenFromAddresses(
+      [...msg.to, ...msg.cc].map((a) => a.address),
+      (mailboxes.get(row.mailbox)?.fromAddress ?? ctx.config.mailFromAddress).split('@')[0],
+    ),
     ticketTag: parseTicketTag(msg.subject),
     messageId: msg.messageId ? angle(msg.messageId) : null,
     references: msg.references.map(angle).join(' ') || null,
@@ -204,7 +221,10 @@ export function analyseMessage(msg: InboundMessage, context: ClassifyContext): M
 export async function settleSenderAuth(ctx: AppContext, prepared: Prepared[]): Promise<void> {
   const deferred = prepared.filter((p) => p.auth.deferred && p.plain);
   if (!deferred.length) return;
-  const claimed = await addressesWithAccount(ctx.db, deferred.map((p) => p.from.address));
+  const claimed = await addressesWithAccount(
+    ctx.db,
+    deferred.map((p) => p.from.address),
+  );
   await Promise.all(
     deferred.map(async (p) => {
       if (claimed.has(p.from.address.toLowerCase())) p.auth = await verifySender(ctx.config, p.plain!, p.msg);
@@ -226,9 +246,7 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
   const replyToken = newReplyToken();
   const maskedSubject = p.subjectPhi.masked;
   // Only masked text is read, as the draft worker does; the facts are the tables', marked preliminary.
-  const instant = plan.instantFacts && kb
-    ? instantFacts(buildDraft({ subject: maskedSubject, text: p.bodyPhi.masked, dos: p.dateOfService }, kb))
-    : null;
+  const instant = plan.instantFacts && kb ? instantFacts(buildDraft({ subject: maskedSubject, text: p.bodyPhi.masked, dos: p.dateOfService }, kb)) : null;
   const ack = renderEmail('ack', { name: p.from.name, ticket, phiDetected: p.phiKinds.length > 0, dueText: `by ${dueAt.toUTCString()}`, instant });
   return {
     inboundId: p.row.id,
@@ -246,7 +264,13 @@ export function newQuestion(ctx: AppContext, p: Prepared, intake: Intake, plan: 
     dateOfService: p.dateOfService,
     dueAt,
     rawMessageId: p.msg.messageId,
-    audit: { inboundId: p.row.id, phiKinds: p.phiKinds, plan: plan.name, senderAuth: p.auth.evidence, ...(intake.claimedAccountId !== null && intake.accountId === null ? { unauthenticatedClaim: intake.claimedAccountId } : {}) },
+    audit: {
+      inboundId: p.row.id,
+      phiKinds: p.phiKinds,
+      plan: plan.name,
+      senderAuth: p.auth.evidence,
+      ...(intake.claimedAccountId !== null && intake.accountId === null ? { unauthenticatedClaim: intake.claimedAccountId } : {}),
+    },
     ack: buildCustomerReply(ctx.config, {
       kind: 'ack',
       consultationId: null,
@@ -286,8 +310,14 @@ function observeLag(seconds: number | null): void {
  */
 export async function enqueueOpened(ctx: AppContext, opened: OpenedQuestion[]): Promise<void> {
   await Promise.all([
-    ctx.producers.addBulk('draft', opened.map((o) => ({ consultationId: o.consultationId, round: 1 }))),
-    ctx.producers.addBulk('send', opened.filter((o) => o.ackStatus === 'queued').map((o) => ({ outboundId: o.ackId }))),
+    ctx.producers.addBulk(
+      'draft',
+      opened.map((o) => ({ consultationId: o.consultationId, round: 1 })),
+    ),
+    ctx.producers.addBulk(
+      'send',
+      opened.filter((o) => o.ackStatus === 'queued').map((o) => ({ outboundId: o.ackId })),
+    ),
   ]);
   for (const o of opened) observeLag(o.lagSeconds);
 }
@@ -306,7 +336,10 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<Inge
     }
     if (heldAsUnauthenticated(ctx, intake)) {
       await finishInbound(q, row.id, { status: 'quarantined', kind: 'rejected', reason: 'unauthenticated', messageId: msg.messageId });
-      await audit(q, { action: 'inbound.unauthenticated', detail: { inboundId: row.id, claimedAccountId: intake.claimedAccountId, senderAuth: p.auth.evidence } });
+      await audit(q, {
+        action: 'inbound.unauthenticated',
+        detail: { inboundId: row.id, claimedAccountId: intake.claimedAccountId, senderAuth: p.auth.evidence },
+      });
       return { kind: 'rejected', consultationId: null };
     }
     const decision = resolveThread({
@@ -335,8 +368,18 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<Inge
         dateOfService: p.dateOfService,
       });
       if (statusIn(c.status, REDRAFT_ON_FOLLOW_UP)) await startNextRound(q, c);
-      const lagSeconds = await finishInbound(q, row.id, { status: 'processed', kind: 'follow_up', reason: decision.via, messageId: msg.messageId, consultationId: c.id });
-      await audit(q, { action: decision.reopen ? 'consultation.reopened' : 'consultation.follow_up', consultationId: c.id, detail: { inboundId: row.id, via: decision.via, phiKinds: p.phiKinds } });
+      const lagSeconds = await finishInbound(q, row.id, {
+        status: 'processed',
+        kind: 'follow_up',
+        reason: decision.via,
+        messageId: msg.messageId,
+        consultationId: c.id,
+      });
+      await audit(q, {
+        action: decision.reopen ? 'consultation.reopened' : 'consultation.follow_up',
+        consultationId: c.id,
+        detail: { inboundId: row.id, via: decision.via, phiKinds: p.phiKinds },
+      });
       if (p.phiKinds.length) {
         const ticket = formatTicketNo(c.ticket_no);
         const note = renderEmail('deidentify', { name: from.name, ticket });
@@ -361,7 +404,11 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<Inge
 
     // Named a consultation it may not join: it opens its own (within quota), and both logs say why.
     if (decision.refused) {
-      await audit(q, { action: 'inbound.thread_refused', consultationId: decision.refused.consultationId, detail: { inboundId: row.id, via: decision.refused.via, reason: 'sender-not-customer' } });
+      await audit(q, {
+        action: 'inbound.thread_refused',
+        consultationId: decision.refused.consultationId,
+        detail: { inboundId: row.id, via: decision.refused.via, reason: 'sender-not-customer' },
+      });
     }
     const plan = effectivePlan(intake.planRow, ctx.config.PLANS[intake.plan]);
     const [usage] = await quotaUsageAndTickets(q, [{ accountId: intake.accountId, address: from.address }], monthStart(new Date()));
@@ -387,7 +434,10 @@ export async function ingestPrepared(ctx: AppContext, p: Prepared): Promise<Inge
       // Leaves from the mailbox the question came to (it has no consultation to say so).
       await setOutboundMailbox(q, out.id, row.mailbox);
       await finishInbound(q, row.id, { status: 'ignored', kind: 'over_quota', reason: `${plan.name}-${verdict.reason}`, messageId: msg.messageId });
-      await audit(q, { action: 'inbound.over_quota', detail: { inboundId: row.id, plan: plan.name, quota: verdict.reason, limit: verdict.limit, outboundId: out.id, suppressed } });
+      await audit(q, {
+        action: 'inbound.over_quota',
+        detail: { inboundId: row.id, plan: plan.name, quota: verdict.reason, limit: verdict.limit, outboundId: out.id, suppressed },
+      });
       return { kind: 'over_quota', consultationId: null, outboundId: suppressed ? null : out.id };
     }
 
@@ -430,12 +480,13 @@ async function recordUnanswered(ctx: AppContext, row: InboundRow, msg: InboundMe
   await ctx.db.tx(async (q) => {
     let consultationId: number | null = null;
     if (cls.kind === 'bounce' && cls.bounce) {
-      consultationId = (
-        await recordDeliveryReport(q, row.id, cls.bounce, {
-          verpOutboundId: outboundIdFromVerp(secretKey(ctx.config), cls.bounce.verpToken),
-          originalMessageId: cls.bounce.originalMessageId ? angle(cls.bounce.originalMessageId) : null,
-        })
-      )?.consultationId ?? null;
+      consultationId =
+        (
+          await recordDeliveryReport(q, row.id, cls.bounce, {
+            verpOutboundId: outboundIdFromVerp(secretKey(ctx.config), cls.bounce.verpToken),
+            originalMessageId: cls.bounce.originalMessageId ? angle(cls.bounce.originalMessageId) : null,
+          })
+        )?.consultationId ?? null;
     } else if (cls.kind === 'auto_reply') {
       consultationId = await attachAutoReply(q, row.id, msg, cls.reason);
     }
@@ -466,7 +517,10 @@ export async function enqueueDownstream(ctx: AppContext, consultationId: number)
   // Different queues, so the two adds go out side by side.
   await Promise.all([
     statusIn(c.status, UNDRAFTED_STATUSES) ? ctx.producers.add('draft', { consultationId, round: c.round }) : null,
-    ctx.producers.addBulk('send', pending.map((id) => ({ outboundId: id }))),
+    ctx.producers.addBulk(
+      'send',
+      pending.map((id) => ({ outboundId: id })),
+    ),
   ]);
 }
 

@@ -7,7 +7,20 @@ import { effectivePlan, monthStart, quotaDecision } from '../src/mail/quota.ts';
 import type { IngestJob } from '../src/queue/contracts.ts';
 import { getInbound, getInbounds } from '../src/store/inbound.ts';
 import { beginIntake, openConsultations, quotaScopeKey, quotaUsageAndTickets, type NewQuestion } from '../src/store/intake.ts';
-import { enqueueOpened, heldAsUnauthenticated, ingestPrepared, instantFactsKb, settleSenderAuth, intakeRequest, isFresh, isPrepared, missingInbound, newQuestion, prepareMessage, type Prepared } from './ingest-message.ts';
+import {
+  enqueueOpened,
+  heldAsUnauthenticated,
+  ingestPrepared,
+  instantFactsKb,
+  settleSenderAuth,
+  intakeRequest,
+  isFresh,
+  isPrepared,
+  missingInbound,
+  newQuestion,
+  prepareMessage,
+  type Prepared,
+} from './ingest-message.ts';
 import { errorFields } from '../src/log-error.ts';
 import type { IngestOutcome } from '../src/mail/ingest-outcome.ts';
 
@@ -127,7 +140,11 @@ async function openFreshQuestions(ctx: AppContext, fresh: Prepared[]) {
     });
     if (!chosen.length) return { opened: [], deferred };
 
-    const usages = await quotaUsageAndTickets(q, chosen.map((c) => ({ accountId: c.intake.accountId, address: c.p.from.address })), monthStart(new Date()));
+    const usages = await quotaUsageAndTickets(
+      q,
+      chosen.map((c) => ({ accountId: c.intake.accountId, address: c.p.from.address })),
+      monthStart(new Date()),
+    );
     const questions: NewQuestion[] = [];
     for (const [k, c] of chosen.entries()) {
       const plan = effectivePlan(c.intake.planRow, ctx.config.PLANS[c.intake.plan]);

@@ -26,7 +26,14 @@ export async function handleNotify(ctx: AppContext, data: NotifyJob): Promise<st
   // No subject text of the customer's: the notification leaves the review boundary.
   const { row } = await enqueueOutbound(
     ctx.db,
-    buildStaffMail(ctx.config, { kind: 'notify', consultationId: c.id, dedupKey: `notify:${c.id}:${data.round}:${user.id}`, to: user.email, subject: `[${ticket}] assigned to you for review`, body: mail }),
+    buildStaffMail(ctx.config, {
+      kind: 'notify',
+      consultationId: c.id,
+      dedupKey: `notify:${c.id}:${data.round}:${user.id}`,
+      to: user.email,
+      subject: `[${ticket}] assigned to you for review`,
+      body: mail,
+    }),
   );
   await ctx.producers.add('send', { outboundId: row.id });
   return 'notified';

@@ -56,5 +56,7 @@ export async function handleSweep(ctx: AppContext, opts: { staleSeconds?: number
 
 /** Registers the repeatable sweep with BullMQ's job scheduler (one schedule however many processes call it). */
 export async function scheduleSweep(ctx: AppContext, everyMs = 30_000): Promise<void> {
-  await ctx.producers.queue('sweep').upsertJobScheduler('sweeper', { every: everyMs }, { name: 'sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  await ctx.producers
+    .queue('sweep')
+    .upsertJobScheduler('sweeper', { every: everyMs }, { name: 'sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
 }

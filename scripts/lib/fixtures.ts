@@ -31,7 +31,10 @@ export interface FixtureRun {
 }
 
 export function fixtureNames(dir = FIXTURE_DIR): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.eml')).map((f) => f.slice(0, -4)).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }
 
 export async function runFixtures(kb: KnowledgeBase, dir = FIXTURE_DIR): Promise<FixtureRun[]> {
@@ -54,13 +57,24 @@ export interface Score {
 }
 
 export function codeScore(runs: FixtureRun[]): Score {
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   const misses: string[] = [];
   for (const r of runs) {
     const want = new Set(r.expected.codes.map((c) => c.code));
     const got = new Set(r.result.codes.map((c) => c.code));
-    for (const c of got) if (want.has(c)) tp++; else { fp++; misses.push(`${r.name}: extra ${c}`); }
-    for (const c of want) if (!got.has(c)) { fn++; misses.push(`${r.name}: missed ${c}`); }
+    for (const c of got)
+      if (want.has(c)) tp++;
+      else {
+        fp++;
+        misses.push(`${r.name}: extra ${c}`);
+      }
+    for (const c of want)
+      if (!got.has(c)) {
+        fn++;
+        misses.push(`${r.name}: missed ${c}`);
+      }
   }
   return { tp, fp, fn, precision: tp + fp ? tp / (tp + fp) : 1, recall: tp + fn ? tp / (tp + fn) : 1, misses };
 }

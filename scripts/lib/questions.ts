@@ -80,9 +80,18 @@ export function runQuestion(q: EvalQuestion, kb: KnowledgeBase): QuestionRun {
   const got = new Set(result.codes.map((c) => c.code));
   const want = new Set(q.codes);
   const guidance = (result as DraftResult & { guidance?: Array<{ id?: string }> }).guidance ?? [];
-  const cited = new Set([...guidance.map((g) => g.id ?? ''), ...(answer as { basis?: string[] } | undefined)?.basis?.filter((b) => b.startsWith('guidance:')).map((b) => b.slice(9)) ?? []]);
+  const cited = new Set([
+    ...guidance.map((g) => g.id ?? ''),
+    ...((answer as { basis?: string[] } | undefined)?.basis?.filter((b) => b.startsWith('guidance:')).map((b) => b.slice(9)) ?? []),
+  ]);
   return {
-    q, result, answerText, verdict, missing, forbidden, verdictOk,
+    q,
+    result,
+    answerText,
+    verdict,
+    missing,
+    forbidden,
+    verdictOk,
     settled: missing.length === 0 && forbidden.length === 0 && verdictOk,
     wrong,
     extra: [...got].filter((c) => !want.has(c)),
@@ -105,7 +114,9 @@ export interface AnswerEvalFigures {
 }
 
 export function answerFigures(runs: QuestionRun[]): AnswerEvalFigures {
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   for (const r of runs) {
     fp += r.extra.length;
     fn += r.missed.length;

@@ -5,7 +5,13 @@ import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 
-export interface OraclePtp { column1: string; column2: string; modifierIndicator: string; deletionDate: string | null; rationale: string }
+export interface OraclePtp {
+  column1: string;
+  column2: string;
+  modifierIndicator: string;
+  deletionDate: string | null;
+  rationale: string;
+}
 
 const iso = (d: string) => (d ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : null);
 
@@ -65,10 +71,11 @@ export class TableOracle {
   /** Rows in force at the date: no deletion date, or one after it. */
   activePtp(codes: string[], dos: string): OraclePtp[] {
     const out: OraclePtp[] = [];
-    for (const a of codes) for (const b of codes) {
-      if (a === b) continue;
-      for (const r of this.ptp.get(`${a}|${b}`) ?? []) if (!r.deletionDate || r.deletionDate > dos) out.push(r);
-    }
+    for (const a of codes)
+      for (const b of codes) {
+        if (a === b) continue;
+        for (const r of this.ptp.get(`${a}|${b}`) ?? []) if (!r.deletionDate || r.deletionDate > dos) out.push(r);
+      }
     return out;
   }
 

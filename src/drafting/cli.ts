@@ -35,7 +35,10 @@ export function registerDraftCommand(program: Command): void {
           const msg = await parseRawEmail(await readFile(file));
           const r = draftFromMessage(msg, kb, { dos: opts.dos ?? null });
           if (opts.json) process.stdout.write(`${JSON.stringify({ file, ...r })}\n`);
-          else process.stdout.write(`==> ${file} (${r.kind})\n${r.draft ? `Subject: ${r.draft.subject}\n\n${r.draft.text}` : 'No draft: machine-generated or rejected message.\n'}\n`);
+          else
+            process.stdout.write(
+              `==> ${file} (${r.kind})\n${r.draft ? `Subject: ${r.draft.subject}\n\n${r.draft.text}` : 'No draft: machine-generated or rejected message.\n'}\n`,
+            );
         } catch (err) {
           failed = true;
           const error = err instanceof Error ? err.message : String(err);

@@ -22,7 +22,10 @@ export function createRenderer(t: DraftTemplates): Renderer {
 }
 
 function tidy(text: string): string {
-  return `${text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }
 
 export function replySubject(maskedSubject: string): string {

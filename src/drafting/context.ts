@@ -65,7 +65,9 @@ export function hasIdentifierPrefix(before: string): boolean {
 // Two-letter state codes that are also ordinary upper-case words or titles only count after "City,".
 const AMBIGUOUS_STATES = new Set(['IN', 'OR', 'ME', 'OK', 'HI', 'ID', 'MD', 'DE', 'CO', 'LA', 'PA', 'MA', 'AS', 'GU', 'MO', 'AL']);
 const STATES =
-  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA PR RI SC SD TN TX UT VT VA WA WV WI WY GU VI AS MP'.split(' ');
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA PR RI SC SD TN TX UT VT VA WA WV WI WY GU VI AS MP'.split(
+    ' ',
+  );
 const STATE_NAMES =
   /\b(?:alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming),?\s+$/i;
 

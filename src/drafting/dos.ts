@@ -2,7 +2,19 @@
 // A date next to a DOS phrase wins; otherwise a lone date that is not a birth, invoice or sent date.
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 const M = String.raw`(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?`;
@@ -16,8 +28,10 @@ const DATE = new RegExp(
   'gi',
 );
 
-const DOS_WORDS = /\b(?:dos|d\.o\.s\.?|date\s+of\s+service|service\s+date|date\s+of\s+encounter|encounter\s+date|seen\s+on|performed\s+on|visit\s+(?:on|date)|procedure\s+date|surgery\s+date)\b[\s:=\-–(]*(?:was|is|of|on)?[\s:]*$/i;
-const NOT_DOS = /\b(?:dob|d\.o\.b\.?|born|birth(?:\s*date|day)?|invoice|inv|sent|received|paid|denied\s+on|due|dated|expires?|effective|deleted?)\b[^.\n]{0,15}$/i;
+const DOS_WORDS =
+  /\b(?:dos|d\.o\.s\.?|date\s+of\s+service|service\s+date|date\s+of\s+encounter|encounter\s+date|seen\s+on|performed\s+on|visit\s+(?:on|date)|procedure\s+date|surgery\s+date)\b[\s:=\-–(]*(?:was|is|of|on)?[\s:]*$/i;
+const NOT_DOS =
+  /\b(?:dob|d\.o\.b\.?|born|birth(?:\s*date|day)?|invoice|inv|sent|received|paid|denied\s+on|due|dated|expires?|effective|deleted?)\b[^.\n]{0,15}$/i;
 
 const HEADER_LINE = /^\s*(?:date|sent|received)\s*:/i;
 

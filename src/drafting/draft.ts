@@ -42,7 +42,15 @@ export interface DraftResult {
   dateOfService: string | null;
   intents: Intent[];
   edits: {
-    ptp: Array<{ column1: string; column2: string; modifierIndicator: '0' | '1' | '9'; active: boolean; deletionDate: string | null; rationale: string; source: string }>;
+    ptp: Array<{
+      column1: string;
+      column2: string;
+      modifierIndicator: '0' | '1' | '9';
+      active: boolean;
+      deletionDate: string | null;
+      rationale: string;
+      source: string;
+    }>;
     mue: Array<{ code: string; value: number; mai: string; source: string }>;
     addOn: Array<{ addOnCode: string; primaryCodes: string[]; type: string; primaryInQuestion: string[]; source: string }>;
   };
@@ -98,7 +106,11 @@ export function buildDraft(input: DraftInput, kb: DraftKb, render: Renderer = lo
   const setting = claimSetting(question);
   const facts = gatherFacts(codes, modifiers, kb, dateOfService, setting);
   const today = input.today ?? new Date().toISOString().slice(0, 10);
-  const answer = buildAnswer({ question, intents, facts, ranges, dos: dateOfService, kb, families: modifierFamilyFromWords(question).map((f) => f.family) }, tableSources(kb, setting), today);
+  const answer = buildAnswer(
+    { question, intents, facts, ranges, dos: dateOfService, kb, families: modifierFamilyFromWords(question).map((f) => f.family) },
+    tableSources(kb, setting),
+    today,
+  );
   const view = buildView({ answer, facts, dos: dateOfService, today });
   return {
     codes: codes.map((c) => ({ system: c.system, code: c.code, known: c.known, billable: c.billable, description: c.description, modifiers: c.modifiers })),
@@ -107,11 +119,22 @@ export function buildDraft(input: DraftInput, kb: DraftKb, render: Renderer = lo
     intents,
     edits: {
       ptp: facts.ptp.map((e) => ({
-        column1: e.column1, column2: e.column2, modifierIndicator: e.modifierIndicator, active: e.active,
-        deletionDate: e.deletionDate, rationale: e.rationale, source: e.source,
+        column1: e.column1,
+        column2: e.column2,
+        modifierIndicator: e.modifierIndicator,
+        active: e.active,
+        deletionDate: e.deletionDate,
+        rationale: e.rationale,
+        source: e.source,
       })),
       mue: facts.mue.map((m) => ({ code: m.code, value: m.value, mai: m.mai, source: m.source })),
-      addOn: facts.addOn.map((a) => ({ addOnCode: a.addOnCode, primaryCodes: a.primaryCodes, type: a.type, primaryInQuestion: a.primaryInQuestion, source: a.source })),
+      addOn: facts.addOn.map((a) => ({
+        addOnCode: a.addOnCode,
+        primaryCodes: a.primaryCodes,
+        type: a.type,
+        primaryInQuestion: a.primaryInQuestion,
+        source: a.source,
+      })),
     },
     specialty: specialtyOf(codes),
     answer: answer.answer,

@@ -2,15 +2,7 @@
 // modifiers attached to them. A token becomes a code only when the KB knows it or the words around it
 // say it is one; everything that looks like an identifier, ZIP, phone or amount is left out.
 import type { CodeInfo, CodeSystem, KnowledgeBase } from '../kb/types.ts';
-import {
-  blockedSpans,
-  hasIdentifierPrefix,
-  inSpans,
-  isNonCodeWord,
-  isZipContext,
-  saysDiagnosisCode,
-  saysProcedureCode,
-} from './context.ts';
+import { blockedSpans, hasIdentifierPrefix, inSpans, isNonCodeWord, isZipContext, saysDiagnosisCode, saysProcedureCode } from './context.ts';
 import { attachedModifiers, mentionedModifiers } from './modifiers.ts';
 
 export type CodeOracle = Pick<KnowledgeBase, 'lookup' | 'modifier'>;
@@ -35,8 +27,7 @@ export interface Extraction {
 }
 
 // Letter-initial tokens (HCPCS, ICD-10-CM with or without dot) or 5-character CPT (incl. Cat II/III, PLA).
-const TOKEN =
-  /(?<![0-9A-Za-z./@$_])(?:([A-Za-z]\d[0-9A-Za-z](?:\.[0-9A-Za-z]{1,4}|[0-9A-Za-z]{1,4})?)|(\d{4}[0-9FfTtUuMm]))(?![0-9A-Za-z_@]|[.,]\d)/g;
+const TOKEN = /(?<![0-9A-Za-z./@$_])(?:([A-Za-z]\d[0-9A-Za-z](?:\.[0-9A-Za-z]{1,4}|[0-9A-Za-z]{1,4})?)|(\d{4}[0-9FfTtUuMm]))(?![0-9A-Za-z_@]|[.,]\d)/g;
 
 // Upper-case tokens that are common non-code words in billing mail (X12 837, N95 mask).
 const STOP_TOKENS = new Set(['X12', 'N95', 'B12', 'A1C', 'Q10', 'K95']);
@@ -132,8 +123,7 @@ export function extractCodes(text: string, kb: CodeOracle, opts: { dos?: string 
 
     let decision: Decision | null;
     if (m[2]) {
-      const listed =
-        isRangeEnd || (lastAccepted !== null && lastAccepted.system !== 'ICD-10-CM' && isListGap(gapFromAccepted ?? 'x'));
+      const listed = isRangeEnd || (lastAccepted !== null && lastAccepted.system !== 'ICD-10-CM' && isListGap(gapFromAccepted ?? 'x'));
       decision = classifyProcedure(raw, before, after, listed, kb, opts.dos);
     } else {
       decision = classifyLetter(raw, before, after, kb, opts.dos);

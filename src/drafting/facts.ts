@@ -27,7 +27,13 @@ export interface DraftFacts {
 
 export type FactsOracle = Pick<KnowledgeBase, 'editsAmong' | 'modifier'>;
 
-export function gatherFacts(codes: ExtractedCode[], modifiers: string[], kb: FactsOracle, dos: string | null, setting: ClaimSetting = { setting: 'practitioner', mueSetting: 'practitioner' }): DraftFacts {
+export function gatherFacts(
+  codes: ExtractedCode[],
+  modifiers: string[],
+  kb: FactsOracle,
+  dos: string | null,
+  setting: ClaimSetting = { setting: 'practitioner', mueSetting: 'practitioner' },
+): DraftFacts {
   const procedures = codes.filter((c) => c.system !== 'ICD-10-CM').map((c) => c.code);
   const edits = procedures.length ? kb.editsAmong(procedures, { ...(dos ? { dos } : {}), ...setting }) : { ptp: [], mue: [], addOn: [] };
   const asked = new Set(procedures);

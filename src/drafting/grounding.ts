@@ -9,7 +9,8 @@ export function codeShapedTokens(text: string): string[] {
 }
 
 export function ungroundedCodes(
-  result: Pick<DraftResult, 'codes' | 'edits' | 'dateOfService'> & Partial<Pick<DraftResult, 'relatedCodes' | 'guidance'>> & { draft: DraftResult['draft'] | null },
+  result: Pick<DraftResult, 'codes' | 'edits' | 'dateOfService'> &
+    Partial<Pick<DraftResult, 'relatedCodes' | 'guidance'>> & { draft: DraftResult['draft'] | null },
   kb: Pick<DraftKb, 'lookup'>,
 ): string[] {
   if (!result.draft) return [];

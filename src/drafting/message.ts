@@ -32,14 +32,28 @@ export function outputKind(kind: MessageKind, msg: InboundMessage): OutputKind {
 }
 
 export const DEFAULT_CLASSIFY_CONTEXT: ClassifyContext = {
-  ownAddresses: (process.env.MAIL_FROM ?? '').split(',').map((s) => s.replace(/^.*<|>.*$/g, '').trim()).filter(Boolean),
+  ownAddresses: (process.env.MAIL_FROM ?? '')
+    .split(',')
+    .map((s) => s.replace(/^.*<|>.*$/g, '').trim())
+    .filter(Boolean),
   ownMessageIdDomain: process.env.MESSAGE_ID_DOMAIN ?? 'caseconsultant.invalid',
   maxRecipients: 20,
   maxBytes: 10 * 1024 * 1024,
   authservId: null,
 };
 
-const EMPTY = { codes: [], modifiers: [], dateOfService: null, intents: [], edits: { ptp: [], mue: [], addOn: [] }, answer: null, guidance: [], reviewerNotes: [], relatedCodes: [], facts: [] };
+const EMPTY = {
+  codes: [],
+  modifiers: [],
+  dateOfService: null,
+  intents: [],
+  edits: { ptp: [], mue: [], addOn: [] },
+  answer: null,
+  guidance: [],
+  reviewerNotes: [],
+  relatedCodes: [],
+  facts: [],
+};
 
 export function draftFromMessage(
   msg: InboundMessage,
@@ -55,9 +69,6 @@ export function draftFromMessage(
   const phiText = detectPhi(text);
   const phiSubject = detectPhi(msg.subject);
   const kinds = [...new Set([...phiSubject.kinds, ...phiText.kinds])];
-  const result = buildDraft(
-    { subject: msg.subject, text, dos: opts.dos ?? null, maskedSubject: phiSubject.masked, maskedText: phiText.masked },
-    kb,
-  );
+  const result = buildDraft({ subject: msg.subject, text, dos: opts.dos ?? null, maskedSubject: phiSubject.masked, maskedText: phiText.masked }, kb);
   return { kind, ...result, phi: { detected: kinds.length > 0, kinds } };
 }

@@ -19,7 +19,8 @@ export function isModifier(token: string, kb: ModifierOracle): boolean {
 /** Modifiers written right after a code: 99214-25, 20610-RT-59, 11042 -XS, 99214 with modifier 25. */
 const ATTACHED = /^(?:[ \t]?-[ \t]?([0-9A-Za-z]{2})(?![0-9A-Za-z]))+/;
 const ATTACHED_ONE = /-[ \t]?([0-9A-Za-z]{2})/g;
-const WITH_MOD = /^[ \t]*(?:with|w\/|w)?[ \t]*(?:modifiers?|mod\.?)[ \t]+([0-9A-Za-z]{2})(?![0-9A-Za-z])(?:[ \t]*(?:,|and|&|\/|\+)[ \t]*([0-9A-Za-z]{2})(?![0-9A-Za-z]))?/i;
+const WITH_MOD =
+  /^[ \t]*(?:with|w\/|w)?[ \t]*(?:modifiers?|mod\.?)[ \t]+([0-9A-Za-z]{2})(?![0-9A-Za-z])(?:[ \t]*(?:,|and|&|\/|\+)[ \t]*([0-9A-Za-z]{2})(?![0-9A-Za-z]))?/i;
 
 // A table cell right of the code (HTML tables become columns of 2+ spaces, tabs or pipes).
 const TABLE_CELL = /^(?:\t+|[ ]{2,}|[ \t]*\|[ \t]*)([0-9A-Z]{2}(?:[ \t]*,[ \t]*[0-9A-Z]{2})*)(?=\t|[ ]{2,}|[ \t]*\||[ \t]*(?:\r?\n|$))/;
@@ -59,7 +60,34 @@ const BARE = /\b(X[EPSU])\b/g;
 
 // English words that are also HCPCS modifiers: written in lower or mixed case they are words ("used as
 // Modifier 1" is not AS); only the upper-case form can be the modifier.
-const ENGLISH = new Set(['AS', 'AT', 'BY', 'GO', 'IN', 'IS', 'IT', 'ME', 'NO', 'OF', 'ON', 'OR', 'SO', 'TO', 'UP', 'US', 'WE', 'AN', 'AM', 'DO', 'HE', 'IF', 'MY', 'PA', 'PT', 'OK']);
+const ENGLISH = new Set([
+  'AS',
+  'AT',
+  'BY',
+  'GO',
+  'IN',
+  'IS',
+  'IT',
+  'ME',
+  'NO',
+  'OF',
+  'ON',
+  'OR',
+  'SO',
+  'TO',
+  'UP',
+  'US',
+  'WE',
+  'AN',
+  'AM',
+  'DO',
+  'HE',
+  'IF',
+  'MY',
+  'PA',
+  'PT',
+  'OK',
+]);
 
 export function isEnglishWord(token: string): boolean {
   return ENGLISH.has(token.toUpperCase()) && token !== token.toUpperCase();

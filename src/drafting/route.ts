@@ -2,16 +2,7 @@
 // Pure: the draft worker loads reviewers and plans, this file only decides.
 import type { CodeSystem } from '../kb/types.ts';
 
-export type Specialty =
-  | 'anesthesia'
-  | 'surgery'
-  | 'radiology'
-  | 'pathology'
-  | 'medicine'
-  | 'em'
-  | 'hcpcs'
-  | 'diagnosis'
-  | 'general';
+export type Specialty = 'anesthesia' | 'surgery' | 'radiology' | 'pathology' | 'medicine' | 'em' | 'hcpcs' | 'diagnosis' | 'general';
 
 export function specialtyOfCode(system: CodeSystem, code: string): Specialty {
   if (system === 'ICD-10-CM') return 'diagnosis';
@@ -59,9 +50,7 @@ function byLoadThenId(a: ReviewerCandidate, b: ReviewerCandidate): number {
  * (leads, generalists) with the lowest load, so no question is left without an owner while someone is active.
  */
 export function pickReviewer(specialty: string, reviewers: ReviewerCandidate[]): string | null {
-  const specialists = reviewers
-    .filter((r) => r.active && r.available && r.specialties.includes(specialty) && r.openCount < r.capacity)
-    .sort(byLoadThenId);
+  const specialists = reviewers.filter((r) => r.active && r.available && r.specialties.includes(specialty) && r.openCount < r.capacity).sort(byLoadThenId);
   if (specialists.length) return specialists[0].id;
   const available = reviewers.filter((r) => r.active && r.available).sort(byLoadThenId);
   if (available.length) return available[0].id;

@@ -84,7 +84,10 @@ export function registerKbCommands(program: Command, opts: KbCommandOptions): vo
           return;
         }
         const present = new Set(r.codes.map((c) => c.code));
-        const out = [`Date of service ${r.dos}, ${r.setting.replace('_', ' ')} edits${r.setting === 'dme' ? ' (MUE only: no PTP table for DME suppliers)' : ''}`, ''];
+        const out = [
+          `Date of service ${r.dos}, ${r.setting.replace('_', ' ')} edits${r.setting === 'dme' ? ' (MUE only: no PTP table for DME suppliers)' : ''}`,
+          '',
+        ];
         for (const c of r.codes) {
           out.push(formatCode(c));
           const fee = r.feeSchedule.find((f) => f.code === c.code);
@@ -116,7 +119,9 @@ export function registerKbCommands(program: Command, opts: KbCommandOptions): vo
         const { importFile } = await import('./import/importFile.ts');
         const r = await importFile({ kind: o.kind, files: o.file, version: o.version, importDir: importDir(), progress: bar.update });
         bar.finish();
-        process.stdout.write(`imported ${r.table} ${r.version}: ${r.rows.toLocaleString('en-US')} rows, effective ${r.effectiveFrom ?? '?'} to ${r.effectiveTo ?? 'open'} → ${r.file}\n`);
+        process.stdout.write(
+          `imported ${r.table} ${r.version}: ${r.rows.toLocaleString('en-US')} rows, effective ${r.effectiveFrom ?? '?'} to ${r.effectiveTo ?? 'open'} → ${r.file}\n`,
+        );
       } catch (err) {
         bar.finish();
         await fail(err);

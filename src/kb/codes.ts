@@ -57,10 +57,7 @@ export function codeCandidates(raw: string): NormalizedCode[] {
  * Normalizes and classifies one token. Ambiguous tokens (letter + 4 digits) go to whichever
  * system `knows` confirms, HCPCS when both or neither do (the HCPCS pattern is the stricter one).
  */
-export function normalizeCode(
-  raw: string,
-  knows?: (code: string, system: CodeSystem) => boolean,
-): NormalizedCode | null {
+export function normalizeCode(raw: string, knows?: (code: string, system: CodeSystem) => boolean): NormalizedCode | null {
   const c = codeCandidates(raw);
   if (c.length === 0) return null;
   if (c.length === 1 || !knows) return c[0];

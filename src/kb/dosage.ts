@@ -12,8 +12,7 @@ export interface ParsedDosage {
   phrase: string;
 }
 
-const UNITS =
-  'mg|mcg|micrograms?|gm|grams?|g|ml|cc|usp units|international units|units?|iu|meq|millicuries|microcuries|mci|uci|sq cm|kg';
+const UNITS = 'mg|mcg|micrograms?|gm|grams?|g|ml|cc|usp units|international units|units?|iu|meq|millicuries|microcuries|mci|uci|sq cm|kg';
 const AMOUNT = new RegExp(`^((?:per|up to)\\s+)?(\\d*\\.\\d+|\\d+)\\s*(${UNITS})(?![a-z])`);
 // A few descriptors end in "per 50 units" with no comma before it (the insulin pump codes).
 const TRAILING_PER = new RegExp(`\\bper\\s+(\\d*\\.\\d+|\\d+)\\s*(${UNITS})$`);

@@ -56,8 +56,7 @@ export function formatExcludes(x: ExcludesConflict): string {
 
 export function formatAddOn(a: AddOnFact, present: Set<string>): string {
   const found = a.primaryCodes.filter((p) => present.has(p));
-  const primaries =
-    a.primaryCodes.length > 12 ? `${a.primaryCodes.slice(0, 12).join(', ')} and ${a.primaryCodes.length - 12} more` : a.primaryCodes.join(', ');
+  const primaries = a.primaryCodes.length > 12 ? `${a.primaryCodes.slice(0, 12).join(', ')} and ${a.primaryCodes.length - 12} more` : a.primaryCodes.join(', ');
   const contractor = a.contractorDefinedPrimaries ? '; the contractor defines further primaries' : '';
   const verdict = found.length ? `primary present: ${found.join(', ')}` : 'no listed primary among the codes asked';
   return `Add-on ${a.addOnCode} (type ${(a.types ?? [a.type]).join('/')}): primaries ${primaries || 'none listed'}${contractor}; ${verdict}  [${a.source}]`;
@@ -74,6 +73,10 @@ export function formatStatus(rows: TableStatus[]): string {
     r.origin,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...body.map(line)].join('\n');
 }

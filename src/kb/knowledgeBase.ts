@@ -42,8 +42,7 @@ import { parseDosageUnit } from './dosage.ts';
 /** How many billable children of an ICD-10-CM header a CodeInfo lists (the total is always given). */
 export const CHILDREN_CAP = 50;
 
-export const CPT_LICENCE_NOTE =
-  'CPT descriptors are copyrighted by the AMA: showing this one needs a licensed CPT file (caseconsultant kb import --kind cpt).';
+export const CPT_LICENCE_NOTE = 'CPT descriptors are copyrighted by the AMA: showing this one needs a licensed CPT file (caseconsultant kb import --kind cpt).';
 
 interface Dos {
   ymd: number;

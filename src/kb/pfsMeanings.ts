@@ -22,8 +22,10 @@ const STATUS: Record<string, string> = {
 };
 
 const GLOBAL: Record<string, string> = {
-  '000': 'Endoscopic or minor procedure: related preoperative and postoperative work on the day of the procedure only is included; E/M on that day is generally not payable',
-  '010': 'Minor procedure: preoperative work on the day of the procedure and a 10-day postoperative period are included; E/M on the day of the procedure and during the 10 days is generally not payable',
+  '000':
+    'Endoscopic or minor procedure: related preoperative and postoperative work on the day of the procedure only is included; E/M on that day is generally not payable',
+  '010':
+    'Minor procedure: preoperative work on the day of the procedure and a 10-day postoperative period are included; E/M on the day of the procedure and during the 10 days is generally not payable',
   '090': 'Major surgery: a 1-day preoperative period and a 90-day postoperative period are included in the fee schedule amount',
   MMM: 'Maternity code: the usual global surgery period does not apply',
   XXX: 'The global surgery concept does not apply',

@@ -47,7 +47,15 @@ export async function acceptRawBatch(
   const stored = await ctx.db.tx((q) =>
     storeInbounds(
       q,
-      sealed.map((m) => ({ mailbox: m.a.mailbox, uidvalidity: m.a.uidvalidity, uid: m.a.uid, sourceKey: m.a.sourceKey, sha256: m.sha256, raw: m.raw, size: m.a.raw.length })),
+      sealed.map((m) => ({
+        mailbox: m.a.mailbox,
+        uidvalidity: m.a.uidvalidity,
+        uid: m.a.uid,
+        sourceKey: m.a.sourceKey,
+        sha256: m.sha256,
+        raw: m.raw,
+        size: m.a.raw.length,
+      })),
     ),
   );
   await ctx.producers.addBulk(

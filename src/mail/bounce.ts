@@ -15,19 +15,21 @@ export function reportType(msg: InboundMessage): string | null {
 }
 
 export function hasDeliveryStatusPart(msg: InboundMessage): boolean {
-  return (
-    reportType(msg) === 'delivery-status' ||
-    DSN_TYPES.has(msg.contentType) ||
-    msg.attachments.some((a) => DSN_TYPES.has(a.contentType))
-  );
+  return reportType(msg) === 'delivery-status' || DSN_TYPES.has(msg.contentType) || msg.attachments.some((a) => DSN_TYPES.has(a.contentType));
 }
 
 function unfold(text: string): string[] {
-  return text.replace(/\r\n?/g, '\n').replace(/\n[ \t]+/g, ' ').split('\n');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n[ \t]+/g, ' ')
+    .split('\n');
 }
 
 function mapAction(value: string): BounceRecipient['action'] {
-  const v = value.trim().toLowerCase().split(/[\s(;]/)[0];
+  const v = value
+    .trim()
+    .toLowerCase()
+    .split(/[\s(;]/)[0];
   // "deliverable" is what address verification (sendmail -bv, Postfix verify) reports
   if (v === 'deliverable') return 'delivered';
   if (v === 'failed' || v === 'delayed' || v === 'delivered' || v === 'relayed' || v === 'expanded') return v;
@@ -114,7 +116,12 @@ export function parsePlainTextBounce(text: string): BounceRecipient[] {
       address,
       action: 'failed',
       status: statusCode(context),
-      diagnostic: lines.slice(i + 1, i + 4).join(' ').trim().slice(0, 500) || null,
+      diagnostic:
+        lines
+          .slice(i + 1, i + 4)
+          .join(' ')
+          .trim()
+          .slice(0, 500) || null,
     });
   }
   if (found.size === 0) {
@@ -124,7 +131,8 @@ export function parsePlainTextBounce(text: string): BounceRecipient[] {
   return [...found.values()];
 }
 
-const DELAY_WORDING = /\b(delay(ed)?|will (continue to )?(be )?retr(y|ied)|still being retried|could not send message for past|not yet been delivered|warning:)/i;
+const DELAY_WORDING =
+  /\b(delay(ed)?|will (continue to )?(be )?retr(y|ied)|still being retried|could not send message for past|not yet been delivered|warning:)/i;
 const FINAL_WORDING = /\b(failed permanently|permanent (error|failure)|giving up|given up|returning message|returned mail|undeliverable|undelivered)/i;
 
 export function bounceOutcome(recipients: BounceRecipient[], subject: string, text: string): BounceInfo['outcome'] {
@@ -260,22 +268,26 @@ export function sesNotification(msg: InboundMessage): SesNotification | null {
       });
   } else if (type === 'Delivery') {
     const delivery = asObject(data.delivery);
-    recipients = asList(delivery.recipients).map((a): BounceRecipient => ({
-      address: asString(a)?.toLowerCase() ?? null,
-      action: 'delivered',
-      status: statusCode(String(delivery.smtpResponse ?? '')),
-      diagnostic: null,
-    }));
+    recipients = asList(delivery.recipients).map(
+      (a): BounceRecipient => ({
+        address: asString(a)?.toLowerCase() ?? null,
+        action: 'delivered',
+        status: statusCode(String(delivery.smtpResponse ?? '')),
+        diagnostic: null,
+      }),
+    );
   } else {
     const complaint = asObject(data.complaint);
     recipients = asList(complaint.complainedRecipients)
       .map(asObject)
-      .map((r): BounceRecipient => ({
-        address: asString(r.emailAddress)?.toLowerCase() ?? null,
-        action: 'unknown',
-        status: null,
-        diagnostic: asString(complaint.complaintFeedbackType),
-      }));
+      .map(
+        (r): BounceRecipient => ({
+          address: asString(r.emailAddress)?.toLowerCase() ?? null,
+          action: 'unknown',
+          status: null,
+          diagnostic: asString(complaint.complaintFeedbackType),
+        }),
+      );
   }
   return { type, recipients, originalMessageId };
 }

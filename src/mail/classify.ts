@@ -69,7 +69,13 @@ export function isListTraffic(msg: InboundMessage): boolean {
 
 /** The auto-reply signal present, as a reason code, or null. */
 export function autoReplyReason(msg: InboundMessage): string | null {
-  const autoSubmitted = header(msg, 'auto-submitted').map((v) => v.trim().toLowerCase().split(/[\s;(]/)[0]);
+  const autoSubmitted = header(msg, 'auto-submitted').map(
+    (v) =>
+      v
+        .trim()
+        .toLowerCase()
+        .split(/[\s;(]/)[0],
+  );
   if (autoSubmitted.some((v) => v && v !== 'no')) return 'auto-submitted';
   for (const v of header(msg, 'precedence')) {
     const p = v.trim().toLowerCase().split(/[\s;]/)[0];

@@ -6,7 +6,11 @@ export const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /** One line of header text: control characters gone (NUL in a subject, Discourse), folding undone. */
 export function cleanHeaderText(value: string): string {
-  return value.replace(CONTROL, '').replace(/[\r\n\t]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return value
+    .replace(CONTROL, '')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 const MSG_ID = /<([^<>\s]+@[^<>\s]+)>/g;

@@ -6,7 +6,31 @@
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 // elements browsers close for you: not counted as nesting
 const AUTO_CLOSED = new Set(['p', 'li', 'td', 'th', 'tr', 'option', 'dt', 'dd', 'thead', 'tbody']);
-const BLOCK = new Set(['p', 'div', 'br', 'tr', 'li', 'ul', 'ol', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'pre', 'section', 'article', 'header', 'footer', 'dt', 'dd']);
+const BLOCK = new Set([
+  'p',
+  'div',
+  'br',
+  'tr',
+  'li',
+  'ul',
+  'ol',
+  'table',
+  'blockquote',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'pre',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'dt',
+  'dd',
+]);
 const CELL = new Set(['td', 'th']);
 const RAW_TEXT = new Set(['script', 'style', 'head', 'title', 'template']);
 /** Attributes longer than this are not matched against skip selectors (keeps the matching linear). */
@@ -157,7 +181,7 @@ export function stripHtml(html: string, skip: string[] = [], maxText = Infinity)
     }
     if (RAW_TEXT.has(tag.name) && !tag.selfClosing) {
       const close = lower.indexOf(`</${tag.name}`, i);
-      i = close < 0 ? html.length : (html.indexOf('>', close) + 1 || html.length);
+      i = close < 0 ? html.length : html.indexOf('>', close) + 1 || html.length;
       continue;
     }
     if (!VOID.has(tag.name) && !tag.selfClosing && selectors.some((s) => matches(tag, s))) {

@@ -90,7 +90,8 @@ export function specFromRow(ctx: Ctx, row: MailboxRow): MailboxSpec {
       scope: row.oauth2_scope ?? undefined,
     });
   const target = parseImapUrl(row.imap_url);
-  const imap: ImapTarget = row.imap_auth === 'oauth2' ? { ...target, tokens: oauthTokens(target.user) } : { ...target, pass: mailboxSecret(row, 'imap_password', key) ?? '' };
+  const imap: ImapTarget =
+    row.imap_auth === 'oauth2' ? { ...target, tokens: oauthTokens(target.user) } : { ...target, pass: mailboxSecret(row, 'imap_password', key) ?? '' };
   let smtp: MailboxSpec['smtp'] = null;
   if (row.smtp_url) {
     const u = new URL(row.smtp_url);
@@ -133,7 +134,10 @@ const directories = new WeakMap<Db, () => Promise<Map<string, MailboxSpec>>>();
 export async function mailboxDirectory(ctx: Ctx, key?: string | null): Promise<Map<string, MailboxSpec>> {
   let d = directories.get(ctx.db);
   if (!d) {
-    d = ttlMemo(() => 10_000, async () => new Map((await loadMailboxSpecs(ctx)).map((s) => [s.key, s])));
+    d = ttlMemo(
+      () => 10_000,
+      async () => new Map((await loadMailboxSpecs(ctx)).map((s) => [s.key, s])),
+    );
     directories.set(ctx.db, d);
   }
   const dir = await d();

@@ -19,7 +19,7 @@ export function registerMailboxCommands(program: Command): void {
     .requiredOption('--name <name>', 'short name, e.g. billing')
     .requiredOption('--imap-url <url>', 'imaps://user%40domain[:password]@host:993/INBOX (no password with --imap-auth oauth2)')
     .addOption(new Option('--imap-auth <auth>').choices(['password', 'oauth2']).default('password'))
-    .option('--smtp-url <url>', "its own SMTP server (default: SMTP_URL), smtps://user%40domain[:password]@host:465")
+    .option('--smtp-url <url>', 'its own SMTP server (default: SMTP_URL), smtps://user%40domain[:password]@host:465')
     .addOption(new Option('--smtp-auth <auth>').choices(['password', 'oauth2']).default('password'))
     .option('--from <address>', 'From of its replies, "Name <address>" (default: the IMAP user)')
     .option('--archive <folder>', 'move stored messages there (default: only flagged \\Seen)')
@@ -82,8 +82,14 @@ export function registerMailboxCommands(program: Command): void {
         if (o.json) return console.log(JSON.stringify(rows, null, 2));
         if (!rows.length) return console.log('no mailboxes (IMAP_URL unset, none added): the Maildir inbox is polled');
         for (const r of rows) {
-          const lease = r.lease ? `held by ${r.lease.holder} (fence ${r.lease.fence}, ${Math.round(r.lease.expiresInMs / 1000)} s left)` : r.leaseError ? `lease unknown: ${r.leaseError}` : 'no poller holds it';
-          console.log(`${r.name}\t${r.key}\timap ${r.imapAuth}\tsmtp ${r.smtp}\tfrom ${r.from}\tcursor ${r.cursor ? `${r.cursor.uidvalidity}/${r.cursor.lastUid}` : '-'}\t${lease}`);
+          const lease = r.lease
+            ? `held by ${r.lease.holder} (fence ${r.lease.fence}, ${Math.round(r.lease.expiresInMs / 1000)} s left)`
+            : r.leaseError
+              ? `lease unknown: ${r.leaseError}`
+              : 'no poller holds it';
+          console.log(
+            `${r.name}\t${r.key}\timap ${r.imapAuth}\tsmtp ${r.smtp}\tfrom ${r.from}\tcursor ${r.cursor ? `${r.cursor.uidvalidity}/${r.cursor.lastUid}` : '-'}\t${lease}`,
+          );
         }
       } finally {
         await closeContext(ctx);

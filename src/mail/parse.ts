@@ -217,9 +217,14 @@ function fromHeaderWellFormed(parsed: ParsedMail): boolean {
   // the quoted-string and comment patterns below retry from every quote of an unclosed run: a From
   // line longer than any real one is junk, and is not scanned
   if (line.length > MAX_FROM_LINE) return false;
-  let value = decodeText(Buffer.from(line.slice(line.indexOf(':') + 1), 'latin1'), null).replace(/\r?\n[ \t]+/g, ' ').trim();
+  let value = decodeText(Buffer.from(line.slice(line.indexOf(':') + 1), 'latin1'), null)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
   value = value.replace(/=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g, 'x');
-  const withoutQuoted = value.replace(/"(?:[^"\\]|\\.)*"/g, 'q').replace(/\((?:[^()\\]|\\.)*\)/g, ' ').trim();
+  const withoutQuoted = value
+    .replace(/"(?:[^"\\]|\\.)*"/g, 'q')
+    .replace(/\((?:[^()\\]|\\.)*\)/g, ' ')
+    .trim();
   const angle = /^(.*)<([^<>]*)>\s*$/s.exec(withoutQuoted);
   if (angle) {
     // '@' alone is tolerated: "a@b.it <a@b.it>" is a common client habit, not an ambiguity
@@ -259,9 +264,7 @@ function toAttachment(a: Attachment, cap: number): InboundAttachment {
   const content: Buffer = Buffer.isBuffer(a.content) ? a.content : Buffer.alloc(0);
   let text: string | null = null;
   if (/^(text|message)\//.test(contentType)) {
-    const charset = (a as { headers?: Map<string, unknown> }).headers?.get('content-type') as
-      | { params?: Record<string, string> }
-      | undefined;
+    const charset = (a as { headers?: Map<string, unknown> }).headers?.get('content-type') as { params?: Record<string, string> } | undefined;
     text = stripControl(decodeText(content.subarray(0, cap), charset?.params?.charset ?? null));
     // nothing reads an HTML attachment's text (bounces read message/* parts): left as markup, so a
     // thousand HTML parts cost no conversion

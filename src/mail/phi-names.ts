@@ -43,7 +43,23 @@ function load(): Lists {
 }
 
 // Words that introduce a person. "name" covers "name:", "pt name", "patient name".
-const CUES = new Set(['patient', 'pt', 'name', 'member', 'subscriber', 'insured', 'guarantor', 'beneficiary', 'resident', 'mr', 'mrs', 'ms', 'miss', 'mx', 'dr']);
+const CUES = new Set([
+  'patient',
+  'pt',
+  'name',
+  'member',
+  'subscriber',
+  'insured',
+  'guarantor',
+  'beneficiary',
+  'resident',
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+]);
 // Between a cue and the name: "pt is michael smith", "patient named ...", "patient's name: ...".
 const FILLERS = new Set(['is', 'was', 'named', 'name', 's']);
 
@@ -74,7 +90,8 @@ const SOFT = new Set(
 );
 
 // A sign-off line: the name under it is the sender's, not a patient's.
-const SIGN_OFF = /^[ \t]*(?:thanks|thank you|many thanks|regards|best|best regards|kind regards|warm regards|sincerely|cheers|respectfully|--)[ \t]*(?:[,!.][ \t]*)?$/im;
+const SIGN_OFF =
+  /^[ \t]*(?:thanks|thank you|many thanks|regards|best|best regards|kind regards|warm regards|sincerely|cheers|respectfully|--)[ \t]*(?:[,!.][ \t]*)?$/im;
 // Identifiers that, right after a name, make it a patient's even without a cue.
 const ID_AFTER = /^[\s,;:(]{0,4}(?:\(?\s{0,2}(?:born|dob|d\.o\.b|date of birth|mrn|mr#|age[d]?|\d{1,3}\s?(?:y\/?o|yo|years? old))\b)/i;
 
@@ -153,7 +170,13 @@ export function findNames(text: string): NameSpan[] {
       const gapToName = j < ws.length ? text.slice(ws[j - 1].end, ws[j].start) : '';
       if (j < ws.length && /^[\s:,.#-]{1,6}$/.test(gapToName) && !gapToName.includes('\n') && isListed(ws[j], l)) {
         let k = j;
-        while (k + 1 < ws.length && k - j < 2 && isListed(ws[k + 1], l, true) && (spaceBetween(text, ws[k], ws[k + 1]) || (k === j && /^,[ \t]{1,2}$/.test(text.slice(ws[k].end, ws[k + 1].start))))) k++;
+        while (
+          k + 1 < ws.length &&
+          k - j < 2 &&
+          isListed(ws[k + 1], l, true) &&
+          (spaceBetween(text, ws[k], ws[k + 1]) || (k === j && /^,[ \t]{1,2}$/.test(text.slice(ws[k].end, ws[k + 1].start))))
+        )
+          k++;
         if (k > j) {
           spans.push({ start: ws[j].start, end: ws[k].end });
           i = k + 1;

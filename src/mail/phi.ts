@@ -100,7 +100,10 @@ const DETECTORS: Detector[] = [
     accept: (v, m) => {
       const value = v.replace(/^#\s?/, '');
       if (!/\d/.test(value)) return false;
-      if (/\b(ID|identifier|number|num|no\.?|#)\s{0,8}[:#]?\s{0,8}#?\s?$/i.test(m[0].slice(0, m[0].length - v.length)) || /[:#]/.test(m[0].slice(0, m[0].length - v.length))) {
+      if (
+        /\b(ID|identifier|number|num|no\.?|#)\s{0,8}[:#]?\s{0,8}#?\s?$/i.test(m[0].slice(0, m[0].length - v.length)) ||
+        /[:#]/.test(m[0].slice(0, m[0].length - v.length))
+      ) {
         return value.length >= 5;
       }
       return value.replace(/-/g, '').length >= 8;
@@ -121,12 +124,18 @@ const DETECTORS: Detector[] = [
   },
   {
     kind: 'date',
-    re: new RegExp(`\\b(?:DOB|D\\.O\\.B\\.?|date of birth|birth\\s?date|birthday|born(?: on)?|b\\.|date of death|DOD|died(?: on)?|deceased(?: on)?|expired(?: on)?)\\s{0,8}(?:[:#-]\\s{0,8})?(${DATE})`, 'gi'),
+    re: new RegExp(
+      `\\b(?:DOB|D\\.O\\.B\\.?|date of birth|birth\\s?date|birthday|born(?: on)?|b\\.|date of death|DOD|died(?: on)?|deceased(?: on)?|expired(?: on)?)\\s{0,8}(?:[:#-]\\s{0,8})?(${DATE})`,
+      'gi',
+    ),
     group: 1,
   },
   {
     kind: 'date',
-    re: new RegExp(`\\b(?:admit(?:ted)?|admission|discharged?|discharge date|readmitted|transferred)(?:\\s{1,8}(?:date|on|from|to))?\\s{0,8}(?:[:-]\\s{0,8})?(${DATE})`, 'gi'),
+    re: new RegExp(
+      `\\b(?:admit(?:ted)?|admission|discharged?|discharge date|readmitted|transferred)(?:\\s{1,8}(?:date|on|from|to))?\\s{0,8}(?:[:-]\\s{0,8})?(${DATE})`,
+      'gi',
+    ),
     group: 1,
     // a stay's dates identify a person only alongside one; a bare admit date on a claim question does not
     accept: (_v, m, text) => PERSON_CUE.test(text.slice(Math.max(0, m.index - 120), m.index + m[0].length + 60)),

@@ -20,7 +20,12 @@ interface Held {
 }
 
 export function pollerLeasesOf(ctx: Pick<AppContext, 'producers' | 'queuePrefix' | 'config'>, holder = newHolderId()): MailboxLeases {
-  return new MailboxLeases(() => ctx.producers.queue('sweep').getBackend().client as unknown as Promise<Redis>, ctx.queuePrefix, holder, ctx.config.POLLER_LEASE_SECONDS * 1000);
+  return new MailboxLeases(
+    () => ctx.producers.queue('sweep').getBackend().client as unknown as Promise<Redis>,
+    ctx.queuePrefix,
+    holder,
+    ctx.config.POLLER_LEASE_SECONDS * 1000,
+  );
 }
 
 export function startMailboxPoller(ctx: AppContext): { stop(): Promise<void>; holder: string } {

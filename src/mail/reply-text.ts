@@ -9,7 +9,8 @@ const WROTE = /(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|escre
 // German and Dutch clients put the sender after the verb: "Am ... schrieb Name <a@b>:"
 const WROTE_INSIDE = /\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev|napisał|написал)\b.*:\s*$/i;
 const WROTE_START = /^\s*(-{2,}\s*)?(on|le|am|el|il|op|em|den|w dniu|\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\b/i;
-const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht)\s*-{2,}\s*$/i;
+const ORIGINAL_MESSAGE =
+  /^\s*-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht)\s*-{2,}\s*$/i;
 const HEADER_FROM = /^\s*\*?(from|von|de|van|da|från)\s*:\*?\s+\S/i;
 const HEADER_SENT = /^\s*\*?(sent|date|gesendet|datum|envoyé|enviado|verzonden|inviato|data|skickat)\s*:\*?\s/i;
 const FORWARD_MARKER =

@@ -53,7 +53,14 @@ function parseResults(value: string): { id: string; results: ArResult[] } {
     const props = new Map<string, string>();
     for (const t of tokens.slice(1)) {
       const eq = t.indexOf('=');
-      if (eq > 0) props.set(t.slice(0, eq).toLowerCase(), t.slice(eq + 1).replace(/^"|"$/g, '').toLowerCase());
+      if (eq > 0)
+        props.set(
+          t.slice(0, eq).toLowerCase(),
+          t
+            .slice(eq + 1)
+            .replace(/^"|"$/g, '')
+            .toLowerCase(),
+        );
     }
     results.push({ method: first[0].toLowerCase(), result: first[1].toLowerCase(), props });
   }
@@ -75,7 +82,9 @@ export function fromAuthservHeader(values: string[], authservId: string, fromDom
   const aligned = (d: string) => !!d && !!getAlignment(fromDomain, [d]);
   const dmarc = header.results.find((r) => r.method === 'dmarc');
   const dmarcPass = dmarc?.result === 'pass' && (!dmarc.props.get('header.from') || aligned(dmarc.props.get('header.from')!));
-  const dkimPass = header.results.some((r) => r.method === 'dkim' && r.result === 'pass' && aligned(domainOf(r.props.get('header.d') ?? r.props.get('header.i'))));
+  const dkimPass = header.results.some(
+    (r) => r.method === 'dkim' && r.result === 'pass' && aligned(domainOf(r.props.get('header.d') ?? r.props.get('header.i'))),
+  );
   const spfPass = header.results.some((r) => r.method === 'spf' && r.result === 'pass' && aligned(domainOf(r.props.get('smtp.mailfrom'))));
   const dmarcResult = dmarc?.result ?? 'none';
   return {

@@ -68,7 +68,11 @@ export function resolveThread<Id extends string | number>(input: ThreadInput<Id>
   }
   if (input.ticketTag && input.byTicket && sameCustomer(input.byTicket, input)) return decide(input.byTicket, 'ticket-tag');
   const named = input.byMessageId.find((c) => !!c);
-  const refused = named ? { consultationId: named.id, via: 'message-id' as const } : input.ticketTag && input.byTicket ? { consultationId: input.byTicket.id, via: 'ticket-tag' as const } : undefined;
+  const refused = named
+    ? { consultationId: named.id, via: 'message-id' as const }
+    : input.ticketTag && input.byTicket
+      ? { consultationId: input.byTicket.id, via: 'ticket-tag' as const }
+      : undefined;
   return refused ? { consultationId: null, via: null, reopen: false, refused } : { consultationId: null, via: null, reopen: false };
 }
 

@@ -39,14 +39,7 @@ export interface InboundMessage {
   contentType: string;
 }
 
-export type MessageKind =
-  | 'question'
-  | 'follow_up'
-  | 'auto_reply'
-  | 'bounce'
-  | 'feedback'
-  | 'loop'
-  | 'rejected';
+export type MessageKind = 'question' | 'follow_up' | 'auto_reply' | 'bounce' | 'feedback' | 'loop' | 'rejected';
 
 export interface BounceRecipient {
   address: string | null;
@@ -85,18 +78,7 @@ export interface ClassifyContext {
   authservId: string | null;
 }
 
-export type PhiKind =
-  | 'name'
-  | 'date'
-  | 'mrn'
-  | 'ssn'
-  | 'phone'
-  | 'fax'
-  | 'email'
-  | 'address'
-  | 'account'
-  | 'url'
-  | 'ip';
+export type PhiKind = 'name' | 'date' | 'mrn' | 'ssn' | 'phone' | 'fax' | 'email' | 'address' | 'account' | 'url' | 'ip';
 
 export interface PhiSpan {
   start: number;

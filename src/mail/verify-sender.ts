@@ -84,7 +84,13 @@ export async function verifySender(
   }
 }
 
-async function verifyWithMailauth(config: Pick<Config, 'DNS_SERVERS' | 'MESSAGE_ID_DOMAIN'>, raw: Buffer, fromDomain: string, signed: boolean, dkimNow: boolean): Promise<SenderAuth> {
+async function verifyWithMailauth(
+  config: Pick<Config, 'DNS_SERVERS' | 'MESSAGE_ID_DOMAIN'>,
+  raw: Buffer,
+  fromDomain: string,
+  signed: boolean,
+  dkimNow: boolean,
+): Promise<SenderAuth> {
   try {
     const resolver = resolverFor(config);
     // Unsigned mail has no DKIM to verify: only its domain's DMARC policy is looked up, without
@@ -122,6 +128,9 @@ function unsignedVerdict(domain: string, resolver: DnsResolver): Promise<SenderA
   const entry = { at: Date.now(), verdict };
   unsigned.set(domain, entry);
   // A DNS failure (temperror) is asked again next time rather than kept.
-  verdict.then((v) => v.evidence.includes('temperror') && unsigned.get(domain) === entry && unsigned.delete(domain), () => unsigned.get(domain) === entry && unsigned.delete(domain));
+  verdict.then(
+    (v) => v.evidence.includes('temperror') && unsigned.get(domain) === entry && unsigned.delete(domain),
+    () => unsigned.get(domain) === entry && unsigned.delete(domain),
+  );
   return verdict;
 }

@@ -12,7 +12,9 @@ export type QueueName = (typeof QueueNames)[keyof typeof QueueNames];
 
 export const ingestJob = z.object({ inboundId: z.number().int().positive() }).strict();
 export const draftJob = z.object({ consultationId: z.number().int().positive(), round: z.number().int().positive() }).strict();
-export const notifyJob = z.object({ consultationId: z.number().int().positive(), userId: z.number().int().positive(), round: z.number().int().positive() }).strict();
+export const notifyJob = z
+  .object({ consultationId: z.number().int().positive(), userId: z.number().int().positive(), round: z.number().int().positive() })
+  .strict();
 export const sendJob = z.object({ outboundId: z.number().int().positive() }).strict();
 export const sweepJob = z.object({}).strict();
 

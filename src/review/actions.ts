@@ -5,7 +5,16 @@ import { answerEmailData } from '../send/answer-email.ts';
 import { renderEmail } from '../send/render.ts';
 import { buildCustomerReply } from '../send/customer-reply.ts';
 import { audit } from '../store/audit.ts';
-import { formatTicketNo, getConsultation, lastInbound, markApproved, markRejected, markWaitingOnCustomer, setConsultation, type ConsultationRow } from '../store/consultations.ts';
+import {
+  formatTicketNo,
+  getConsultation,
+  lastInbound,
+  markApproved,
+  markRejected,
+  markWaitingOnCustomer,
+  setConsultation,
+  type ConsultationRow,
+} from '../store/consultations.ts';
 import type { Queryable } from '../store/db.ts';
 import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
 import { enqueueOutbound, type OutboundRow } from '../store/outbox.ts';
@@ -24,9 +33,13 @@ async function lockConsultation(q: Queryable, id: number): Promise<ConsultationR
   return c;
 }
 
-
 /** The answer email's template data, as the console's confirmation shows it and approval sends it. */
-export async function answerData(q: Queryable, c: Pick<ConsultationRow, 'id' | 'ticket_no' | 'from_name'>, reviewerId: number, body: string): Promise<Record<string, unknown>> {
+export async function answerData(
+  q: Queryable,
+  c: Pick<ConsultationRow, 'id' | 'ticket_no' | 'from_name'>,
+  reviewerId: number,
+  body: string,
+): Promise<Record<string, unknown>> {
   const [reviewer, parent] = await Promise.all([reviewerProfile(q, reviewerId), lastInbound(q, c.id)]);
   return answerEmailData({ name: c.from_name, ticket: formatTicketNo(c.ticket_no), body, reviewer, question: parent.body_text });
 }
@@ -66,7 +79,13 @@ async function queueCustomerReply(
  * Approves the current draft (optionally replaced by the reviewer's text) and writes the reply to the
  * outbox in the same transaction: from here on it is sent exactly once, whatever fails next.
  */
-export async function approveConsultation(ctx: AppContext, user: UserRow, id: number, text?: string, opts: { expectedDraftId?: number } = {}): Promise<{ outboundId: number }> {
+export async function approveConsultation(
+  ctx: AppContext,
+  user: UserRow,
+  id: number,
+  text?: string,
+  opts: { expectedDraftId?: number } = {},
+): Promise<{ outboundId: number }> {
   const outboundId = await ctx.db.tx(async (q) => {
     const c = await lockConsultation(q, id);
     requirePermission('approve', c, user);
@@ -77,12 +96,24 @@ export async function approveConsultation(ctx: AppContext, user: UserRow, id: nu
     }
     if (!draft && text === undefined) throw new AppError(ErrorCodes.WRONG_STATE, 'there is no draft to approve');
     if (text !== undefined) {
-      draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: draft?.subject ?? c.subject, bodyText: text, facts: draft?.facts ?? {}, authorId: user.id });
+      draft = await saveEditedDraft(q, {
+        consultationId: c.id,
+        round: c.round,
+        subject: draft?.subject ?? c.subject,
+        bodyText: text,
+        facts: draft?.facts ?? {},
+        authorId: user.id,
+      });
     }
     const row = await queueCustomerReply(ctx, q, c, 'answer', await answerData(q, c, user.id, draft!.body_text));
     await markApproved(q, c.id, c.assignee_id ?? user.id);
     await recordReview(q, { consultationId: c.id, draftId: draft!.id, userId: user.id, action: 'approve' });
-    await audit(q, { userId: user.id, action: 'consultation.approved', consultationId: c.id, detail: { draftId: draft!.id, edited: text !== undefined, outboundId: row.id } });
+    await audit(q, {
+      userId: user.id,
+      action: 'consultation.approved',
+      consultationId: c.id,
+      detail: { draftId: draft!.id, edited: text !== undefined, outboundId: row.id },
+    });
     return row.id;
   });
   await enqueueSend(ctx, outboundId);
@@ -113,7 +144,14 @@ export async function editDraft(ctx: AppContext, user: UserRow, id: number, text
     const c = await lockConsultation(q, id);
     requirePermission('edit', c, user);
     const current = await currentDraft(q, c.id, c.round);
-    const draft = await saveEditedDraft(q, { consultationId: c.id, round: c.round, subject: current?.subject ?? c.subject, bodyText: text, facts: current?.facts ?? {}, authorId: user.id });
+    const draft = await saveEditedDraft(q, {
+      consultationId: c.id,
+      round: c.round,
+      subject: current?.subject ?? c.subject,
+      bodyText: text,
+      facts: current?.facts ?? {},
+      authorId: user.id,
+    });
     if (c.assignee_id === null) await setConsultation(q, c.id, { assignee_id: user.id });
     await recordReview(q, { consultationId: c.id, draftId: draft.id, userId: user.id, action: 'edit' });
     await audit(q, { userId: user.id, action: 'draft.edited', consultationId: c.id, detail: { draftId: draft.id, version: draft.version } });

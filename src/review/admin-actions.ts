@@ -17,9 +17,11 @@ export function requireAdmin(user: UserRow): void {
   if (user.role !== 'admin') throw new AppError(ErrorCodes.FORBIDDEN, 'Only an admin can do this.');
 }
 
-
-
-export async function addUser(ctx: AppContext, actor: UserRow, u: { email: string; name: string; role: Role; specialties: string[]; capacity?: number }): Promise<UserRow> {
+export async function addUser(
+  ctx: AppContext,
+  actor: UserRow,
+  u: { email: string; name: string; role: Role; specialties: string[]; capacity?: number },
+): Promise<UserRow> {
   requireAdmin(actor);
   return ctx.db.tx(async (q) => {
     const created = await createUser(q, u);
@@ -40,8 +42,6 @@ export async function updateUser(ctx: AppContext, actor: UserRow, id: number, ch
     await audit(q, { userId: actor.id, action: 'admin.user_changed', detail: { targetUserId: id, change } });
   });
 }
-
-
 
 async function requirePlan(q: Queryable, plan: string): Promise<void> {
   if (!(await planExists(q, plan))) throw new AppError(ErrorCodes.BAD_REQUEST, 'No such plan.');
@@ -66,11 +66,11 @@ export async function setAccountPlan(ctx: AppContext, actor: UserRow, accountId:
   });
 }
 
-
 export async function reprocessInbound(ctx: AppContext, actor: UserRow, id: number): Promise<void> {
   requireAdmin(actor);
   await ctx.db.tx(async (q) => {
-    if (!(await resetHeldInbound(q, id))) throw new AppError(ErrorCodes.WRONG_STATE, 'Only a quarantined or failed message whose raw bytes are still kept can be reprocessed.');
+    if (!(await resetHeldInbound(q, id)))
+      throw new AppError(ErrorCodes.WRONG_STATE, 'Only a quarantined or failed message whose raw bytes are still kept can be reprocessed.');
     await audit(q, { userId: actor.id, action: 'admin.inbound_reprocessed', detail: { inboundId: id } });
   });
   // A job of the same id may still be kept from the first attempt; remove it so the add runs again.
@@ -87,4 +87,3 @@ export async function discardInbound(ctx: AppContext, actor: UserRow, id: number
     await audit(q, { userId: actor.id, action: 'admin.inbound_discarded', detail: { inboundId: id } });
   });
 }
-

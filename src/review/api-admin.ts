@@ -5,7 +5,19 @@ import type { AppContext } from '../context.ts';
 import { AppError, ErrorCodes } from '../errors.ts';
 import type { Role } from '../store/users.ts';
 import {
-  addUser, auditRows, discardInbound, listAccounts, listHeldInbound, listPlans, listUsers, reprocessInbound, requireAdmin, ROLES, saveAccount, setAccountPlan, updateUser,
+  addUser,
+  auditRows,
+  discardInbound,
+  listAccounts,
+  listHeldInbound,
+  listPlans,
+  listUsers,
+  reprocessInbound,
+  requireAdmin,
+  ROLES,
+  saveAccount,
+  setAccountPlan,
+  updateUser,
 } from './admin-actions.ts';
 import { bearerUser } from './auth.ts';
 import { toCsv } from './console/csv.ts';
@@ -13,11 +25,40 @@ import { audit } from '../store/audit.ts';
 import { isoDate, routeId, rowId } from './params.ts';
 
 const role = z.enum(ROLES as [Role, ...Role[]]);
-const newUser = z.object({ email: z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/).max(320), name: z.string().trim().min(1).max(200), role, specialties: z.array(z.string().max(40)).max(50).default([]), capacity: z.number().int().min(0).max(1000).optional() }).strict();
-const userChange = z.object({ role: role.optional(), specialties: z.array(z.string().max(40)).max(50).optional(), capacity: z.number().int().min(0).max(1000).optional(), active: z.boolean().optional(), available: z.boolean().optional() }).strict();
-const account = z.object({ name: z.string().trim().min(1).max(200), domain: z.string().trim().max(253).nullable().optional(), plan: z.string().min(1).max(40) }).strict();
+const newUser = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[^\s@]+@[^\s@]+$/)
+      .max(320),
+    name: z.string().trim().min(1).max(200),
+    role,
+    specialties: z.array(z.string().max(40)).max(50).default([]),
+    capacity: z.number().int().min(0).max(1000).optional(),
+  })
+  .strict();
+const userChange = z
+  .object({
+    role: role.optional(),
+    specialties: z.array(z.string().max(40)).max(50).optional(),
+    capacity: z.number().int().min(0).max(1000).optional(),
+    active: z.boolean().optional(),
+    available: z.boolean().optional(),
+  })
+  .strict();
+const account = z
+  .object({ name: z.string().trim().min(1).max(200), domain: z.string().trim().max(253).nullable().optional(), plan: z.string().min(1).max(40) })
+  .strict();
 const plan = z.object({ plan: z.string().min(1).max(40) }).strict();
-const auditQuery = z.object({ action: z.string().max(80).optional(), user: rowId.optional(), consultation: rowId.optional(), since: isoDate.optional(), limit: z.coerce.number().int().min(1).max(100_000).optional() });
+const auditQuery = z.object({
+  action: z.string().max(80).optional(),
+  user: rowId.optional(),
+  consultation: rowId.optional(),
+  since: isoDate.optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+});
 
 function parse<T>(schema: z.ZodType<T>, v: unknown): T {
   const r = schema.safeParse(v ?? {});
@@ -40,7 +81,18 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/api/admin/users', async (req) => {
     await admin(req);
-    return (await listUsers(ctx.db)).map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, specialties: u.specialties, capacity: u.capacity, active: u.active, available: u.available, hasPassword: u.has_password, openCount: u.open_count }));
+    return (await listUsers(ctx.db)).map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role,
+      specialties: u.specialties,
+      capacity: u.capacity,
+      active: u.active,
+      available: u.available,
+      hasPassword: u.has_password,
+      openCount: u.open_count,
+    }));
   });
   // Each handler authenticates before it reads ids or bodies: a stranger learns nothing from 400s.
   app.post('/api/admin/users', async (req, reply) => {
@@ -99,9 +151,20 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     const rows = await auditRows(ctx.db, { action: q.action, userId: q.user, consultationId: q.consultation, since: q.since, limit: q.limit });
     if ((req.headers.accept ?? '').includes('text/csv')) {
       await audit(ctx.db, { userId: actor.id, action: 'admin.audit_exported', detail: { rows: rows.length, via: 'api' } });
-      const csv = toCsv(['id', 'at', 'user_id', 'user', 'action', 'consultation_id', 'detail'], rows.map((r) => [r.id, new Date(r.at), r.user_id, r.user_name, r.action, r.consultation_id, r.detail]));
+      const csv = toCsv(
+        ['id', 'at', 'user_id', 'user', 'action', 'consultation_id', 'detail'],
+        rows.map((r) => [r.id, new Date(r.at), r.user_id, r.user_name, r.action, r.consultation_id, r.detail]),
+      );
       return reply.type('text/csv; charset=utf-8').send(csv);
     }
-    return rows.map((r) => ({ id: r.id, at: new Date(r.at).toISOString(), userId: r.user_id, user: r.user_name, action: r.action, consultationId: r.consultation_id, detail: r.detail }));
+    return rows.map((r) => ({
+      id: r.id,
+      at: new Date(r.at).toISOString(),
+      userId: r.user_id,
+      user: r.user_name,
+      action: r.action,
+      consultationId: r.consultation_id,
+      detail: r.detail,
+    }));
   });
 }

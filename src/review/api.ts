@@ -18,11 +18,23 @@ import { CONSULTATION_STATUSES } from '../store/consultation-status.ts';
 const STATUSES = CONSULTATION_STATUSES;
 
 const idParam = z.object({ id: rowId });
-const listQuery = z.object({ status: z.enum(STATUSES).optional(), mine: z.enum(['1', 'true']).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
+const listQuery = z.object({
+  status: z.enum(STATUSES).optional(),
+  mine: z.enum(['1', 'true']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
 const approveBody = z.object({ text: z.string().min(1).max(100_000).optional() }).strict();
 const editBody = z.object({ text: z.string().trim().min(1).max(100_000) }).strict();
 const requestInfoBody = z.object({ question: z.string().trim().min(1).max(20_000) }).strict();
-const reassignBody = z.object({ userId: z.number().int().positive().max(2 ** 31 - 1) }).strict();
+const reassignBody = z
+  .object({
+    userId: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1),
+  })
+  .strict();
 const rejectBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 const noteBody = z.object({ body: z.string().trim().min(1).max(10_000) }).strict();
 const lookupQuery = z.object({ code: z.string().trim().min(1).max(20), dos: isoDate.optional() });
@@ -42,7 +54,12 @@ function parseOr400<T>(schema: z.ZodType<T>, v: unknown): T {
 export async function consultationDetail(ctx: AppContext, id: number) {
   const c = await getConsultation(ctx.db, id);
   if (!c) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, `consultation ${id} not found`);
-  const [messages, draft, assignee, due] = await Promise.all([thread(ctx.db, id), currentDraft(ctx.db, id), c.assignee_id ? getUser(ctx.db, c.assignee_id) : null, dueState(ctx.db, id)]);
+  const [messages, draft, assignee, due] = await Promise.all([
+    thread(ctx.db, id),
+    currentDraft(ctx.db, id),
+    c.assignee_id ? getUser(ctx.db, c.assignee_id) : null,
+    dueState(ctx.db, id),
+  ]);
   return {
     id: c.id,
     ticket: formatTicketNo(c.ticket_no),
@@ -57,8 +74,27 @@ export async function consultationDetail(ctx: AppContext, id: number) {
     dueAt: due.dueAt ? new Date(due.dueAt).toISOString() : null,
     duePaused: due.paused,
     createdAt: new Date(c.created_at).toISOString(),
-    thread: messages.map((m) => ({ id: m.id, direction: m.direction, messageId: m.message_id, subject: m.subject, text: m.body_text, phiKinds: m.phi_kinds, createdAt: new Date(m.created_at).toISOString() })),
-    draft: draft ? { id: draft.id, round: draft.round, version: draft.version, subject: draft.subject, text: draft.body_text, facts: draft.facts, authorId: draft.author_id, createdAt: new Date(draft.created_at).toISOString() } : null,
+    thread: messages.map((m) => ({
+      id: m.id,
+      direction: m.direction,
+      messageId: m.message_id,
+      subject: m.subject,
+      text: m.body_text,
+      phiKinds: m.phi_kinds,
+      createdAt: new Date(m.created_at).toISOString(),
+    })),
+    draft: draft
+      ? {
+          id: draft.id,
+          round: draft.round,
+          version: draft.version,
+          subject: draft.subject,
+          text: draft.body_text,
+          facts: draft.facts,
+          authorId: draft.author_id,
+          createdAt: new Date(draft.created_at).toISOString(),
+        }
+      : null,
   };
 }
 

@@ -56,7 +56,10 @@ export function answerEmailData(i: AnswerEmailInput): Record<string, unknown> {
       name: i.reviewer.name,
       credential,
       signedAs: credential ? `${i.reviewer.name}, ${credential}` : i.reviewer.name,
-      signature: i.reviewer.signature.split('\n').map((l) => l.trimEnd()).filter((l, n, all) => l || (n > 0 && n < all.length - 1)),
+      signature: i.reviewer.signature
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter((l, n, all) => l || (n > 0 && n < all.length - 1)),
     },
   };
 }

@@ -31,7 +31,10 @@ export interface CustomerReplyInput {
   body: { text: string; html: string | null };
 }
 
-export function buildCustomerReply<K extends CustomerReplyKind>(id: MailIdentity, m: CustomerReplyInput & { kind: K }): NewOutbound & { kind: K; headers: Record<string, string> } {
+export function buildCustomerReply<K extends CustomerReplyKind>(
+  id: MailIdentity,
+  m: CustomerReplyInput & { kind: K },
+): NewOutbound & { kind: K; headers: Record<string, string> } {
   const refs = replyReferences((m.parent.references ?? '').split(/\s+/).filter(Boolean), m.parent.messageId);
   const headers: Record<string, string> = {};
   if (m.replyToken) headers['Reply-To'] = replyAddress(id.mailFromAddress, m.replyToken);
@@ -54,7 +57,14 @@ export function buildCustomerReply<K extends CustomerReplyKind>(id: MailIdentity
 /** Mail to a reviewer: not a reply to anything, marked automatic, no customer text in the subject. */
 export function buildStaffMail(
   id: Pick<MailIdentity, 'MESSAGE_ID_DOMAIN'>,
-  m: { kind: 'notify' | 'magic_link'; consultationId: number | null; dedupKey: string; to: string; subject: string; body: { text: string; html: string | null } },
+  m: {
+    kind: 'notify' | 'magic_link';
+    consultationId: number | null;
+    dedupKey: string;
+    to: string;
+    subject: string;
+    body: { text: string; html: string | null };
+  },
 ): NewOutbound {
   return {
     consultationId: m.consultationId,

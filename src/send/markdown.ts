@@ -33,10 +33,36 @@ const STYLE: Record<string, string> = {
   td: 'border:1px solid #d7dbe3;padding:4px 8px',
 };
 
-const styled = (tag: string): sanitizeHtml.Transformer => (tagName, attribs) => ({ tagName, attribs: { ...attribs, style: STYLE[tag] } });
+const styled =
+  (tag: string): sanitizeHtml.Transformer =>
+  (tagName, attribs) => ({ tagName, attribs: { ...attribs, style: STYLE[tag] } });
 
 const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: ['h1', 'h2', 'h3', 'h4', 'p', 'ul', 'ol', 'li', 'strong', 'em', 'code', 'pre', 'blockquote', 'br', 'hr', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'del'],
+  allowedTags: [
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'p',
+    'ul',
+    'ol',
+    'li',
+    'strong',
+    'em',
+    'code',
+    'pre',
+    'blockquote',
+    'br',
+    'hr',
+    'a',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'del',
+  ],
   allowedAttributes: { a: ['href'], ol: ['start'], '*': ['style'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   disallowedTagsMode: 'escape',
@@ -74,7 +100,13 @@ export function htmlToPlain(html: string): string {
 }
 
 type Formatter = NonNullable<Parameters<typeof convert>[1]>['formatters'] extends Record<string, infer F> | undefined ? F : never;
-function underlined(elem: Parameters<Formatter>[0], walk: Parameters<Formatter>[1], builder: Parameters<Formatter>[2], options: Parameters<Formatter>[3], rule: string): void {
+function underlined(
+  elem: Parameters<Formatter>[0],
+  walk: Parameters<Formatter>[1],
+  builder: Parameters<Formatter>[2],
+  options: Parameters<Formatter>[3],
+  rule: string,
+): void {
   builder.openBlock({ leadingLineBreaks: options.leadingLineBreaks ?? 2 });
   walk(elem.children, builder);
   builder.closeBlock({

@@ -13,10 +13,10 @@ export async function addressesWithAccount(q: Queryable, addresses: string[]): P
 
 /** Puts one address on an account (an account without a domain, or an exception to the domain rule). */
 export async function linkContactToAccount(q: Queryable, address: string, accountId: number): Promise<void> {
-  await q.query(
-    `INSERT INTO contacts (email, account_id) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET account_id = EXCLUDED.account_id`,
-    [address.toLowerCase(), accountId],
-  );
+  await q.query(`INSERT INTO contacts (email, account_id) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET account_id = EXCLUDED.account_id`, [
+    address.toLowerCase(),
+    accountId,
+  ]);
 }
 
 export async function createAccount(q: Queryable, a: { name: string; domain: string | null; plan: string }): Promise<number> {

@@ -50,7 +50,9 @@ export async function listAccounts(q: Queryable) {
 }
 
 export async function listPlans(q: Queryable) {
-  const r = await q.query<{ name: string; monthly_quota: number | null; total_quota: number | null; due_hours: number }>('SELECT * FROM plans ORDER BY due_hours DESC, name');
+  const r = await q.query<{ name: string; monthly_quota: number | null; total_quota: number | null; due_hours: number }>(
+    'SELECT * FROM plans ORDER BY due_hours DESC, name',
+  );
   return r.rows;
 }
 
@@ -67,7 +69,20 @@ export async function setPlanOf(q: Queryable, accountId: number, plan: string): 
 
 /** Metadata only: the raw bytes stay in the database (and may hold PHI). */
 export async function listHeldInbound(q: Queryable) {
-  const r = await q.query<{ id: number; mailbox: string; uid: number; size: number; status: InboundStatus; kind: string | null; reason: string | null; error: string | null; message_id: string | null; attempts: number; received_at: Date; raw_purged: boolean }>(
+  const r = await q.query<{
+    id: number;
+    mailbox: string;
+    uid: number;
+    size: number;
+    status: InboundStatus;
+    kind: string | null;
+    reason: string | null;
+    error: string | null;
+    message_id: string | null;
+    attempts: number;
+    received_at: Date;
+    raw_purged: boolean;
+  }>(
     `SELECT id, mailbox, uid, size, status, kind, reason, error, message_id, attempts, received_at, raw_purged_at IS NOT NULL AS raw_purged
      FROM inbound_messages WHERE status = ANY($1::text[]) ORDER BY id DESC LIMIT 500`,
     [[...HELD_INBOUND_STATUSES]],
@@ -87,7 +102,10 @@ export async function resetHeldInbound(q: Queryable, id: number): Promise<boolea
 
 /** False unless the message is held. */
 export async function discardHeldInbound(q: Queryable, id: number): Promise<boolean> {
-  const r = await q.query(`UPDATE inbound_messages SET status = 'discarded', processed_at = now() WHERE id = $1 AND status = ANY($2::text[])`, [id, [...HELD_INBOUND_STATUSES]]);
+  const r = await q.query(`UPDATE inbound_messages SET status = 'discarded', processed_at = now() WHERE id = $1 AND status = ANY($2::text[])`, [
+    id,
+    [...HELD_INBOUND_STATUSES],
+  ]);
   return !!r.rowCount;
 }
 

@@ -48,10 +48,11 @@ export async function recordDeliveryReport(q: Queryable, inboundId: number, boun
   const detail = { outboundId: row.id, kind: row.kind, inboundId, via, status };
   if (bounce.outcome === 'failed') {
     if (row.status !== 'bounced') {
-      await q.query(
-        `UPDATE outbound_messages SET status = 'bounced', bounce_status = $2, bounced_at = now(), error = $3 WHERE id = $1`,
-        [row.id, status, `bounced${status ? ` ${status}` : ''}`],
-      );
+      await q.query(`UPDATE outbound_messages SET status = 'bounced', bounce_status = $2, bounced_at = now(), error = $3 WHERE id = $1`, [
+        row.id,
+        status,
+        `bounced${status ? ` ${status}` : ''}`,
+      ]);
     }
     await audit(q, { action: 'outbound.bounced', consultationId: row.consultation_id, detail });
   } else if (bounce.outcome === 'delayed') {

@@ -55,9 +55,21 @@ export async function queue(q: Queryable, f: QueueFilter, me: number, limit = 30
   if (f.specialty) where.push(`COALESCE(c.specialty, 'general') = ${p(f.specialty)}`);
   if (f.plan) where.push(`COALESCE(a.plan, 'guest') = ${p(f.plan)}`);
   const r = await q.query<{
-    id: number; ticket_no: number; status: ConsultationStatus; subject: string; from_address: string; specialty: string | null;
-    assignee_id: number | null; assignee_name: string | null; plan: string; due: Date | null; paused: boolean;
-    created_at: Date; question: string | null; codes: unknown; viewers: string[];
+    id: number;
+    ticket_no: number;
+    status: ConsultationStatus;
+    subject: string;
+    from_address: string;
+    specialty: string | null;
+    assignee_id: number | null;
+    assignee_name: string | null;
+    plan: string;
+    due: Date | null;
+    paused: boolean;
+    created_at: Date;
+    question: string | null;
+    codes: unknown;
+    viewers: string[];
   }>(
     `SELECT c.id, c.ticket_no, c.status, c.subject, c.from_address, c.specialty, c.assignee_id, u.name AS assignee_name,
             COALESCE(a.plan, 'guest') AS plan, ${effectiveDueSql('c')} AS due, ${pausedSql('c')} AS paused, c.created_at,
@@ -129,7 +141,16 @@ export interface SentAnswer {
 
 /** The round's answer in the outbox (found by its dedup key) and who approved it. */
 export async function sentAnswer(q: Queryable, consultationId: number, round: number): Promise<SentAnswer | null> {
-  const r = await q.query<{ status: OutboundStatus; message_id: string; created_at: Date; sent_at: Date | null; error: string | null; body_text: string; name: string | null; credential: string | null }>(
+  const r = await q.query<{
+    status: OutboundStatus;
+    message_id: string;
+    created_at: Date;
+    sent_at: Date | null;
+    error: string | null;
+    body_text: string;
+    name: string | null;
+    credential: string | null;
+  }>(
     `SELECT o.status, o.message_id, o.created_at, o.sent_at, o.error, o.body_text, u.name, u.credential
      FROM outbound_messages o
      LEFT JOIN LATERAL (SELECT user_id FROM reviews WHERE consultation_id = $1 AND action = 'approve' ORDER BY id DESC LIMIT 1) rv ON true
@@ -139,21 +160,44 @@ export async function sentAnswer(q: Queryable, consultationId: number, round: nu
   );
   const o = r.rows[0];
   if (!o) return null;
-  return { status: o.status, messageId: o.message_id, queuedAt: new Date(o.created_at), sentAt: o.sent_at ? new Date(o.sent_at) : null, error: o.error, text: o.body_text, approvedBy: o.name, approverCredential: o.credential ?? '' };
+  return {
+    status: o.status,
+    messageId: o.message_id,
+    queuedAt: new Date(o.created_at),
+    sentAt: o.sent_at ? new Date(o.sent_at) : null,
+    error: o.error,
+    text: o.body_text,
+    approvedBy: o.name,
+    approverCredential: o.credential ?? '',
+  };
 }
 
-export async function dueState(q: Queryable, id: number): Promise<{ dueAt: Date | null; paused: boolean; plan: string; pausedSeconds: number; rejectedReason: string | null }> {
+export async function dueState(
+  q: Queryable,
+  id: number,
+): Promise<{ dueAt: Date | null; paused: boolean; plan: string; pausedSeconds: number; rejectedReason: string | null }> {
   const r = await q.query<{ due: Date | null; paused: boolean; plan: string; paused_seconds: number; rejected_reason: string | null }>(
     `SELECT ${effectiveDueSql('c')} AS due, ${pausedSql('c')} AS paused, COALESCE(a.plan, 'guest') AS plan, c.paused_seconds, c.rejected_reason
      FROM consultations c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = $1`,
     [id],
   );
   const row = r.rows[0];
-  return { dueAt: row?.due ? new Date(row.due) : null, paused: !!row?.paused, plan: row?.plan ?? 'guest', pausedSeconds: row?.paused_seconds ?? 0, rejectedReason: row?.rejected_reason ?? null };
+  return {
+    dueAt: row?.due ? new Date(row.due) : null,
+    paused: !!row?.paused,
+    plan: row?.plan ?? 'guest',
+    pausedSeconds: row?.paused_seconds ?? 0,
+    rejectedReason: row?.rejected_reason ?? null,
+  };
 }
 
 /** Answered consultations whose drafts named any of these codes: how colleagues answered before. */
-export async function similarAnswered(q: Queryable, id: number, codes: string[], limit = 10): Promise<{ id: number; ticket: string; subject: string; codes: string[] }[]> {
+export async function similarAnswered(
+  q: Queryable,
+  id: number,
+  codes: string[],
+  limit = 10,
+): Promise<{ id: number; ticket: string; subject: string; codes: string[] }[]> {
   if (!codes.length) return [];
   const r = await q.query<{ id: number; ticket_no: number; subject: string; codes: string[] }>(
     `SELECT c.id, c.ticket_no, c.subject,

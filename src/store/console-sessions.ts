@@ -11,10 +11,12 @@ type SessionConfig = Pick<Config, 'SESSION_IDLE_MINUTES' | 'SESSION_MAX_HOURS'>;
 
 export async function createSession(q: Queryable, config: SessionConfig, userId: number, via: string): Promise<string> {
   const id = crypto.randomBytes(32).toString('base64url');
-  await q.query(
-    `INSERT INTO console_sessions (id_sha256, user_id, via, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
-    [sha256Hex(id), userId, via, config.SESSION_MAX_HOURS],
-  );
+  await q.query(`INSERT INTO console_sessions (id_sha256, user_id, via, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`, [
+    sha256Hex(id),
+    userId,
+    via,
+    config.SESSION_MAX_HOURS,
+  ]);
   return id;
 }
 

@@ -40,7 +40,11 @@ export interface ThreadMessage {
 }
 
 /** The secret in a consultation's reply address (consult+TOKEN@…): lower-case, so address case-folding keeps it. */
-export const newReplyToken = () => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
+export const newReplyToken = () =>
+  randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x');
 
 export async function getConsultation(q: Queryable, id: number, forUpdate = false): Promise<ConsultationRow | null> {
   const r = await q.query<ConsultationRow>(`SELECT * FROM consultations WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
@@ -68,7 +72,13 @@ export async function getConsultations(q: Queryable, ids: number[]): Promise<Map
 // ---- Status transitions: the only code that writes consultations.status (the diagram is in
 // consultation-status.ts). A new consultation starts as 'received' (intake.ts inserts it so).
 
-async function setStatusOf(q: Queryable, ids: number[], status: ConsultationStatus, extra: Partial<{ assignee_id: number | null; round: number }> = {}, onlyFrom?: readonly ConsultationStatus[]): Promise<void> {
+async function setStatusOf(
+  q: Queryable,
+  ids: number[],
+  status: ConsultationStatus,
+  extra: Partial<{ assignee_id: number | null; round: number }> = {},
+  onlyFrom?: readonly ConsultationStatus[],
+): Promise<void> {
   const keys = Object.keys(extra) as (keyof typeof extra)[];
   const sets = keys.map((k, i) => `, ${k} = $${i + 3}`).join('');
   const guard = onlyFrom ? ` AND status = ANY($${keys.length + 3}::text[])` : '';
@@ -147,7 +157,18 @@ export async function addThreadMessage(
   await q.query(
     `INSERT INTO consultation_messages (consultation_id, direction, inbound_id, outbound_id, message_id, references_header, subject, body_text, phi_kinds, date_of_service)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-    [m.consultationId, m.direction, m.inboundId ?? null, m.outboundId ?? null, m.messageId, m.references ?? null, m.subject, m.bodyText, m.phiKinds ?? [], m.dateOfService ?? null],
+    [
+      m.consultationId,
+      m.direction,
+      m.inboundId ?? null,
+      m.outboundId ?? null,
+      m.messageId,
+      m.references ?? null,
+      m.subject,
+      m.bodyText,
+      m.phiKinds ?? [],
+      m.dateOfService ?? null,
+    ],
   );
 }
 
@@ -160,7 +181,10 @@ export async function thread(q: Queryable, consultationId: number): Promise<Thre
 }
 
 /** Consultations that own any of these Message-IDs, in or out. */
-export async function consultationsByMessageIds(q: Queryable, ids: string[]): Promise<Pick<ConsultationRow, 'id' | 'account_id' | 'status' | 'from_address'>[]> {
+export async function consultationsByMessageIds(
+  q: Queryable,
+  ids: string[],
+): Promise<Pick<ConsultationRow, 'id' | 'account_id' | 'status' | 'from_address'>[]> {
   if (!ids.length) return [];
   const r = await q.query<Pick<ConsultationRow, 'id' | 'account_id' | 'status' | 'from_address'>>(
     `SELECT DISTINCT c.id, c.account_id, c.status, c.from_address FROM consultation_messages m JOIN consultations c ON c.id = m.consultation_id
@@ -188,7 +212,10 @@ export interface ConsultationListItem {
 
 export const formatTicketNo = (n: number) => `CC-${String(n).padStart(6, '0')}`;
 
-export async function listConsultations(q: Queryable, f: { status?: ConsultationStatus; assigneeId?: number; limit?: number }): Promise<ConsultationListItem[]> {
+export async function listConsultations(
+  q: Queryable,
+  f: { status?: ConsultationStatus; assigneeId?: number; limit?: number },
+): Promise<ConsultationListItem[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.status) {
@@ -228,7 +255,10 @@ export async function mailboxOfConsultation(q: Queryable, id: number): Promise<s
 }
 
 /** The customer message a reply answers: the newest one in the thread. */
-export async function lastInbound(q: Queryable, consultationId: number): Promise<{ message_id: string | null; references_header: string | null; body_text: string | null }> {
+export async function lastInbound(
+  q: Queryable,
+  consultationId: number,
+): Promise<{ message_id: string | null; references_header: string | null; body_text: string | null }> {
   const r = await q.query<{ message_id: string | null; references_header: string | null; body_text: string | null }>(
     `SELECT message_id, references_header, body_text FROM consultation_messages WHERE consultation_id = $1 AND direction = 'in' ORDER BY id DESC LIMIT 1`,
     [consultationId],

@@ -16,10 +16,9 @@ export class FencedOut extends AppError {
 }
 
 export async function getCursor(q: Queryable, mailbox: string): Promise<MailboxCursor | null> {
-  const r = await q.query<{ uidvalidity: string | number; last_uid: string | number }>(
-    'SELECT uidvalidity, last_uid FROM mailbox_cursors WHERE mailbox = $1',
-    [mailbox],
-  );
+  const r = await q.query<{ uidvalidity: string | number; last_uid: string | number }>('SELECT uidvalidity, last_uid FROM mailbox_cursors WHERE mailbox = $1', [
+    mailbox,
+  ]);
   const row = r.rows[0];
   return row ? { uidvalidity: Number(row.uidvalidity), lastUid: Number(row.last_uid) } : null;
 }

@@ -64,7 +64,16 @@ const INBOUND_COLUMNS = 'id, mailbox, uidvalidity, uid, sha256, raw, size, statu
  */
 export async function storeInbounds(q: Queryable, items: NewInbound[]): Promise<{ id: number; created: boolean; status: InboundStatus }[]> {
   if (!items.length) return [];
-  const input = items.map((m, i) => ({ i, mailbox: m.mailbox, uidvalidity: m.uidvalidity, uid: m.uid, source_key: m.sourceKey ?? null, sha256: m.sha256, raw: m.raw.toString('base64'), size: m.size }));
+  const input = items.map((m, i) => ({
+    i,
+    mailbox: m.mailbox,
+    uidvalidity: m.uidvalidity,
+    uid: m.uid,
+    source_key: m.sourceKey ?? null,
+    sha256: m.sha256,
+    raw: m.raw.toString('base64'),
+    size: m.size,
+  }));
   const r = await q.query<{ id: number; status: InboundStatus; mailbox: string; uidvalidity: number; uid: number }>(
     `INSERT INTO inbound_messages (mailbox, uidvalidity, uid, source_key, sha256, raw, size)
      SELECT mailbox, uidvalidity, uid, source_key, sha256, decode(raw, 'base64'), size
@@ -92,7 +101,11 @@ export async function getInbound(q: Queryable, id: number): Promise<InboundRow |
  * Several rows in one round trip, by id. With rawUpTo, a message larger than that comes without its
  * bytes (raw null), so a batch never holds many large messages in memory at once.
  */
-export async function getInbounds(q: Queryable, ids: number[], opts: { rawUpTo?: number } = {}): Promise<Map<number, Omit<InboundRow, 'raw'> & { raw: Buffer | null }>> {
+export async function getInbounds(
+  q: Queryable,
+  ids: number[],
+  opts: { rawUpTo?: number } = {},
+): Promise<Map<number, Omit<InboundRow, 'raw'> & { raw: Buffer | null }>> {
   const r =
     opts.rawUpTo === undefined
       ? await q.query<InboundRow>(`SELECT ${INBOUND_COLUMNS} FROM inbound_messages WHERE id = ANY($1::int[])`, [ids], { prepare: true })

@@ -63,7 +63,18 @@ const CANDIDATE = `json_build_object('id', c.id, 'account_id', c.account_id, 'st
 export async function beginIntake(q: Queryable, items: IntakeRequest[]): Promise<Intake[]> {
   const input = items.map((m, i) => {
     const email = m.address.toLowerCase();
-    return { i, inbound_id: m.inboundId ?? null, email, name: m.name, domain: email.split('@')[1] ?? '', message_id: m.messageId, thread_ids: m.threadIds, reply_token: m.replyToken, ticket_no: m.ticketNo, authenticated: m.authenticated };
+    return {
+      i,
+      inbound_id: m.inboundId ?? null,
+      email,
+      name: m.name,
+      domain: email.split('@')[1] ?? '',
+      message_id: m.messageId,
+      thread_ids: m.threadIds,
+      reply_token: m.replyToken,
+      ticket_no: m.ticketNo,
+      authenticated: m.authenticated,
+    };
   });
   const run = () =>
     q.query<{
@@ -183,7 +194,16 @@ export interface NewQuestion {
   /** The Message-ID header as received, kept on the inbound row. */
   rawMessageId: string | null;
   audit: Record<string, unknown>;
-  ack: { messageId: string; to: string; subject: string; inReplyTo: string | null; references: string | null; headers: Record<string, string>; text: string; html: string | null };
+  ack: {
+    messageId: string;
+    to: string;
+    subject: string;
+    inReplyTo: string | null;
+    references: string | null;
+    headers: Record<string, string>;
+    text: string;
+    html: string | null;
+  };
 }
 
 export interface OpenedConsultation {

@@ -3,7 +3,11 @@ import type { Queryable } from './db.ts';
 import { sha256Hex } from './users.ts';
 
 export async function insertMagicLink(q: Queryable, tokenSha256: string, userId: number, minutes: number): Promise<void> {
-  await q.query(`INSERT INTO magic_links (token_sha256, user_id, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`, [tokenSha256, userId, minutes]);
+  await q.query(`INSERT INTO magic_links (token_sha256, user_id, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`, [
+    tokenSha256,
+    userId,
+    minutes,
+  ]);
 }
 
 /** Marks the link used and returns its user, or null when unknown, used or expired. */

@@ -9,7 +9,10 @@ const LOCK_KEY = 727_001;
 
 /** Applies pending migrations in file-name order; safe to run from several processes at once. */
 export async function migrate(db: Db): Promise<string[]> {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const applied: string[] = [];
   await db.tx(async (q) => {
     await q.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);

@@ -75,6 +75,9 @@ export async function setOutboundMailbox(q: Queryable, id: number, mailbox: stri
 
 /** A consultation's rows not sent yet (queued, or sending when a worker died). */
 export async function unsentOutboundIds(q: Queryable, consultationId: number): Promise<number[]> {
-  const r = await q.query<{ id: number }>('SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status = ANY($2::text[])', [consultationId, [...UNSENT_OUTBOUND_STATUSES]]);
+  const r = await q.query<{ id: number }>('SELECT id FROM outbound_messages WHERE consultation_id = $1 AND status = ANY($2::text[])', [
+    consultationId,
+    [...UNSENT_OUTBOUND_STATUSES],
+  ]);
   return r.rows.map((x) => x.id);
 }

@@ -13,7 +13,13 @@ const sessionOptions = () => [process.env.PGOPTIONS, '-c jit=off'].filter(Boolea
 
 /** applicationName labels this process's sessions in pg_stat_activity, unless the URL or PGAPPNAME names them. */
 export function openPg(url: string, applicationName = 'caseconsultant'): Db {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, fallback_application_name: applicationName, options: sessionOptions() });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 10_000,
+    fallback_application_name: applicationName,
+    options: sessionOptions(),
+  });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   // A client checked out of the pool has no error listener of its own: when the server goes away

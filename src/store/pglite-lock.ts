@@ -74,7 +74,13 @@ export interface PgliteLock {
 }
 
 /** Takes the lock for this process, or throws DatabaseInUse naming the live holder. */
-export function acquirePgliteLock(dataDir: string, command = process.argv.slice(1).map((a) => a.replace(/^.*[\\/](?=[^\\/]+$)/, '')).join(' ')): PgliteLock {
+export function acquirePgliteLock(
+  dataDir: string,
+  command = process.argv
+    .slice(1)
+    .map((a) => a.replace(/^.*[\\/](?=[^\\/]+$)/, ''))
+    .join(' '),
+): PgliteLock {
   const file = lockPathFor(dataDir);
   const me: LockHolder = { pid: process.pid, host: os.hostname(), command, since: new Date().toISOString(), procStart: procStart(process.pid) };
   const body = JSON.stringify(me);
@@ -101,7 +107,10 @@ export function acquirePgliteLock(dataDir: string, command = process.argv.slice(
     if (holder && alive(holder)) throw new DatabaseInUse(holder, dataDir);
     // Unreadable: another process is between creating and writing it (young), or one crashed there (stale).
     if (!holder && Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 5000) {
-      throw new AppError(ErrorCodes.DATABASE_IN_USE, `the embedded database ${dataDir} is being opened by another process right now; nothing was changed. Try again in a moment.`);
+      throw new AppError(
+        ErrorCodes.DATABASE_IN_USE,
+        `the embedded database ${dataDir} is being opened by another process right now; nothing was changed. Try again in a moment.`,
+      );
     }
     fs.rmSync(file, { force: true });
   }

@@ -17,10 +17,7 @@ export interface UserRow {
 
 export const sha256Hex = (s: string | Buffer) => crypto.createHash('sha256').update(s).digest('hex');
 
-export async function createUser(
-  q: Queryable,
-  u: { email: string; name: string; role: Role; specialties: string[]; capacity?: number },
-): Promise<UserRow> {
+export async function createUser(q: Queryable, u: { email: string; name: string; role: Role; specialties: string[]; capacity?: number }): Promise<UserRow> {
   const r = await q.query<UserRow>(
     `INSERT INTO users (email, name, role, specialties, capacity) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, specialties = EXCLUDED.specialties,

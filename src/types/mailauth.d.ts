@@ -14,7 +14,17 @@ declare module 'mailauth' {
   }
   export function authenticate(
     input: Buffer | string,
-    opts: { resolver?: DnsResolver; mta?: string; ip?: string; sender?: string; helo?: string; trustReceived?: boolean; disableArc?: boolean; disableBimi?: boolean; minBitLength?: number },
+    opts: {
+      resolver?: DnsResolver;
+      mta?: string;
+      ip?: string;
+      sender?: string;
+      helo?: string;
+      trustReceived?: boolean;
+      disableArc?: boolean;
+      disableBimi?: boolean;
+      minBitLength?: number;
+    },
   ): Promise<AuthResult>;
 }
 
@@ -25,5 +35,10 @@ declare module 'mailauth/lib/tools.js' {
 
 declare module 'mailauth/lib/dmarc/index.js' {
   import type { AuthResult, DnsResolver } from 'mailauth';
-  export function dmarc(opts: { headerFrom: string; spfDomains: string[]; dkimDomains: { domain: string; aligned?: string | false }[]; resolver?: DnsResolver }): Promise<AuthResult['dmarc']>;
+  export function dmarc(opts: {
+    headerFrom: string;
+    spfDomains: string[];
+    dkimDomains: { domain: string; aligned?: string | false }[];
+    resolver?: DnsResolver;
+  }): Promise<AuthResult['dmarc']>;
 }

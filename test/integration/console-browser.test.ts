@@ -21,7 +21,18 @@ const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const PASSWORD = 'a long test passphrase';
 
 function question(o: { messageId: string; subject: string; body: string; from: string }): string {
-  return [`From: ${o.from}`, `To: ${MAILBOX}`, `Subject: ${o.subject}`, `Message-ID: ${o.messageId}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', o.body, ''].join('\r\n');
+  return [
+    `From: ${o.from}`,
+    `To: ${MAILBOX}`,
+    `Subject: ${o.subject}`,
+    `Message-ID: ${o.messageId}`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    o.body,
+    '',
+  ].join('\r\n');
 }
 
 const XSS_SUBJECT = 'Payload <script>window.__xss=1</script> check';
@@ -48,7 +59,10 @@ describe('reviewer console in a browser', () => {
   let ritaPage: Page;
 
   const consultationBySubject = async (subject: string) => {
-    const r = await app.ctx.db.query<{ id: number; status: string; assignee_id: number | null }>('SELECT id, status, assignee_id FROM consultations WHERE subject = $1', [subject]);
+    const r = await app.ctx.db.query<{ id: number; status: string; assignee_id: number | null }>(
+      'SELECT id, status, assignee_id FROM consultations WHERE subject = $1',
+      [subject],
+    );
     return r.rows[0];
   };
 
@@ -74,14 +88,44 @@ describe('reviewer console in a browser', () => {
       PUBLIC_URL: base,
     });
     // The questions arrive before anyone is on staff, so they wait unassigned in the queue.
-    await appendMessage(dovecot, MAILBOX, question({ messageId: '<q1@clinic.example>', subject: 'Can I bill 20610 with 99213?', body: 'Hello,\n\nCan we bill CPT 20610 together with 99213 on the same day? DOS 02/10/2026.\n\nThanks, Dana', from: 'Dana Coder <dana@clinic.example>' }));
-    await appendMessage(dovecot, MAILBOX, question({ messageId: '<xss@clinic.example>', subject: XSS_SUBJECT, body: XSS_BODY, from: 'Eve Tester <eve@clinic.example>' }));
-    await appendMessage(dovecot, MAILBOX, question({ messageId: '<q3@other.example>', subject: 'Units for J1885', body: 'How many units of J1885 can we bill per day?', from: 'Sam Biller <sam@other.example>' }));
-    for (const [key, subject] of [['q1', 'Can I bill 20610 with 99213?'], ['xss', XSS_SUBJECT], ['q3', 'Units for J1885']] as const) {
-      const c = await waitFor(`${key} drafted`, async () => {
-        const row = await consultationBySubject(subject);
-        return row?.status === 'awaiting_review' ? row : null;
-      }, 60_000);
+    await appendMessage(
+      dovecot,
+      MAILBOX,
+      question({
+        messageId: '<q1@clinic.example>',
+        subject: 'Can I bill 20610 with 99213?',
+        body: 'Hello,\n\nCan we bill CPT 20610 together with 99213 on the same day? DOS 02/10/2026.\n\nThanks, Dana',
+        from: 'Dana Coder <dana@clinic.example>',
+      }),
+    );
+    await appendMessage(
+      dovecot,
+      MAILBOX,
+      question({ messageId: '<xss@clinic.example>', subject: XSS_SUBJECT, body: XSS_BODY, from: 'Eve Tester <eve@clinic.example>' }),
+    );
+    await appendMessage(
+      dovecot,
+      MAILBOX,
+      question({
+        messageId: '<q3@other.example>',
+        subject: 'Units for J1885',
+        body: 'How many units of J1885 can we bill per day?',
+        from: 'Sam Biller <sam@other.example>',
+      }),
+    );
+    for (const [key, subject] of [
+      ['q1', 'Can I bill 20610 with 99213?'],
+      ['xss', XSS_SUBJECT],
+      ['q3', 'Units for J1885'],
+    ] as const) {
+      const c = await waitFor(
+        `${key} drafted`,
+        async () => {
+          const row = await consultationBySubject(subject);
+          return row?.status === 'awaiting_review' ? row : null;
+        },
+        60_000,
+      );
       assert.equal(c.assignee_id, null);
       ids[key] = c.id;
     }
@@ -93,7 +137,16 @@ describe('reviewer console in a browser', () => {
     await setPassword(app.ctx.db, 'rita@reviewers.example', PASSWORD);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-quic',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -113,7 +166,9 @@ describe('reviewer console in a browser', () => {
     await page.getByRole('button', { name: 'Send link' }).click();
     await page.getByText('a sign-in link is on its way').waitFor();
 
-    const mail = await waitFor('magic link email', () => smtp.messages.find((m) => m.to.includes('rita@reviewers.example') && m.parsed.subject === 'Your CaseConsultant sign-in link'));
+    const mail = await waitFor('magic link email', () =>
+      smtp.messages.find((m) => m.to.includes('rita@reviewers.example') && m.parsed.subject === 'Your CaseConsultant sign-in link'),
+    );
     const link = /(http:\/\/\S+\/login\/magic\/[\w-]+)/.exec(mail.parsed.text ?? '')?.[1];
     assert.ok(link?.startsWith(base), 'the link points at the console');
     await page.goto(link!);
@@ -167,7 +222,10 @@ describe('reviewer console in a browser', () => {
     const lookup = await page.locator('#lookup-result').innerText();
     assert.match(lookup, /20610/);
     assert.match(lookup, /CPT/);
-    assert.match(await page.locator('#lookup-ptp').innerText(), /PTP with this case's codes\s+20610 \/ 99213 \(column 1 \/ column 2\)\s+PTP, as column 1\s+\d+ column 2 code\(s\): /);
+    assert.match(
+      await page.locator('#lookup-ptp').innerText(),
+      /PTP with this case's codes\s+20610 \/ 99213 \(column 1 \/ column 2\)\s+PTP, as column 1\s+\d+ column 2 code\(s\): /,
+    );
     // A code whose edits were all deleted before the date says so, with the codes.
     await page.fill('#lk-code', '72292');
     await page.getByRole('button', { name: 'Look up' }).click();
@@ -252,7 +310,10 @@ describe('reviewer console in a browser', () => {
     assert.doesNotMatch(text, /[#*]{2}/, 'no Markdown marks left in the plain text');
     // How it looks in a mail client's reading pane, at phone and desktop widths.
     const mailPage = await browser.newPage();
-    for (const [name, width] of [['phone', 390], ['desktop', 1024]] as const) {
+    for (const [name, width] of [
+      ['phone', 390],
+      ['desktop', 1024],
+    ] as const) {
       await mailPage.setViewportSize({ width, height: 900 });
       await mailPage.setContent(html);
       const overflow = await mailPage.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -274,11 +335,23 @@ describe('reviewer console in a browser', () => {
     }
     await shoot(page, 'console-sent');
 
-    const actions = (await app.ctx.db.query<{ action: string; user_id: number | null }>('SELECT action, user_id FROM audit_log WHERE consultation_id = $1 OR (consultation_id IS NULL AND user_id = $2) ORDER BY id', [ids.q1, rita.id])).rows;
+    const actions = (
+      await app.ctx.db.query<{ action: string; user_id: number | null }>(
+        'SELECT action, user_id FROM audit_log WHERE consultation_id = $1 OR (consultation_id IS NULL AND user_id = $2) ORDER BY id',
+        [ids.q1, rita.id],
+      )
+    ).rows;
     for (const a of ['auth.signed_in', 'consultation.viewed', 'consultation.claimed', 'draft.edited', 'consultation.approved', 'outbound.sent']) {
-      assert.ok(actions.some((x) => x.action === a), `audited: ${a}`);
+      assert.ok(
+        actions.some((x) => x.action === a),
+        `audited: ${a}`,
+      );
     }
-    assert.ok(actions.filter((x) => x.action !== 'outbound.sent' && x.action !== 'consultation.created' && x.action !== 'draft.created').every((x) => x.user_id === rita.id));
+    assert.ok(
+      actions
+        .filter((x) => x.action !== 'outbound.sent' && x.action !== 'consultation.created' && x.action !== 'draft.created')
+        .every((x) => x.user_id === rita.id),
+    );
 
     // The link worked once; a second use is refused.
     const other = await browser.newContext({ baseURL: base });
@@ -339,7 +412,10 @@ describe('reviewer console in a browser', () => {
     const ok = await ritaCtx.request.post(`/c/${ids.xss}/note`, { form: { body: 'a real note', _csrf: token! }, maxRedirects: 0 });
     assert.equal(ok.status(), 303);
     const notes = await app.ctx.db.query<{ body: string }>('SELECT body FROM consultation_notes WHERE consultation_id = $1', [ids.xss]);
-    assert.deepEqual(notes.rows.map((n) => n.body), ['a real note']);
+    assert.deepEqual(
+      notes.rows.map((n) => n.body),
+      ['a real note'],
+    );
   });
 
   it('gives a reviewer 403 on admin pages and sends signed-out visitors to sign in', async () => {
@@ -391,7 +467,9 @@ describe('reviewer console in a browser', () => {
     assert.equal(await ritaPage.locator('#re-user').count(), 0);
     assert.equal((await app.api(`/api/consultations/${ids.q3}/reassign`, { method: 'POST', token: rita.token, body: { userId: lee.id } })).status, 403);
 
-    const notice = await waitFor('assignment email', () => smtp.messages.find((m) => m.to.includes('rita@reviewers.example') && /assigned to you/.test(m.parsed.subject ?? '')));
+    const notice = await waitFor('assignment email', () =>
+      smtp.messages.find((m) => m.to.includes('rita@reviewers.example') && /assigned to you/.test(m.parsed.subject ?? '')),
+    );
     const link = /(http:\/\/\S+\/link\/\d+\?\S+)/.exec(notice.parsed.text ?? '')?.[1];
     assert.ok(link, 'the email carries the signed link');
     // The link is no credential: a signed-out visitor signs in first, then lands on the consultation.
@@ -417,7 +495,9 @@ describe('reviewer console in a browser', () => {
     await p.goto(`/c/${ids.q3}`);
     assert.equal(await p.locator('#c-status').innerText(), 'Waiting on customer');
     assert.match(await p.locator('#c-due').innerText(), /^paused/);
-    const asked = await waitFor('request for information', () => smtp.messages.find((m) => m.to.includes('sam@other.example') && (m.parsed.text ?? '').includes('total dose per day')));
+    const asked = await waitFor('request for information', () =>
+      smtp.messages.find((m) => m.to.includes('sam@other.example') && (m.parsed.text ?? '').includes('total dose per day')),
+    );
     assert.equal(asked.parsed.inReplyTo, '<q3@other.example>');
     const row = await app.ctx.db.query<{ paused_at: Date | null }>('SELECT paused_at FROM consultations WHERE id = $1', [ids.q3]);
     assert.ok(row.rows[0].paused_at, 'the due clock is paused');
@@ -426,14 +506,22 @@ describe('reviewer console in a browser', () => {
     const detail = (await app.api(`/api/consultations/${ids.q3}`, { token: rita.token })).body as { dueAt: string; duePaused: boolean };
     assert.equal(detail.duePaused, true);
     assert.ok(Date.parse(detail.dueAt) > raw.rows[0].due_at.getTime(), `${detail.dueAt} is later than the stored ${raw.rows[0].due_at.toISOString()}`);
-    const listed = (await app.api('/api/consultations?status=waiting_on_customer', { token: rita.token })).body as { id: number; dueAt: string; duePaused: boolean }[];
+    const listed = (await app.api('/api/consultations?status=waiting_on_customer', { token: rita.token })).body as {
+      id: number;
+      dueAt: string;
+      duePaused: boolean;
+    }[];
     const item = listed.find((x) => x.id === ids.q3);
     assert.ok(item?.duePaused && Date.parse(item.dueAt) >= Date.parse(detail.dueAt), 'the list agrees');
     await fresh.close();
   });
 
   it('gives an admin the audit log as CSV and lets them discard a quarantined message', async () => {
-    await appendMessage(dovecot, MAILBOX, ['To: consult@example.test', 'Subject: no sender here', 'Message-ID: <nosender@x.example>', '', 'body', ''].join('\r\n'));
+    await appendMessage(
+      dovecot,
+      MAILBOX,
+      ['To: consult@example.test', 'Subject: no sender here', 'Message-ID: <nosender@x.example>', '', 'body', ''].join('\r\n'),
+    );
     const held = await waitFor('quarantined', async () => {
       const r = await app.ctx.db.query<{ id: number }>(`SELECT id FROM inbound_messages WHERE status = 'quarantined'`);
       return r.rows[0];
@@ -447,7 +535,7 @@ describe('reviewer console in a browser', () => {
     assert.equal(st.rows[0].status, 'discarded');
 
     await page.goto('/admin/audit');
-    const csv = await ctx.request.get(await page.locator('#audit-csv').getAttribute('href') ?? '');
+    const csv = await ctx.request.get((await page.locator('#audit-csv').getAttribute('href')) ?? '');
     assert.equal(csv.status(), 200);
     assert.match(csv.headers()['content-type'], /^text\/csv/);
     const text = await csv.text();
@@ -477,12 +565,19 @@ describe('reviewer console in a browser', () => {
     const note = await app.api(`/api/consultations/${ids.xss}/notes`, { method: 'POST', token: lee.token, body: { body: 'lead note' } });
     assert.equal(note.status, 201);
     const listed = await app.api(`/api/consultations/${ids.xss}/notes`, { token: rita.token });
-    assert.deepEqual(listed.body.map((n: { body: string }) => n.body), ['a real note', 'lead note']);
+    assert.deepEqual(
+      listed.body.map((n: { body: string }) => n.body),
+      ['a real note', 'lead note'],
+    );
     const lookup = await app.api('/api/kb/lookup?code=J1885', { token: rita.token });
     assert.equal(lookup.status, 200);
     assert.equal(lookup.body.system, 'HCPCS');
     assert.equal((await app.api(`/api/consultations/${ids.xss}/reject`, { method: 'POST', token: rita.token, body: {} })).status, 400);
-    const rejected = await app.api(`/api/consultations/${ids.xss}/reject`, { method: 'POST', token: rita.token, body: { reason: 'test payload, not a question' } });
+    const rejected = await app.api(`/api/consultations/${ids.xss}/reject`, {
+      method: 'POST',
+      token: rita.token,
+      body: { reason: 'test payload, not a question' },
+    });
     assert.equal(rejected.status, 200);
     assert.equal((await app.api(`/api/consultations/${ids.xss}`, { token: rita.token })).body.status, 'rejected');
     const audit = await app.api(`/api/admin/audit?consultation=${ids.xss}`, { token: ada.token });

@@ -125,8 +125,7 @@ describe('crash safety under SIGKILL', () => {
       }
     })();
 
-    const statusCounts = async () =>
-      JSON.stringify((await web.ctx.db.query('SELECT status, count(*)::int AS n FROM consultations GROUP BY status')).rows);
+    const statusCounts = async () => JSON.stringify((await web.ctx.db.query('SELECT status, count(*)::int AS n FROM consultations GROUP BY status')).rows);
     try {
       await feeding;
       await waitFor('all approved', () => approved.size >= QUESTIONS, 300_000, 500).catch(async (err) => {
@@ -154,7 +153,11 @@ describe('crash safety under SIGKILL', () => {
     const duplicates = [...received.values()].filter((n) => n > 1).length;
     const missing = outbound.rows.filter((o) => !received.has(o.message_id)).length;
     const answersOnce = outbound.rows.filter((o) => o.kind === 'answer' && received.get(o.message_id) === 1).length;
-    const counts = await Promise.all(['ingest', 'draft', 'notify', 'send'].map(async (name) => [name, await web.ctx.producers.queue(name as 'ingest').getJobCounts('waiting', 'active', 'delayed')] as const));
+    const counts = await Promise.all(
+      ['ingest', 'draft', 'notify', 'send'].map(
+        async (name) => [name, await web.ctx.producers.queue(name as 'ingest').getJobCounts('waiting', 'active', 'delayed')] as const,
+      ),
+    );
     const stuck = counts.reduce((n, [, c]) => n + (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0), 0);
     const reconciled = await q(`SELECT count(*)::int AS n FROM outbound_messages WHERE attempts > 1`);
 
@@ -170,13 +173,18 @@ describe('crash safety under SIGKILL', () => {
     assert.equal(duplicates, 0, 'no message of ours reached the SMTP server twice');
     assert.equal(missing, 0, 'every outbound message arrived');
     assert.ok(killed > 0 && faulty.starts > 1, 'the chaos really happened');
-    await waitFor('no job stuck', async () => {
-      let n = 0;
-      for (const name of ['ingest', 'draft', 'notify', 'send'] as const) {
-        const c = await web.ctx.producers.queue(name).getJobCounts('waiting', 'active', 'delayed');
-        n += (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0);
-      }
-      return n === 0;
-    }, 60_000, 500);
+    await waitFor(
+      'no job stuck',
+      async () => {
+        let n = 0;
+        for (const name of ['ingest', 'draft', 'notify', 'send'] as const) {
+          const c = await web.ctx.producers.queue(name).getJobCounts('waiting', 'active', 'delayed');
+          n += (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0);
+        }
+        return n === 0;
+      },
+      60_000,
+      500,
+    );
   });
 });

@@ -24,9 +24,19 @@ describe('batched drafting on PostgreSQL and Redis', () => {
   /** New questions from distinct senders, ingested: their consultation ids. */
   const consultations = async (tag: string, n: number) => {
     const raws = Array.from({ length: n }, (_, i) =>
-      mail({ from: `Coder ${i} <${tag}${i}@clinic${i}.example>`, subject: `Is 29881 bundled with 29877? (${tag}${i})`, body: 'Same knee, same day.', messageId: `<${tag}${i}@clinic.example>` }),
+      mail({
+        from: `Coder ${i} <${tag}${i}@clinic${i}.example>`,
+        subject: `Is 29881 bundled with 29877? (${tag}${i})`,
+        body: 'Same knee, same day.',
+        messageId: `<${tag}${i}@clinic.example>`,
+      }),
     );
-    const ids = (await acceptRawBatch(app.ctx, raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw: Buffer.from(raw) })))).map((r) => r.inboundId);
+    const ids = (
+      await acceptRawBatch(
+        app.ctx,
+        raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw: Buffer.from(raw) })),
+      )
+    ).map((r) => r.inboundId);
     const out = await handleIngestBatch(app.ctx, ids);
     for (const id of ids) assert.equal(out.get(id), 'question');
     const rows = await q<{ consultation_id: number }>('SELECT consultation_id FROM inbound_messages WHERE id = ANY($1::int[]) ORDER BY id', [ids]);
@@ -53,7 +63,10 @@ describe('batched drafting on PostgreSQL and Redis', () => {
     const missing = draftKey({ consultationId: 987654, round: 1 });
     const keys = ids.map((id) => draftKey({ consultationId: id, round: 1 }));
     const out = await handleDraftBatch(app.ctx, [...keys, stale, missing]);
-    assert.deepEqual(keys.map((k) => out.get(k)), ['drafted', 'drafted', 'drafted', 'drafted']);
+    assert.deepEqual(
+      keys.map((k) => out.get(k)),
+      ['drafted', 'drafted', 'drafted', 'drafted'],
+    );
     assert.equal(out.get(stale), 'stale-round');
     assert.equal(out.get(missing), 'gone');
 
@@ -73,7 +86,10 @@ describe('batched drafting on PostgreSQL and Redis', () => {
     // Read once for the batch, the loads still count what the batch itself assigned: two each.
     const perReviewer = reviewers.map((u) => rows.filter((r) => r.assignee_id === u).length);
     assert.deepEqual(perReviewer, [2, 2]);
-    const draft = await q<{ body_text: string; facts: { answer?: { verdict: string }; reviewerNotes?: string[] } }>('SELECT body_text, facts FROM drafts WHERE consultation_id = $1', [ids[0]]);
+    const draft = await q<{ body_text: string; facts: { answer?: { verdict: string }; reviewerNotes?: string[] } }>(
+      'SELECT body_text, facts FROM drafts WHERE consultation_id = $1',
+      [ids[0]],
+    );
     assert.match(draft[0].body_text, /29881/, 'the draft answers the question');
     // The console gets the verdict and the reviewer notes; the emailed text never carries the notes.
     assert.ok(['yes', 'no', 'depends', 'unknown'].includes(draft[0].facts.answer?.verdict ?? ''));
@@ -85,7 +101,10 @@ describe('batched drafting on PostgreSQL and Redis', () => {
 
     // A retry of the same jobs changes nothing and adds no notification.
     const again = await handleDraftBatch(app.ctx, keys);
-    assert.deepEqual(keys.map((k) => again.get(k)), Array(4).fill('already-awaiting_review'));
+    assert.deepEqual(
+      keys.map((k) => again.get(k)),
+      Array(4).fill('already-awaiting_review'),
+    );
     assert.equal((await q('SELECT 1 FROM drafts WHERE consultation_id = ANY($1::int[])', [ids])).length, 4);
     const notifyAgain = await app.ctx.producers.queue('notify').getJobCounts('waiting', 'delayed', 'active');
     assert.equal(notifyAgain.waiting + notifyAgain.delayed + notifyAgain.active, 4);
@@ -105,7 +124,11 @@ describe('batched drafting on PostgreSQL and Redis', () => {
       const err = out.get(keys[1]);
       assert.ok(err instanceof Error && /refused by a test trigger/.test(err.message), `the refused one fails with its error: ${err}`);
       const st = await q<{ id: number; status: string }>('SELECT id, status FROM consultations WHERE id = ANY($1::int[]) ORDER BY id', [[good1, bad, good2]]);
-      assert.deepEqual(st.map((r) => r.status), ['awaiting_review', 'drafting', 'awaiting_review'], 'its job retries from drafting; the others are done');
+      assert.deepEqual(
+        st.map((r) => r.status),
+        ['awaiting_review', 'drafting', 'awaiting_review'],
+        'its job retries from drafting; the others are done',
+      );
     } finally {
       await app.ctx.db.exec('DROP TRIGGER cc_test_refuse_draft ON drafts; DROP FUNCTION cc_test_refuse_draft();');
     }

@@ -23,7 +23,17 @@ describe('embedded database: one process at a time, honestly', () => {
   let port: number;
   let server: ChildProcess | null = null;
   let browser: Browser;
-  const env = () => ({ ...process.env, DATA_DIR: dataDir, QUEUE_PREFIX: prefix, PORT: String(port), REDIS_URL, LOG_LEVEL: 'warn', IMAP_URL: '', SMTP_URL: '', DATABASE_URL: '' });
+  const env = () => ({
+    ...process.env,
+    DATA_DIR: dataDir,
+    QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    REDIS_URL,
+    LOG_LEVEL: 'warn',
+    IMAP_URL: '',
+    SMTP_URL: '',
+    DATABASE_URL: '',
+  });
   const cli = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { env: env(), input, encoding: 'utf8', timeout: 60_000 });
 
   async function startServer(): Promise<ChildProcess> {

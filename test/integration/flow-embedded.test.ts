@@ -21,11 +21,23 @@ describe('embedded defaults: Maildir + PGlite + .eml outbox', () => {
   let port: number;
   let child: ChildProcess;
   let token: string;
-  const env = () => ({ ...process.env, DATA_DIR: dataDir, QUEUE_PREFIX: prefix, PORT: String(port), REDIS_URL, LOG_LEVEL: 'warn', IMAP_URL: '', SMTP_URL: '', DATABASE_URL: '' });
+  const env = () => ({
+    ...process.env,
+    DATA_DIR: dataDir,
+    QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    REDIS_URL,
+    LOG_LEVEL: 'warn',
+    IMAP_URL: '',
+    SMTP_URL: '',
+    DATABASE_URL: '',
+  });
 
   beforeAll(async () => {
     port = await freePort();
-    const added = await run(process.execPath, [bin, 'users', 'add', '--email', 'lee@reviewers.example', '--name', 'Lee Lead', '--role', 'lead'], { env: env() });
+    const added = await run(process.execPath, [bin, 'users', 'add', '--email', 'lee@reviewers.example', '--name', 'Lee Lead', '--role', 'lead'], {
+      env: env(),
+    });
     token = added.stdout.trim().split('\n').at(-1)!;
     assert.match(token, /^cc_[A-Za-z0-9_-]{20,}$/, 'the token is alone on the last line');
     child = spawn(process.execPath, [bin, 'start'], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
@@ -44,7 +56,10 @@ describe('embedded defaults: Maildir + PGlite + .eml outbox', () => {
   });
 
   const api = async (p: string, init: RequestInit = {}) => {
-    const res = await fetch(`http://127.0.0.1:${port}${p}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
     return { status: res.status, body: await res.json() };
   };
 
@@ -63,10 +78,15 @@ describe('embedded defaults: Maildir + PGlite + .eml outbox', () => {
     fs.writeFileSync(path.join(inbox, 'tmp', 'q1.eml'), raw);
     fs.renameSync(path.join(inbox, 'tmp', 'q1.eml'), path.join(inbox, 'new', '1700000000.q1.host'));
 
-    const item = await waitFor('awaiting_review', async () => {
-      const r = await api('/api/consultations?status=awaiting_review');
-      return r.body[0];
-    }, 60_000, 200);
+    const item = await waitFor(
+      'awaiting_review',
+      async () => {
+        const r = await api('/api/consultations?status=awaiting_review');
+        return r.body[0];
+      },
+      60_000,
+      200,
+    );
     assert.equal(item.subject, 'Is M80.08 billable?');
     assert.equal(fs.readdirSync(path.join(inbox, 'new')).length, 0, 'the message left new/');
     assert.equal(fs.readdirSync(path.join(inbox, 'cur')).length, 0, 'and no plaintext copy is kept (the database holds it encrypted)');
@@ -77,11 +97,16 @@ describe('embedded defaults: Maildir + PGlite + .eml outbox', () => {
     const outbox = path.join(dataDir, 'outbox');
     // The outbox also holds the acknowledgement and, in some order, the reviewer's notification:
     // wait for the one message that is not automatic.
-    const parsed = await waitFor('the answer among the .eml files', async () => {
-      const f = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((n) => n.endsWith('.eml')) : [];
-      const all = await Promise.all(f.map((n) => simpleParser(fs.readFileSync(path.join(outbox, n)))));
-      return all.some((m) => m.headers.get('auto-submitted') === undefined) ? all : null;
-    }, 30_000, 100);
+    const parsed = await waitFor(
+      'the answer among the .eml files',
+      async () => {
+        const f = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((n) => n.endsWith('.eml')) : [];
+        const all = await Promise.all(f.map((n) => simpleParser(fs.readFileSync(path.join(outbox, n)))));
+        return all.some((m) => m.headers.get('auto-submitted') === undefined) ? all : null;
+      },
+      30_000,
+      100,
+    );
     const answer = parsed.find((m) => m.headers.get('auto-submitted') === undefined)!;
     const ack = parsed.find((m) => m.headers.get('auto-submitted') === 'auto-replied');
     assert.ok(ack, 'the acknowledgement is there');

@@ -44,7 +44,8 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
       PLANS: '{"guest":{"total":null}}',
       AUTO_REPLY_MIN_INTERVAL_MINUTES: '0',
     });
-    reviewerToken = (await app.addUser({ email: 'rita@reviewers.example', name: 'Rita Reviewer', role: 'reviewer', specialties: ['surgery', 'radiology'] })).token;
+    reviewerToken = (await app.addUser({ email: 'rita@reviewers.example', name: 'Rita Reviewer', role: 'reviewer', specialties: ['surgery', 'radiology'] }))
+      .token;
   });
 
   afterAll(async () => {
@@ -54,7 +55,15 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
 
   it('drafts, routes, approves and replies in the same thread', async () => {
     const messageId = '<q1.2026@clinic.example>';
-    await appendMessage(dovecot, MAILBOX, question({ messageId, subject: 'Can I bill 20610 with 99213?', body: 'Hello,\n\nCan we bill CPT 20610 together with 99213 on the same day? DOS 02/10/2026.\n\nThanks, Dana' }));
+    await appendMessage(
+      dovecot,
+      MAILBOX,
+      question({
+        messageId,
+        subject: 'Can I bill 20610 with 99213?',
+        body: 'Hello,\n\nCan we bill CPT 20610 together with 99213 on the same day? DOS 02/10/2026.\n\nThanks, Dana',
+      }),
+    );
 
     const listed = await waitFor('awaiting_review', async () => {
       const r = await app.api('/api/consultations?status=awaiting_review', { token: reviewerToken });
@@ -81,7 +90,11 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
     assert.match(ack.parsed.subject ?? '', new RegExp(`^Re: \\[${item.ticket}\\] Can I bill 20610 with 99213\\?$`));
     assert.match(ack.parsed.text ?? '', new RegExp(item.ticket));
 
-    const approved = await app.api(`/api/consultations/${item.id}/approve`, { method: 'POST', token: reviewerToken, body: { text: 'Yes, with modifier 25 when documented separately.' } });
+    const approved = await app.api(`/api/consultations/${item.id}/approve`, {
+      method: 'POST',
+      token: reviewerToken,
+      body: { text: 'Yes, with modifier 25 when documented separately.' },
+    });
     assert.equal(approved.status, 202);
 
     const answer = await waitFor('answer', () => smtp.messages.find((m) => (m.parsed.text ?? '').includes('modifier 25 when documented')));
@@ -94,7 +107,10 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
     assert.equal(answer.parsed.headers.get('auto-submitted'), undefined, 'a reviewed answer is not automatic');
 
     // Our Message-ID was stored before sending and is the one that arrived.
-    const out = await app.ctx.db.query<{ message_id: string; status: string }>(`SELECT message_id, status FROM outbound_messages WHERE kind = 'answer' AND consultation_id = $1`, [item.id]);
+    const out = await app.ctx.db.query<{ message_id: string; status: string }>(
+      `SELECT message_id, status FROM outbound_messages WHERE kind = 'answer' AND consultation_id = $1`,
+      [item.id],
+    );
     assert.equal(out.rows[0].message_id, answer.parsed.messageId);
     const sent = await waitFor('status sent', async () => {
       const r = await app.api(`/api/consultations/${item.id}`, { token: reviewerToken });
@@ -126,10 +142,20 @@ describe('question to reply over IMAP, PostgreSQL, Redis and SMTP', () => {
 
   it('keeps an unanswerable message, marks it and goes on with the next one', async () => {
     const before = smtp.messages.length;
-    await appendMessage(dovecot, MAILBOX, ['To: consult@example.test', 'Subject: no sender here', 'Message-ID: <nosender@x.example>', '', 'body', ''].join('\r\n'));
-    await appendMessage(dovecot, MAILBOX, question({ messageId: '<q2@clinic.example>', subject: 'Units for J1885', body: 'How many units of J1885 can we bill per day?' }));
+    await appendMessage(
+      dovecot,
+      MAILBOX,
+      ['To: consult@example.test', 'Subject: no sender here', 'Message-ID: <nosender@x.example>', '', 'body', ''].join('\r\n'),
+    );
+    await appendMessage(
+      dovecot,
+      MAILBOX,
+      question({ messageId: '<q2@clinic.example>', subject: 'Units for J1885', body: 'How many units of J1885 can we bill per day?' }),
+    );
     const row = await waitFor('quarantined', async () => {
-      const r = await app.ctx.db.query<{ status: string; kind: string }>(`SELECT status, kind FROM inbound_messages WHERE message_id = '<nosender@x.example>' OR message_id = 'nosender@x.example'`);
+      const r = await app.ctx.db.query<{ status: string; kind: string }>(
+        `SELECT status, kind FROM inbound_messages WHERE message_id = '<nosender@x.example>' OR message_id = 'nosender@x.example'`,
+      );
       return r.rows[0];
     });
     assert.equal(row.status, 'quarantined');

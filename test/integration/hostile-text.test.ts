@@ -35,13 +35,19 @@ describe('hostile mail through the real workers', () => {
     const h = monitorEventLoopDelay({ resolution: 5 });
     h.enable();
     const { inboundId } = await acceptRaw(app.ctx, { mailbox: 'hostile', uidvalidity: 1, uid: n, raw: own });
-    await waitFor(`message ${n} ${wait}`, async () => {
-      const [r] = await q<{ status: string; consultation_id: number | null }>('SELECT status, consultation_id FROM inbound_messages WHERE id = $1', [inboundId]);
-      if (wait === 'held') return r.status === 'quarantined';
-      if (r.status !== 'processed' || !r.consultation_id) return false;
-      const [d] = await q('SELECT 1 FROM drafts WHERE consultation_id = $1', [r.consultation_id]);
-      return !!d;
-    }, 60_000);
+    await waitFor(
+      `message ${n} ${wait}`,
+      async () => {
+        const [r] = await q<{ status: string; consultation_id: number | null }>('SELECT status, consultation_id FROM inbound_messages WHERE id = $1', [
+          inboundId,
+        ]);
+        if (wait === 'held') return r.status === 'quarantined';
+        if (r.status !== 'processed' || !r.consultation_id) return false;
+        const [d] = await q('SELECT 1 FROM drafts WHERE consultation_id = $1', [r.consultation_id]);
+        return !!d;
+      },
+      60_000,
+    );
     h.disable();
     return { inboundId, maxMs: h.max / 1e6 };
   }
@@ -76,13 +82,16 @@ describe('hostile mail through the real workers', () => {
       const normalMs = Math.max(...normal);
       const bound = delayBound(normalMs);
       const { inboundId, maxMs } = await through(m.raw, 'drafted');
-      assert.ok(maxMs <= bound, `${m.name}: the event loop was blocked ${maxMs.toFixed(0)} ms (bound ${bound.toFixed(0)} ms, normal question ${normalMs.toFixed(0)} ms)`);
+      assert.ok(
+        maxMs <= bound,
+        `${m.name}: the event loop was blocked ${maxMs.toFixed(0)} ms (bound ${bound.toFixed(0)} ms, normal question ${normalMs.toFixed(0)} ms)`,
+      );
       if (m.name === '2 MB single line') {
-        const [t] = await q<{ body_text: string }>(
-          'SELECT body_text FROM consultation_messages WHERE inbound_id = $1',
-          [inboundId],
+        const [t] = await q<{ body_text: string }>('SELECT body_text FROM consultation_messages WHERE inbound_id = $1', [inboundId]);
+        assert.match(
+          t.body_text.slice(-200),
+          /\[Message truncated: only its first 32 KB of 2049 KB were read and masked; the full message is kept with the raw mail\.\]$/,
         );
-        assert.match(t.body_text.slice(-200), /\[Message truncated: only its first 32 KB of 2049 KB were read and masked; the full message is kept with the raw mail\.\]$/);
       }
     }
   });
@@ -97,7 +106,10 @@ describe('hostile mail through the real workers', () => {
       const bin = new URL('../../bin/caseconsultant.js', import.meta.url).pathname;
       const run = async (file: string) => {
         const t = performance.now();
-        const { stdout } = await promisify(execFile)(process.execPath, [bin, 'draft', '--json', file], { env: { ...process.env, LOG_LEVEL: 'silent' }, maxBuffer: 16 << 20 });
+        const { stdout } = await promisify(execFile)(process.execPath, [bin, 'draft', '--json', file], {
+          env: { ...process.env, LOG_LEVEL: 'silent' },
+          maxBuffer: 16 << 20,
+        });
         return { ms: performance.now() - t, out: JSON.parse(stdout) };
       };
       const a = await run(normal);
@@ -131,10 +143,15 @@ describe('hostile mail through the real workers', () => {
     );
     assert.equal(c.from_name, null);
     assert.match(c.message_id!, /^<phi-[0-9a-f]{32}@masked\.invalid>$/);
-    const [m] = await q<{ body_text: string; message_id: string | null }>('SELECT body_text, message_id FROM consultation_messages WHERE inbound_id = $1', [inboundId]);
+    const [m] = await q<{ body_text: string; message_id: string | null }>('SELECT body_text, message_id FROM consultation_messages WHERE inbound_id = $1', [
+      inboundId,
+    ]);
     assert.match(m.message_id!, /^<phi-/);
     assert.match(m.body_text, /^pt \[PHI:name\] was seen/);
-    const acks = await q<{ body_text: string; in_reply_to: string | null }>("SELECT body_text, in_reply_to FROM outbound_messages WHERE consultation_id = $1 AND kind = 'ack'", [c.id]);
+    const acks = await q<{ body_text: string; in_reply_to: string | null }>(
+      "SELECT body_text, in_reply_to FROM outbound_messages WHERE consultation_id = $1 AND kind = 'ack'",
+      [c.id],
+    );
     assert.equal(acks.length, 1);
     assert.doesNotMatch(acks[0].body_text, /robert|brown|77812345/i);
     assert.doesNotMatch(acks[0].in_reply_to ?? '', /robert|77812345/i);

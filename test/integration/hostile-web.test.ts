@@ -103,7 +103,7 @@ describe('hostile clients against the web process', () => {
     assert.equal(await lastIp(), '203.0.113.7', 'the client behind the trusted proxy');
   });
 
-  it("locks out one address and client, never the account for everyone (finding 11)", async () => {
+  it('locks out one address and client, never the account for everyone (finding 11)', async () => {
     const attacker = new Browser(proxied.baseUrl, { 'x-forwarded-for': '198.51.100.1' });
     for (let i = 0; i < 5; i++) assert.equal((await attacker.signIn('alice@reviewers.example', 'wrong password!!')).status, 401);
     assert.equal((await attacker.signIn('alice@reviewers.example', 'wrong password!!')).status, 429, 'the guessing client is stopped');
@@ -123,7 +123,12 @@ describe('hostile clients against the web process', () => {
   });
 
   it('authenticates admin API calls before reading their bodies (finding 13)', async () => {
-    for (const [p, body] of [['/api/admin/accounts', {}], ['/api/admin/users', { email: 'not an address' }], ['/api/admin/users/not-an-id', {}], ['/api/admin/accounts/99999999999/plan', {}]] as const) {
+    for (const [p, body] of [
+      ['/api/admin/accounts', {}],
+      ['/api/admin/users', { email: 'not an address' }],
+      ['/api/admin/users/not-an-id', {}],
+      ['/api/admin/accounts/99999999999/plan', {}],
+    ] as const) {
       const r = await app.api(p, { method: 'POST', token: null, body });
       assert.equal(r.status, 401, p);
       assert.equal(r.body.error.code, 'UNAUTHORIZED', p);

@@ -38,7 +38,9 @@ function dsn(o: { messageId: string; to?: string; action: 'failed' | 'delayed'; 
       `--${b}`,
       'Content-Type: text/plain; charset=us-ascii',
       '',
-      o.action === 'failed' ? 'This is the mail system. Your message could not be delivered.' : 'Your message has not been delivered yet. The mail system will keep trying.',
+      o.action === 'failed'
+        ? 'This is the mail system. Your message could not be delivered.'
+        : 'Your message has not been delivered yet. The mail system will keep trying.',
       '',
       `--${b}`,
       'Content-Type: message/delivery-status',
@@ -51,7 +53,16 @@ function dsn(o: { messageId: string; to?: string; action: 'failed' | 'delayed'; 
       `Diagnostic-Code: smtp; ${o.status.startsWith('5') ? '550 5.1.1 user unknown' : '451 4.4.7 try again later'}`,
       '',
       ...(o.enclosedMessageId
-        ? [`--${b}`, 'Content-Type: text/rfc822-headers', '', `From: ${MAILBOX}`, `To: ${o.recipient}`, `Message-ID: ${o.enclosedMessageId}`, 'Subject: Re: your question', '']
+        ? [
+            `--${b}`,
+            'Content-Type: text/rfc822-headers',
+            '',
+            `From: ${MAILBOX}`,
+            `To: ${o.recipient}`,
+            `Message-ID: ${o.enclosedMessageId}`,
+            'Subject: Re: your question',
+            '',
+          ]
         : []),
       `--${b}--`,
     ].join('\r\n'),
@@ -92,7 +103,8 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
       MAX_MESSAGE_BYTES: '65536',
       UPGRADE_URL: 'https://caseconsultant.example/plans',
     });
-    token = (await app.addUser({ email: 'rita@reviewers.example', name: 'Rita Reviewer', role: 'reviewer', specialties: ['surgery', 'radiology', 'general'] })).token;
+    token = (await app.addUser({ email: 'rita@reviewers.example', name: 'Rita Reviewer', role: 'reviewer', specialties: ['surgery', 'radiology', 'general'] }))
+      .token;
     imap = imapClient(dovecot, MAILBOX);
     await imap.connect();
   });
@@ -105,11 +117,21 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
 
   it('answers a question; an out-of-office reply and bounces of it send nothing and leave the case sent', async () => {
     const qid = '<hq1@clinic.example>';
-    await append(mail({ from: 'Dana Coder <dana@clinic.example>', subject: 'Can I bill 20610 with 99213?', body: 'Can we bill 20610 with 99213 on the same day?', messageId: qid }));
+    await append(
+      mail({
+        from: 'Dana Coder <dana@clinic.example>',
+        subject: 'Can I bill 20610 with 99213?',
+        body: 'Can we bill 20610 with 99213 on the same day?',
+        messageId: qid,
+      }),
+    );
     const item = await waitFor('awaiting_review', async () => (await app.api('/api/consultations?status=awaiting_review', { token })).body?.[0]);
     caseId = item.id;
     ticket = item.ticket;
-    assert.equal((await app.api(`/api/consultations/${caseId}/approve`, { method: 'POST', token, body: { text: 'Yes, with modifier 25 when documented.' } })).status, 202);
+    assert.equal(
+      (await app.api(`/api/consultations/${caseId}/approve`, { method: 'POST', token, body: { text: 'Yes, with modifier 25 when documented.' } })).status,
+      202,
+    );
     const answer = await waitFor('answer', () => smtp.messages.find((m) => (m.parsed.text ?? '').includes('modifier 25 when documented')));
     answerId = answer.parsed.messageId!;
     const ack = smtp.messages.find((m) => m.parsed.inReplyTo === qid && m.parsed.headers.get('auto-submitted') === 'auto-replied')!;
@@ -137,8 +159,12 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
         headers: ['Auto-Submitted: auto-replied', `In-Reply-To: ${answerId}`, `References: ${qid} ${answerId}`],
       }),
     );
-    await append(dsn({ messageId: '<dsn-fail@mx.clinic.example>', action: 'failed', status: '5.1.1', recipient: 'dana@clinic.example', enclosedMessageId: answerId }));
-    await append(dsn({ messageId: '<dsn-delay@mx.clinic.example>', action: 'delayed', status: '4.4.7', recipient: 'dana@clinic.example', enclosedMessageId: ackId }));
+    await append(
+      dsn({ messageId: '<dsn-fail@mx.clinic.example>', action: 'failed', status: '5.1.1', recipient: 'dana@clinic.example', enclosedMessageId: answerId }),
+    );
+    await append(
+      dsn({ messageId: '<dsn-delay@mx.clinic.example>', action: 'delayed', status: '4.4.7', recipient: 'dana@clinic.example', enclosedMessageId: ackId }),
+    );
 
     const ooo = await processed('<ooo1@clinic.example>');
     assert.equal(ooo.status, 'ignored');
@@ -155,7 +181,9 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
     assert.ok(answerRow.bounced_at);
     const [ackRow] = await q(`SELECT status FROM outbound_messages WHERE message_id = $1`, [ackId]);
     assert.equal(ackRow.status, 'sent', 'a delay changes nothing');
-    const actions = (await q<{ action: string; detail: any }>(`SELECT action, detail FROM audit_log WHERE consultation_id = $1 ORDER BY id`, [caseId])).map((a) => a.action);
+    const actions = (await q<{ action: string; detail: any }>(`SELECT action, detail FROM audit_log WHERE consultation_id = $1 ORDER BY id`, [caseId])).map(
+      (a) => a.action,
+    );
     for (const a of ['consultation.auto_reply', 'outbound.bounced', 'outbound.delayed']) assert.ok(actions.includes(a), a);
     const [c] = await q(`SELECT status, round FROM consultations WHERE id = $1`, [caseId]);
     assert.deepEqual([c.status, c.round], ['sent', 1], 'neither reopened nor advanced');
@@ -197,10 +225,21 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
 
   it("answers a guest's second question with a polite quota notice and drafts nothing", async () => {
     const before = sentTo('dana@clinic.example').length;
-    await append(mail({ from: 'Dana Coder <dana@clinic.example>', subject: 'Units for J1885', body: 'How many units of J1885 per day?', messageId: '<hq2@clinic.example>' }));
+    await append(
+      mail({
+        from: 'Dana Coder <dana@clinic.example>',
+        subject: 'Units for J1885',
+        body: 'How many units of J1885 per day?',
+        messageId: '<hq2@clinic.example>',
+      }),
+    );
     const row = await processed('<hq2@clinic.example>');
     assert.deepEqual([row.status, row.kind, row.reason, row.consultation_id], ['ignored', 'over_quota', 'guest-total', null]);
-    const notice = await waitFor('quota notice', () => sentTo('dana@clinic.example').slice(before).find((m) => m.parsed.inReplyTo === '<hq2@clinic.example>'));
+    const notice = await waitFor('quota notice', () =>
+      sentTo('dana@clinic.example')
+        .slice(before)
+        .find((m) => m.parsed.inReplyTo === '<hq2@clinic.example>'),
+    );
     assert.equal(notice.parsed.headers.get('auto-submitted'), 'auto-replied');
     assert.equal(notice.parsed.headers.get('x-auto-response-suppress'), 'All');
     assert.equal(notice.parsed.headers.get('precedence'), 'bulk');
@@ -210,34 +249,91 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
     assert.match(notice.parsed.text ?? '', /never count against the limit/);
     const [out] = await q(`SELECT kind, consultation_id, status FROM outbound_messages WHERE in_reply_to = '<hq2@clinic.example>'`);
     assert.deepEqual([out.kind, out.consultation_id], ['quota', null]);
-    await waitFor('quota row sent', async () => (await q(`SELECT status FROM outbound_messages WHERE in_reply_to = '<hq2@clinic.example>'`))[0].status === 'sent');
+    await waitFor(
+      'quota row sent',
+      async () => (await q(`SELECT status FROM outbound_messages WHERE in_reply_to = '<hq2@clinic.example>'`))[0].status === 'sent',
+    );
     assert.equal((await q(`SELECT id FROM consultations WHERE from_address = 'dana@clinic.example'`)).length, 1, 'no consultation, so no draft');
     assert.equal((await q(`SELECT 1 FROM audit_log WHERE action = 'inbound.over_quota' AND (detail->>'inboundId')::int = $1`, [row.id])).length, 1);
   });
 
   it('acknowledges two questions from one sender within the period once', async () => {
     await createAccount(app.ctx.db, { name: 'Big Clinic', domain: 'bigclinic.example', plan: 'pro' });
-    await append(mail({ from: 'Pat Biller <pat@bigclinic.example>', subject: 'Is M80.08 billable?', body: 'Is M80.08 billable?', messageId: '<pat1@bigclinic.example>', headers: [dmarcPass('bigclinic.example')] }));
-    await append(mail({ from: 'Pat Biller <pat@bigclinic.example>', subject: 'Units for J1885', body: 'How many units of J1885 per day?', messageId: '<pat2@bigclinic.example>', headers: [dmarcPass('bigclinic.example')] }));
-    await waitFor('both drafted', async () => (await q(`SELECT id FROM consultations WHERE from_address = 'pat@bigclinic.example' AND status = 'awaiting_review'`)).length === 2);
+    await append(
+      mail({
+        from: 'Pat Biller <pat@bigclinic.example>',
+        subject: 'Is M80.08 billable?',
+        body: 'Is M80.08 billable?',
+        messageId: '<pat1@bigclinic.example>',
+        headers: [dmarcPass('bigclinic.example')],
+      }),
+    );
+    await append(
+      mail({
+        from: 'Pat Biller <pat@bigclinic.example>',
+        subject: 'Units for J1885',
+        body: 'How many units of J1885 per day?',
+        messageId: '<pat2@bigclinic.example>',
+        headers: [dmarcPass('bigclinic.example')],
+      }),
+    );
+    await waitFor(
+      'both drafted',
+      async () => (await q(`SELECT id FROM consultations WHERE from_address = 'pat@bigclinic.example' AND status = 'awaiting_review'`)).length === 2,
+    );
     const acks = await waitFor('one ack sent, one suppressed', async () => {
       const r = await q<{ status: string }>(`SELECT status FROM outbound_messages WHERE kind = 'ack' AND to_address = 'pat@bigclinic.example' ORDER BY status`);
       return r.length === 2 && r[0].status === 'sent' ? r : null;
     });
-    assert.deepEqual(acks.map((a) => a.status), ['sent', 'suppressed']);
+    assert.deepEqual(
+      acks.map((a) => a.status),
+      ['sent', 'suppressed'],
+    );
     await settle();
     assert.equal(sentTo('pat@bigclinic.example').length, 1, 'one acknowledgement reached the sender');
   });
 
   it('holds DMARC failures, oversized and over-addressed mail for an admin and answers none', async () => {
     const many = Array.from({ length: 6 }, (_, i) => `someone${i}@clinic.example`).join(', ');
-    await append(mail({ from: 'Mallory <ceo@spoofed.example>', subject: 'Urgent coding question', body: 'Can we bill 99215?', messageId: '<dmarc@spoofed.example>', headers: [`Authentication-Results: ${AUTHSERV}; spf=fail smtp.mailfrom=spoofed.example; dkim=none; dmarc=fail header.from=spoofed.example`] }));
-    await append(mail({ from: 'Big Sender <big@large.example>', subject: 'Scanned notes', body: `Can we bill 99215?\r\n${'x'.repeat(76).concat('\r\n').repeat(1200)}`, messageId: '<big@large.example>' }));
-    await append(mail({ from: 'Wide Sender <wide@wide.example>', to: many, subject: 'For everyone', body: 'Can we bill 99215?', messageId: '<wide@wide.example>' }));
+    await append(
+      mail({
+        from: 'Mallory <ceo@spoofed.example>',
+        subject: 'Urgent coding question',
+        body: 'Can we bill 99215?',
+        messageId: '<dmarc@spoofed.example>',
+        headers: [`Authentication-Results: ${AUTHSERV}; spf=fail smtp.mailfrom=spoofed.example; dkim=none; dmarc=fail header.from=spoofed.example`],
+      }),
+    );
+    await append(
+      mail({
+        from: 'Big Sender <big@large.example>',
+        subject: 'Scanned notes',
+        body: `Can we bill 99215?\r\n${'x'.repeat(76).concat('\r\n').repeat(1200)}`,
+        messageId: '<big@large.example>',
+      }),
+    );
+    await append(
+      mail({ from: 'Wide Sender <wide@wide.example>', to: many, subject: 'For everyone', body: 'Can we bill 99215?', messageId: '<wide@wide.example>' }),
+    );
     // Someone else's server saying "fail" is not trusted either way: that question is answered.
-    await append(mail({ from: 'Honest Coder <honest@foreign.example>', subject: 'Is 99215 billable with 99354?', body: 'Is 99215 billable with 99354?', messageId: '<foreign@foreign.example>', headers: ['Authentication-Results: mx.foreign.example; dmarc=fail'] }));
+    await append(
+      mail({
+        from: 'Honest Coder <honest@foreign.example>',
+        subject: 'Is 99215 billable with 99354?',
+        body: 'Is 99215 billable with 99354?',
+        messageId: '<foreign@foreign.example>',
+        headers: ['Authentication-Results: mx.foreign.example; dmarc=fail'],
+      }),
+    );
     const held = await Promise.all(['<dmarc@spoofed.example>', '<big@large.example>', '<wide@wide.example>'].map(processed));
-    assert.deepEqual(held.map((r) => [r.status, r.reason]), [['quarantined', 'dmarc-fail'], ['quarantined', 'too-large'], ['quarantined', 'too-many-recipients']]);
+    assert.deepEqual(
+      held.map((r) => [r.status, r.reason]),
+      [
+        ['quarantined', 'dmarc-fail'],
+        ['quarantined', 'too-large'],
+        ['quarantined', 'too-many-recipients'],
+      ],
+    );
     const foreign = await processed('<foreign@foreign.example>');
     assert.equal(foreign.kind, 'question');
     await settle();
@@ -248,7 +344,11 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
     }
     // The console's admin view lists them (status quarantined, with the reason).
     const listed = await q(`SELECT reason FROM inbound_messages WHERE status = 'quarantined' ORDER BY id`);
-    for (const r of ['dmarc-fail', 'too-large', 'too-many-recipients']) assert.ok(listed.some((l) => l.reason === r), r);
+    for (const r of ['dmarc-fail', 'too-large', 'too-many-recipients'])
+      assert.ok(
+        listed.some((l) => l.reason === r),
+        r,
+      );
   });
 
   it('keeps raw mail encrypted at rest, masks PHI everywhere, and asks for de-identified text', async () => {
@@ -263,7 +363,8 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
     assert.equal(row.kind, 'question');
     const stored = (await getInbound(app.ctx.db, row.id))!;
     assert.equal(stored.raw[0], 0x00, 'the encrypted format marker');
-    for (const needle of ['John Smith', '12345678', 'pia@newclinic.example', 'Subject:']) assert.ok(!stored.raw.includes(needle), `no "${needle}" in the stored bytes`);
+    for (const needle of ['John Smith', '12345678', 'pia@newclinic.example', 'Subject:'])
+      assert.ok(!stored.raw.includes(needle), `no "${needle}" in the stored bytes`);
     assert.equal(stored.size, Buffer.byteLength(raw));
     assert.equal(stored.sha256, sha256Hex(Buffer.from(raw)), 'hash of the plaintext, as appended');
     const key = rawEncryptionKey(app.config);
@@ -309,14 +410,17 @@ describe('mail hygiene over IMAP, PostgreSQL, Redis and SMTP', () => {
         }
       } while (cursor !== '0');
       assert.ok(keys > 0 && values.includes('inboundId'), 'the scan saw the jobs');
-      for (const needle of ['John Smith', '12345678', 'pia@newclinic.example', 'Question about patient']) assert.ok(!values.includes(needle), `"${needle}" not in Redis`);
+      for (const needle of ['John Smith', '12345678', 'pia@newclinic.example', 'Question about patient'])
+        assert.ok(!values.includes(needle), `"${needle}" not in Redis`);
     } finally {
       redis.disconnect();
     }
   });
 
   it('quarantines a raw message that fails its integrity check instead of ingesting it', async () => {
-    const raw = Buffer.from(mail({ from: 'Tess <tess@tamper.example>', subject: 'Is 99213 billable?', body: 'Is 99213 billable?', messageId: '<tamper@tamper.example>' }));
+    const raw = Buffer.from(
+      mail({ from: 'Tess <tess@tamper.example>', subject: 'Is 99213 billable?', body: 'Is 99213 billable?', messageId: '<tamper@tamper.example>' }),
+    );
     const sha = sha256Hex(raw);
     const sealed = encryptRaw(raw, rawEncryptionKey(app.config), sha);
     sealed[sealed.length - 3] ^= 0x20; // one bit changed at rest
@@ -340,7 +444,10 @@ describe('every corpus email through the real store-and-ingest path', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // No workers: this test calls ingest itself, one message at a time, so each can be timed.
-    app = await startTestApp({ DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, DATA_DIR: dataDir, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, AUTHSERV_ID: AUTHSERV }, { web: false, poller: false, workers: false });
+    app = await startTestApp(
+      { DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX: prefix, DATA_DIR: dataDir, MAIL_FROM: `CaseConsultant <${MAILBOX}>`, AUTHSERV_ID: AUTHSERV },
+      { web: false, poller: false, workers: false },
+    );
   });
 
   afterAll(async () => {
@@ -351,7 +458,10 @@ describe('every corpus email through the real store-and-ingest path', () => {
 
   // Skipped when the corpus is not found.
   (fs.existsSync(corpusDir) ? it : it.skip)('never crashes, stays under 500 ms a message, and never answers machine mail', async () => {
-    const files = fs.readdirSync(corpusDir).filter((f) => fs.statSync(path.join(corpusDir, f)).isFile()).sort();
+    const files = fs
+      .readdirSync(corpusDir)
+      .filter((f) => fs.statSync(path.join(corpusDir, f)).isFile())
+      .sort();
     assert.ok(files.length > 100, `corpus has ${files.length} files`);
     const MACHINE = new Set(['auto_reply', 'bounce', 'feedback', 'loop']);
     const outCount = async () => (await app.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbound_messages')).rows[0].n;
@@ -375,7 +485,10 @@ describe('every corpus email through the real store-and-ingest path', () => {
       byOutcome.set(key, (byOutcome.get(key) ?? 0) + 1);
       if ((MACHINE.has(row.kind ?? '') || row.status === 'quarantined') && (await outCount()) !== before) answeredMachines.push(f);
     }
-    const counts = [...byOutcome.entries()].sort().map(([k, n]) => `${k}=${n}`).join(' ');
+    const counts = [...byOutcome.entries()]
+      .sort()
+      .map(([k, n]) => `${k}=${n}`)
+      .join(' ');
     console.log(`corpus: files=${files.length} ${counts} outbound=${await outCount()} slowest=${slowest.ms.toFixed(0)}ms (${slowest.file})`);
     assert.deepEqual(answeredMachines, [], 'machine or held mail produced an outbound row');
     assert.deepEqual(slow, [], 'every message under 500 ms');

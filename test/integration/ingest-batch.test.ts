@@ -24,7 +24,12 @@ describe('batched ingest on PostgreSQL and Redis', () => {
   const q = <T = any>(sql: string, params: unknown[] = []) => app.ctx.db.query<T>(sql, params).then((r) => r.rows);
   const startApp = (databaseUrl: string) => startHandlerApp({ databaseUrl, redisUrl: REDIS_URL, prefix, env: { AUTHSERV_ID: TEST_AUTHSERV_ID } });
   const store = async (...raws: string[]) =>
-    (await acceptRawBatch(app.ctx, raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw: Buffer.from(raw) })))).map((r) => r.inboundId);
+    (
+      await acceptRawBatch(
+        app.ctx,
+        raws.map((raw) => ({ mailbox: 'batch', uidvalidity: 1, uid: ++uid, raw: Buffer.from(raw) })),
+      )
+    ).map((r) => r.inboundId);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -48,9 +53,27 @@ describe('batched ingest on PostgreSQL and Redis', () => {
       // The same Message-ID with other bytes (another relay's copy): a duplicate of Bob's.
       mail({ from: 'Bob <bob@b.example>', subject: 'Is M80.08 billable?', body: 'Or does it need a 7th character? (copy)', messageId: '<same@x.example>' }),
       // Two addresses of one account: both answered, the second after the first is committed.
-      mail({ from: 'Pat <pat1@big.example>', subject: 'Modifier 59 on 20610?', body: 'With 99213 the same day.', messageId: '<pat1@big.example>', headers: [dmarcPass('big.example')] }),
-      mail({ from: 'Pat <pat2@big.example>', subject: 'Add-on 64484?', body: 'Two levels.', messageId: '<pat2@big.example>', headers: [dmarcPass('big.example')] }),
-      mail({ from: 'Ann <ann@a.example>', subject: 'Out of office', body: 'I am away until Monday.', messageId: '<ooo@a.example>', headers: ['Auto-Submitted: auto-replied'] }),
+      mail({
+        from: 'Pat <pat1@big.example>',
+        subject: 'Modifier 59 on 20610?',
+        body: 'With 99213 the same day.',
+        messageId: '<pat1@big.example>',
+        headers: [dmarcPass('big.example')],
+      }),
+      mail({
+        from: 'Pat <pat2@big.example>',
+        subject: 'Add-on 64484?',
+        body: 'Two levels.',
+        messageId: '<pat2@big.example>',
+        headers: [dmarcPass('big.example')],
+      }),
+      mail({
+        from: 'Ann <ann@a.example>',
+        subject: 'Out of office',
+        body: 'I am away until Monday.',
+        messageId: '<ooo@a.example>',
+        headers: ['Auto-Submitted: auto-replied'],
+      }),
     );
     const missing = 987654;
     const out = await handleIngestBatch(app.ctx, [ann1, ann2, bob, carl, pat1, pat2, robot, missing]);
@@ -73,9 +96,15 @@ describe('batched ingest on PostgreSQL and Redis', () => {
     assert.equal(byId.get(carl)!.consultation_id, byId.get(bob)!.consultation_id);
     assert.deepEqual([byId.get(ann2)!.status, byId.get(ann2)!.consultation_id], ['ignored', null]);
 
-    const cases = await q<{ id: number; ticket_no: number; from_address: string; account_id: number | null; reply_token: string; status: string; round: number }>(
-      'SELECT id, ticket_no, from_address, account_id, reply_token, status, round FROM consultations ORDER BY id',
-    );
+    const cases = await q<{
+      id: number;
+      ticket_no: number;
+      from_address: string;
+      account_id: number | null;
+      reply_token: string;
+      status: string;
+      round: number;
+    }>('SELECT id, ticket_no, from_address, account_id, reply_token, status, round FROM consultations ORDER BY id');
     assert.deepEqual(cases.map((c) => c.from_address).sort(), ['ann@a.example', 'bob@b.example', 'pat1@big.example', 'pat2@big.example']);
     assert.equal(new Set(cases.map((c) => c.ticket_no)).size, 4, 'distinct ticket numbers');
     assert.ok(cases.every((c) => c.status === 'received' && c.round === 1));
@@ -113,13 +142,21 @@ describe('batched ingest on PostgreSQL and Redis', () => {
     await q(`UPDATE plans SET instant_facts = true WHERE name = 'pro'`);
     try {
       const [pro, guest] = await store(
-        mail({ from: 'Pia <pia@big.example>', subject: 'CMP and BMP', body: 'Can 80053 and 80048 be billed on the same DOS?', messageId: '<pia@big.example>', headers: [dmarcPass('big.example')] }),
+        mail({
+          from: 'Pia <pia@big.example>',
+          subject: 'CMP and BMP',
+          body: 'Can 80053 and 80048 be billed on the same DOS?',
+          messageId: '<pia@big.example>',
+          headers: [dmarcPass('big.example')],
+        }),
         mail({ from: 'Gus <gus@g.example>', subject: 'CMP and BMP', body: 'Can 80053 and 80048 be billed on the same DOS?', messageId: '<gus@g.example>' }),
       );
       const out = await handleIngestBatch(app.ctx, [pro, guest]);
       assert.deepEqual([out.get(pro), out.get(guest)], ['question', 'question']);
       const ack = async (to: string) =>
-        (await q<{ body_text: string; body_html: string }>(`SELECT body_text, body_html FROM outbound_messages WHERE kind = 'ack' AND to_address = $1`, [to]))[0];
+        (
+          await q<{ body_text: string; body_html: string }>(`SELECT body_text, body_html FROM outbound_messages WHERE kind = 'ack' AND to_address = $1`, [to])
+        )[0];
       const withFacts = await ack('pia@big.example');
       assert.match(withFacts.body_text, /Preliminary facts from the public CMS tables \(not yet an answer/);
       assert.match(withFacts.body_text, /80053 \(column 1\) \/ 80048 \(column 2\): modifier indicator 0/);
@@ -134,7 +171,13 @@ describe('batched ingest on PostgreSQL and Redis', () => {
 
   it('threads a follow-up and opens a new question in the same batch', async () => {
     const [follow, dan] = await store(
-      mail({ from: 'Ann <ann@a.example>', subject: 'Re: Is 29881 bundled with 29877?', body: 'Also lateral meniscus.', messageId: '<ann3@a.example>', headers: ['In-Reply-To: <ann1@a.example>'] }),
+      mail({
+        from: 'Ann <ann@a.example>',
+        subject: 'Re: Is 29881 bundled with 29877?',
+        body: 'Also lateral meniscus.',
+        messageId: '<ann3@a.example>',
+        headers: ['In-Reply-To: <ann1@a.example>'],
+      }),
       mail({ from: 'Dan <dan@d.example>', subject: 'Is 64484 an add-on?', body: 'Two levels.', messageId: '<dan1@d.example>' }),
     );
     const out = await handleIngestBatch(app.ctx, [follow, dan]);
@@ -146,7 +189,9 @@ describe('batched ingest on PostgreSQL and Redis', () => {
   });
 
   it('suppresses a second acknowledgement to one address within the period, batch or not', async () => {
-    const [e1] = await store(mail({ from: 'Eve <eve@big.example>', subject: 'Q1 on 20610', body: 'First.', messageId: '<eve1@big.example>', headers: [dmarcPass('big.example')] }));
+    const [e1] = await store(
+      mail({ from: 'Eve <eve@big.example>', subject: 'Q1 on 20610', body: 'First.', messageId: '<eve1@big.example>', headers: [dmarcPass('big.example')] }),
+    );
     assert.equal((await handleIngestBatch(app.ctx, [e1])).get(e1), 'question');
     const [e2, e3] = await store(
       mail({ from: 'Eve <eve@big.example>', subject: 'Q2 on 99213', body: 'Second.', messageId: '<eve2@big.example>', headers: [dmarcPass('big.example')] }),
@@ -155,7 +200,10 @@ describe('batched ingest on PostgreSQL and Redis', () => {
     const out = await handleIngestBatch(app.ctx, [e2, e3]);
     assert.deepEqual([out.get(e2), out.get(e3)], ['question', 'question']);
     const acks = await q<{ status: string }>(`SELECT status FROM outbound_messages WHERE kind = 'ack' AND to_address = 'eve@big.example' ORDER BY id`);
-    assert.deepEqual(acks.map((a) => a.status), ['queued', 'suppressed', 'suppressed']);
+    assert.deepEqual(
+      acks.map((a) => a.status),
+      ['queued', 'suppressed', 'suppressed'],
+    );
   });
 
   it('reads a message over the batch read limit (256 KB) on its own, after its batch, with the same outcome', async () => {
@@ -207,7 +255,14 @@ describe('batched ingest on PostgreSQL and Redis', () => {
     try {
       assert.notEqual(app2.ctx.queuePrefix, app.ctx.queuePrefix);
       assert.ok(app2.ctx.queuePrefix.startsWith(`${prefix}:`));
-      const [first] = await acceptRawBatch(app2.ctx, [{ mailbox: 'batch', uidvalidity: 1, uid: 1, raw: Buffer.from(mail({ from: 'Lou <lou@l.example>', subject: 'Is 99213 separate?', body: 'Modifier 25?', messageId: '<lou1@l.example>' })) }]);
+      const [first] = await acceptRawBatch(app2.ctx, [
+        {
+          mailbox: 'batch',
+          uidvalidity: 1,
+          uid: 1,
+          raw: Buffer.from(mail({ from: 'Lou <lou@l.example>', subject: 'Is 99213 separate?', body: 'Modifier 25?', messageId: '<lou1@l.example>' })),
+        },
+      ]);
       assert.equal(first.inboundId, 1, 'the new database starts its ids again');
       assert.equal(await (await app2.ctx.producers.queue('ingest').getJob('in-1'))!.getState(), 'waiting', 'and its row gets a job of its own');
     } finally {

@@ -35,7 +35,8 @@ describe('several mailboxes in one database', () => {
   let cookie: string;
   const prefix = uniquePrefix();
 
-  const cli = (...args: string[]) => run(process.execPath, [path.resolve('bin/caseconsultant.js'), 'mailboxes', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' } });
+  const cli = (...args: string[]) =>
+    run(process.execPath, [path.resolve('bin/caseconsultant.js'), 'mailboxes', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' } });
 
   beforeAll(async () => {
     [dovecot, smtp, db] = await Promise.all([
@@ -43,11 +44,24 @@ describe('several mailboxes in one database', () => {
       startSmtpSink(),
       createTestDatabase(),
     ]);
-    env = { ...serversEnv({ dovecot, mailbox: CONSULT, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }), AUTO_REPLY_MIN_INTERVAL_MINUTES: '0', POLLER_LEASE_SECONDS: '3' };
+    env = {
+      ...serversEnv({ dovecot, mailbox: CONSULT, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
+      AUTO_REPLY_MIN_INTERVAL_MINUTES: '0',
+      POLLER_LEASE_SECONDS: '3',
+    };
     // Added before anything runs, the way an operator would.
     const added = await cli(
-      'add', '--name', 'billing', '--imap-url', `imap://${encodeURIComponent(BILLING)}:billing-pass@127.0.0.1:${dovecot.port}/INBOX`,
-      '--from', `Billing Desk <${BILLING}>`, '--plan', 'pro', '--specialty', 'hcpcs',
+      'add',
+      '--name',
+      'billing',
+      '--imap-url',
+      `imap://${encodeURIComponent(BILLING)}:billing-pass@127.0.0.1:${dovecot.port}/INBOX`,
+      '--from',
+      `Billing Desk <${BILLING}>`,
+      '--plan',
+      'pro',
+      '--specialty',
+      'hcpcs',
     );
     assert.match(added.stdout, /mailbox \d+ billing: imap:billing@example.test@127\.0\.0\.1:\d+\/INBOX/);
     app = await startTestApp(env);
@@ -62,19 +76,43 @@ describe('several mailboxes in one database', () => {
   });
 
   const consultationFrom = (from: string) =>
-    waitFor(`consultation from ${from}`, async () => {
-      const r = await app.ctx.db.query<{ id: number; mailbox: string; specialty: string | null; status: string }>(`SELECT id, mailbox, specialty, status FROM consultations WHERE from_address = $1`, [from]);
-      return r.rows[0]?.status === 'awaiting_review' ? r.rows[0] : null;
-    }, 30_000);
+    waitFor(
+      `consultation from ${from}`,
+      async () => {
+        const r = await app.ctx.db.query<{ id: number; mailbox: string; specialty: string | null; status: string }>(
+          `SELECT id, mailbox, specialty, status FROM consultations WHERE from_address = $1`,
+          [from],
+        );
+        return r.rows[0]?.status === 'awaiting_review' ? r.rows[0] : null;
+      },
+      30_000,
+    );
 
   it('answers each question from the mailbox it came to', async () => {
-    await appendMessage(dovecot, CONSULT, mail({ from: 'Dana <dana@clinic.example>', to: CONSULT, subject: 'Can I bill 20610 with 99213?', body: 'Same day, DOS 02/10/2026?', messageId: '<mb-1@clinic.example>' }));
-    await appendMessage(dovecot, BILLING, mail({ from: 'Ben <ben@clinic.example>', to: BILLING, subject: 'Units for J1885?', body: 'How many units per day?', messageId: '<mb-2@clinic.example>' }));
+    await appendMessage(
+      dovecot,
+      CONSULT,
+      mail({
+        from: 'Dana <dana@clinic.example>',
+        to: CONSULT,
+        subject: 'Can I bill 20610 with 99213?',
+        body: 'Same day, DOS 02/10/2026?',
+        messageId: '<mb-1@clinic.example>',
+      }),
+    );
+    await appendMessage(
+      dovecot,
+      BILLING,
+      mail({ from: 'Ben <ben@clinic.example>', to: BILLING, subject: 'Units for J1885?', body: 'How many units per day?', messageId: '<mb-2@clinic.example>' }),
+    );
     const [a, b] = await Promise.all([consultationFrom('dana@clinic.example'), consultationFrom('ben@clinic.example')]);
     assert.match(a.mailbox, /^imap:consult@example\.test@/);
     assert.match(b.mailbox, /^imap:billing@example\.test@/);
 
-    for (const [c, text] of [[a, 'Answer for Dana'], [b, 'Answer for Ben']] as const) {
+    for (const [c, text] of [
+      [a, 'Answer for Dana'],
+      [b, 'Answer for Ben'],
+    ] as const) {
       const r = await app.api(`/api/consultations/${c.id}/approve`, { method: 'POST', token, body: { text } });
       assert.equal(r.status, 202, JSON.stringify(r.body));
     }
@@ -98,19 +136,41 @@ describe('several mailboxes in one database', () => {
     const byFrom = Object.fromEntries(plans.rows.map((r) => [r.from_address, r.plan]));
     assert.equal(byFrom['ben@clinic.example'], 'pro');
     assert.equal(byFrom['dana@clinic.example'], 'guest');
-    await appendMessage(dovecot, BILLING, mail({ from: 'Bo <bo@clinic.example>', to: BILLING, subject: 'A general question', body: 'Who do I ask about remittance advice?', messageId: '<mb-3@clinic.example>' }));
+    await appendMessage(
+      dovecot,
+      BILLING,
+      mail({
+        from: 'Bo <bo@clinic.example>',
+        to: BILLING,
+        subject: 'A general question',
+        body: 'Who do I ask about remittance advice?',
+        messageId: '<mb-3@clinic.example>',
+      }),
+    );
     const c = await consultationFrom('bo@clinic.example');
     assert.equal(c.specialty, 'hcpcs');
   });
 
   it('keeps one consultation for a message sent to two of our mailboxes, stored once per mailbox', async () => {
-    const both = mail({ from: 'Cy <cy@clinic.example>', to: `${CONSULT}, ${BILLING}`, subject: 'Modifier 59 on 64483?', body: 'Is 59 right here?', messageId: '<mb-both@clinic.example>' });
+    const both = mail({
+      from: 'Cy <cy@clinic.example>',
+      to: `${CONSULT}, ${BILLING}`,
+      subject: 'Modifier 59 on 64483?',
+      body: 'Is 59 right here?',
+      messageId: '<mb-both@clinic.example>',
+    });
     await appendMessage(dovecot, CONSULT, both);
     await appendMessage(dovecot, BILLING, both);
-    const rows = await waitFor('both stored and ingested', async () => {
-      const r = await app.ctx.db.query<{ mailbox: string; status: string }>(`SELECT mailbox, status FROM inbound_messages WHERE message_id LIKE '%mb-both@clinic.example%' ORDER BY id`);
-      return r.rows.length === 2 && r.rows.every((x) => x.status !== 'received') ? r.rows : null;
-    }, 30_000);
+    const rows = await waitFor(
+      'both stored and ingested',
+      async () => {
+        const r = await app.ctx.db.query<{ mailbox: string; status: string }>(
+          `SELECT mailbox, status FROM inbound_messages WHERE message_id LIKE '%mb-both@clinic.example%' ORDER BY id`,
+        );
+        return r.rows.length === 2 && r.rows.every((x) => x.status !== 'received') ? r.rows : null;
+      },
+      30_000,
+    );
     assert.notEqual(rows[0].mailbox, rows[1].mailbox);
     assert.deepEqual(rows.map((r) => r.status).sort(), ['duplicate', 'processed']);
     const n = await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM consultations WHERE from_address = 'cy@clinic.example'`);
@@ -141,12 +201,36 @@ describe('several mailboxes in one database', () => {
     assert.match(page, /data-mailbox="billing"/);
     const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page)![1];
     const post = (url: string, form: Record<string, string>) =>
-      fetch(`${app.baseUrl}${url}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, ...form }) });
-    const added = await post('/admin/mailboxes', { name: 'claims', imapUrl: `imap://${encodeURIComponent(CLAIMS)}:claims-pass@127.0.0.1:${dovecot.port}/INBOX`, imapAuth: 'password', from: `Claims <${CLAIMS}>`, oauth2Provider: '' });
+      fetch(`${app.baseUrl}${url}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, ...form }),
+      });
+    const added = await post('/admin/mailboxes', {
+      name: 'claims',
+      imapUrl: `imap://${encodeURIComponent(CLAIMS)}:claims-pass@127.0.0.1:${dovecot.port}/INBOX`,
+      imapAuth: 'password',
+      from: `Claims <${CLAIMS}>`,
+      oauth2Provider: '',
+    });
     assert.equal(added.status, 303);
     const stored = await app.ctx.db.query<{ imap_url: string; imap_password: Buffer }>(`SELECT imap_url, imap_password FROM mailboxes WHERE name = 'claims'`);
-    assert.ok(!stored.rows[0].imap_url.includes('claims-pass') && !stored.rows[0].imap_password.includes(Buffer.from('claims-pass')), 'the password is stored sealed, not in the URL');
-    await appendMessage(dovecot, CLAIMS, mail({ from: 'Cleo <cleo@clinic.example>', to: CLAIMS, subject: 'Denied 99213?', body: 'Why was 99213 denied?', messageId: '<mb-claims@clinic.example>' }));
+    assert.ok(
+      !stored.rows[0].imap_url.includes('claims-pass') && !stored.rows[0].imap_password.includes(Buffer.from('claims-pass')),
+      'the password is stored sealed, not in the URL',
+    );
+    await appendMessage(
+      dovecot,
+      CLAIMS,
+      mail({
+        from: 'Cleo <cleo@clinic.example>',
+        to: CLAIMS,
+        subject: 'Denied 99213?',
+        body: 'Why was 99213 denied?',
+        messageId: '<mb-claims@clinic.example>',
+      }),
+    );
     const c = await consultationFrom('cleo@clinic.example');
     assert.match(c.mailbox, /^imap:claims@/);
     await waitFor('claims lease shown on the page', async () => /data-mailbox="claims"[\s\S]*?data-lease="held"/.test(await get()));
@@ -155,9 +239,17 @@ describe('several mailboxes in one database', () => {
     assert.equal(removed.status, 303);
     assert.doesNotMatch(await get(), /data-mailbox="claims"/);
     const audits = await app.ctx.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE action LIKE 'admin.mailbox_%' ORDER BY id`);
-    assert.deepEqual(audits.rows.map((r) => r.action), ['admin.mailbox_added', 'admin.mailbox_added', 'admin.mailbox_removed']);
+    assert.deepEqual(
+      audits.rows.map((r) => r.action),
+      ['admin.mailbox_added', 'admin.mailbox_added', 'admin.mailbox_removed'],
+    );
     // Refused: a second mailbox for the same IMAP user and folder.
-    const dup = await post('/admin/mailboxes', { name: 'again', imapUrl: `imap://${encodeURIComponent(BILLING)}:x@127.0.0.1:${dovecot.port}/INBOX`, imapAuth: 'password', oauth2Provider: '' });
+    const dup = await post('/admin/mailboxes', {
+      name: 'again',
+      imapUrl: `imap://${encodeURIComponent(BILLING)}:x@127.0.0.1:${dovecot.port}/INBOX`,
+      imapAuth: 'password',
+      oauth2Provider: '',
+    });
     assert.equal(dup.status, 409);
   });
 });

@@ -50,18 +50,37 @@ describe('metrics of poller and worker processes on the web’s /metrics', () =>
 
   it('shows each process’s work under its own label, and drops a stopped process', async () => {
     for (let i = 0; i < 3; i++) {
-      await appendMessage(dovecot, MAILBOX, mail({ from: `Coder ${i} <coder${i}@clinic${i}.example>`, subject: `Is M80.0${i} billable?`, body: 'Or does it need a 7th character?', messageId: `<relay-${i}@clinic.example>` }));
+      await appendMessage(
+        dovecot,
+        MAILBOX,
+        mail({
+          from: `Coder ${i} <coder${i}@clinic${i}.example>`,
+          subject: `Is M80.0${i} billable?`,
+          body: 'Or does it need a 7th character?',
+          messageId: `<relay-${i}@clinic.example>`,
+        }),
+      );
     }
     const q = (sql: string) => web.ctx.db.query<{ n: number }>(sql).then((r) => r.rows[0].n);
-    await waitFor('three drafts and three acknowledgements sent', async () =>
-      (await q(`SELECT count(*)::int AS n FROM consultations WHERE status = 'awaiting_review'`)) === 3 &&
-      (await q(`SELECT count(*)::int AS n FROM outbound_messages WHERE kind = 'ack' AND status = 'sent'`)) === 3, 60_000, 100);
+    await waitFor(
+      'three drafts and three acknowledgements sent',
+      async () =>
+        (await q(`SELECT count(*)::int AS n FROM consultations WHERE status = 'awaiting_review'`)) === 3 &&
+        (await q(`SELECT count(*)::int AS n FROM outbound_messages WHERE kind = 'ack' AND status = 'sent'`)) === 3,
+      60_000,
+      100,
+    );
 
     // Published at least once more after the last job finished.
-    const all = await waitFor('the worker’s sends on /metrics', async () => {
-      const m = await scrape();
-      return sumOf(m, 'cc_sends_total', { kind: 'ack', outcome: 'sent', ...fromWorker }) === 3 ? m : null;
-    }, 10_000, 250);
+    const all = await waitFor(
+      'the worker’s sends on /metrics',
+      async () => {
+        const m = await scrape();
+        return sumOf(m, 'cc_sends_total', { kind: 'ack', outcome: 'sent', ...fromWorker }) === 3 ? m : null;
+      },
+      10_000,
+      250,
+    );
     assert.equal(sumOf(all, 'cc_ingest_lag_seconds_count', fromWorker), 3, 'ingest lag, once per question');
     assert.equal(sumOf(all, 'cc_job_duration_seconds_count', { queue: 'draft', outcome: 'completed', ...fromWorker }), 3, 'draft job durations');
     assert.ok(sumOf(all, 'cc_job_duration_seconds_count', { queue: 'ingest', outcome: 'completed', ...fromWorker }) >= 3, 'ingest job durations');
@@ -73,10 +92,15 @@ describe('metrics of poller and worker processes on the web’s /metrics', () =>
     assert.equal(depth[0].labels.process, undefined);
 
     await group.kill(group.parts[1], 'SIGTERM');
-    const gone = await waitFor('the stopped worker dropped', async () => {
-      const m = await scrape();
-      return samples(m, 'cc_process_cpu_user_seconds_total', fromWorker).length === 0 ? m : null;
-    }, 10_000, 500);
+    const gone = await waitFor(
+      'the stopped worker dropped',
+      async () => {
+        const m = await scrape();
+        return samples(m, 'cc_process_cpu_user_seconds_total', fromWorker).length === 0 ? m : null;
+      },
+      10_000,
+      500,
+    );
     assert.equal(samples(gone, 'cc_process_cpu_user_seconds_total', { process: /^poller@/ }).length, 1, 'while the running poller stays');
   });
 });

@@ -67,7 +67,7 @@ describe('OAuth2 token provider', () => {
     }
   });
 
-  it("picks up a chain another process rotated, from the store", async () => {
+  it('picks up a chain another process rotated, from the store', async () => {
     idp.rotate = true;
     try {
       const store = memoryStore();

@@ -56,7 +56,8 @@ describe('OAuth2 sign-in for IMAP and SMTP', () => {
     PLANS: '{"guest":{"total":null}}',
   });
   const consultations = async () => Number((await app.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations')).rows[0].n);
-  const acksSent = async () => Number((await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbound_messages WHERE kind = 'ack' AND status = 'sent'`)).rows[0].n);
+  const acksSent = async () =>
+    Number((await app.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbound_messages WHERE kind = 'ack' AND status = 'sent'`)).rows[0].n);
 
   beforeAll(async () => {
     idp = await startFakeIdp({ ttlSeconds: 3 });
@@ -81,7 +82,10 @@ describe('OAuth2 sign-in for IMAP and SMTP', () => {
     await waitFor('consultation', async () => (await consultations()) === 1);
     const ack = await waitFor('acknowledgement at the SMTP server', () => smtp.messages[0]);
     assert.equal(ack.user, USER, 'the sender signed in over XOAUTH2 as the mailbox user');
-    assert.ok(idp.introspections.some((i) => i.active), 'Dovecot checked an access token at the provider');
+    assert.ok(
+      idp.introspections.some((i) => i.active),
+      'Dovecot checked an access token at the provider',
+    );
     assert.ok(idp.issued.length >= 1);
     assert.equal(idp.refreshesWith[0], seed, 'the first token came from the configured refresh token');
     // One provider per credential in the process: the poller and the sender shared the token.
@@ -111,12 +115,18 @@ describe('OAuth2 sign-in for IMAP and SMTP', () => {
     assert.equal(ready.status, 200, JSON.stringify(ready.body));
     assert.ok(idp.issued.length > issued, 'a new access token was issued after expiry');
     assert.equal(idp.introspections.at(-1)!.token, idp.issued.at(-1), 'IMAP signed in with the new token');
-    assert.ok(idp.introspections.slice(introspected).every((i) => i.active), 'the expired token was never offered');
+    assert.ok(
+      idp.introspections.slice(introspected).every((i) => i.active),
+      'the expired token was never offered',
+    );
     // The poller's IDLE session outlives its token (servers check a token at sign-in only) and reads on.
     await appendMessage(dovecot, USER, question(1, 'oa'));
     await waitFor('second consultation', async () => (await consultations()) === 2, 30_000);
     await waitFor('second acknowledgement', async () => (await acksSent()) === 2, 30_000);
-    assert.ok(smtpAuth.every((a) => a.ok), 'no expired token was ever offered to the SMTP server');
+    assert.ok(
+      smtpAuth.every((a) => a.ok),
+      'no expired token was ever offered to the SMTP server',
+    );
   });
 
   it('recovers from a revoked access token through a refresh (IMAP and SMTP)', async () => {
@@ -133,7 +143,10 @@ describe('OAuth2 sign-in for IMAP and SMTP', () => {
     // Dovecot makes the next one from the address wait a few seconds, past readiness's 5 s limit).
     const c = await connectImap(envImapTarget(app.ctx)!);
     await c.logout();
-    assert.ok(idp.introspections.some((i) => !i.active && i.token === current), 'IMAP offered the revoked token, was refused, and signed in with a refreshed one');
+    assert.ok(
+      idp.introspections.some((i) => !i.active && i.token === current),
+      'IMAP offered the revoked token, was refused, and signed in with a refreshed one',
+    );
     // The IMAP refusal already replaced the shared token; revoke that one too, for the sender to meet.
     for (const t of idp.issued) idp.revoke(t);
     await appendMessage(dovecot, USER, question(2, 'oa'));
@@ -142,7 +155,10 @@ describe('OAuth2 sign-in for IMAP and SMTP', () => {
     assert.ok(idp.introspections.filter((i) => !i.active && i.token === current).length > 0, 'the revoked token was offered and refused');
     assert.ok(idp.introspections.filter((i) => !i.active).length > refusedBefore);
     assert.ok(idp.issued.length > issued, 'a refresh replaced it');
-    assert.ok(smtpAuth.some((a) => !a.ok), 'the SMTP server refused the revoked token once');
+    assert.ok(
+      smtpAuth.some((a) => !a.ok),
+      'the SMTP server refused the revoked token once',
+    );
     assert.ok(smtpAuth.at(-1)!.ok, 'and took the refreshed one');
   });
 
@@ -174,7 +190,10 @@ describe('OAuth2 sign-in for IMAP and SMTP', () => {
     assert.equal(idp.refusedRefreshes, refusedBefore, 'never went back to a used refresh token');
     const used = idp.refreshesWith.slice(since);
     assert.ok(used.length >= 1, 'the new process refreshed');
-    assert.ok(used.every((r) => r !== seed), 'with the rotated token, not the configured one');
+    assert.ok(
+      used.every((r) => r !== seed),
+      'with the rotated token, not the configured one',
+    );
   });
 
   it('polls and answers a mailbox added with its own OAuth2 client and SMTP sign-in', async () => {
@@ -195,7 +214,10 @@ describe('OAuth2 sign-in for IMAP and SMTP', () => {
     const ack = await waitFor('acknowledgement from billing', () => smtp.messages.find((x) => x.to[0] === 'oa5@clinic5.example'), 30_000);
     assert.equal(ack.user, BILLING, 'signed in to SMTP as the billing mailbox, over XOAUTH2');
     assert.equal(ack.parsed.from?.value[0].address, BILLING);
-    assert.ok(idp.introspections.some((i) => i.active && idp.check(i.token) === BILLING), 'IMAP signed in as billing with its own token');
+    assert.ok(
+      idp.introspections.some((i) => i.active && idp.check(i.token) === BILLING),
+      'IMAP signed in as billing with its own token',
+    );
   });
 
   it('logs no token', () => {

@@ -77,7 +77,8 @@ describe('operations on one running app', () => {
   const acks = () => smtp.messages.filter((m) => m.parsed.headers.get('auto-submitted') === 'auto-replied');
   const q = (sql: string, params: unknown[] = []) => app.ctx.db.query<{ n: number }>(sql, params).then((r) => r.rows[0].n);
   const consultationFor = async (messageId: string) =>
-    (await app.ctx.db.query<{ id: number }>(`SELECT consultation_id AS id FROM consultation_messages WHERE direction = 'in' AND message_id = $1`, [messageId])).rows[0]?.id;
+    (await app.ctx.db.query<{ id: number }>(`SELECT consultation_id AS id FROM consultation_messages WHERE direction = 'in' AND message_id = $1`, [messageId]))
+      .rows[0]?.id;
 
   beforeAll(async () => {
     [dovecot, db, redis] = await Promise.all([startDovecot(), createTestDatabase(), startPrivateRedis()]);
@@ -155,7 +156,9 @@ describe('operations on one running app', () => {
     const inbound = await q('SELECT count(*)::int AS n FROM inbound_messages');
     const consultations = await q('SELECT count(*)::int AS n FROM consultations');
     const resets = logs.filter((l) => l.msg === 'UIDVALIDITY changed, cursor reset');
-    console.log(`uidvalidity: before=${JSON.stringify(before)} inboundAfter=${inbound} consultationsAfter=${consultations} acksAfter=${acks().length} resetsLogged=${resets.length}`);
+    console.log(
+      `uidvalidity: before=${JSON.stringify(before)} inboundAfter=${inbound} consultationsAfter=${consultations} acksAfter=${acks().length} resetsLogged=${resets.length}`,
+    );
     assert.equal(inbound, before.inbound + 1, 'the re-listed messages were recognised, only the new one stored');
     assert.equal(consultations, before.consultations + 1, 'no duplicate consultation');
     assert.equal(acks().length, before.acks + 1, 'no second acknowledgement for the re-listed messages');
@@ -177,30 +180,61 @@ describe('operations on one running app', () => {
     await appendWithRetry(dovecot, question(2, 'poison'));
     await appendWithRetry(dovecot, question(1, 'after'));
     await appendWithRetry(dovecot, question(2, 'after'));
-    await waitFor('the next messages', async () => (await consultationFor('<after-1@clinic.example>')) && (await consultationFor('<after-2@clinic.example>')), 30_000, 100);
+    await waitFor(
+      'the next messages',
+      async () => (await consultationFor('<after-1@clinic.example>')) && (await consultationFor('<after-2@clinic.example>')),
+      30_000,
+      100,
+    );
     const nextDoneMs = Date.now() - t0;
-    const held = await waitFor('both quarantined', async () => {
-      const r = await app.ctx.db.query<{ id: number; status: string; reason: string; error: string; message_id: string | null }>(
-        `SELECT id, status, reason, error, message_id FROM inbound_messages WHERE status = 'quarantined' AND reason = 'poison' ORDER BY id`,
-      );
-      return r.rows.length === 2 ? r.rows : null;
-    }, 30_000, 100);
+    const held = await waitFor(
+      'both quarantined',
+      async () => {
+        const r = await app.ctx.db.query<{ id: number; status: string; reason: string; error: string; message_id: string | null }>(
+          `SELECT id, status, reason, error, message_id FROM inbound_messages WHERE status = 'quarantined' AND reason = 'poison' ORDER BY id`,
+        );
+        return r.rows.length === 2 ? r.rows : null;
+      },
+      30_000,
+      100,
+    );
     const quarantinedMs = Date.now() - t0;
-    const attempts = await Promise.all(held.map((h) => app.ctx.producers.queue('ingest').getJob(`in-${h.id}`).then((j) => j?.attemptsMade)));
-    console.log(`poison: next messages done after ${nextDoneMs} ms, both poison messages quarantined after ${quarantinedMs} ms, job attempts=${attempts.join(',')}`);
+    const attempts = await Promise.all(
+      held.map((h) =>
+        app.ctx.producers
+          .queue('ingest')
+          .getJob(`in-${h.id}`)
+          .then((j) => j?.attemptsMade),
+      ),
+    );
+    console.log(
+      `poison: next messages done after ${nextDoneMs} ms, both poison messages quarantined after ${quarantinedMs} ms, job attempts=${attempts.join(',')}`,
+    );
     assert.ok(nextDoneMs < quarantinedMs, 'the messages behind the poison ones were not held up');
     for (const h of held) assert.match(h.error, /refused by a test trigger/, 'quarantined with its error');
     assert.deepEqual(attempts, [3, 3], 'after JOB_ATTEMPTS attempts');
     const listed = await app.api('/api/admin/inbound', { token: adminToken });
     assert.equal(listed.status, 200);
-    assert.deepEqual(listed.body.filter((r: { reason: string }) => r.reason === 'poison').map((r: { id: number }) => r.id).sort(), held.map((h) => h.id).sort());
+    assert.deepEqual(
+      listed.body
+        .filter((r: { reason: string }) => r.reason === 'poison')
+        .map((r: { id: number }) => r.id)
+        .sort(),
+      held.map((h) => h.id).sort(),
+    );
 
     // The cause is fixed: reprocess one, discard the other.
     await app.ctx.db.exec('DROP TRIGGER cc_test_poison ON consultations; DROP FUNCTION cc_test_poison();');
     const [keep, drop] = held;
     assert.equal((await app.api(`/api/admin/inbound/${keep.id}/reprocess`, { method: 'POST', token: adminToken })).status, 202);
     assert.equal((await app.api(`/api/admin/inbound/${drop.id}/discard`, { method: 'POST', token: adminToken })).status, 200);
-    await waitFor('reprocessed into a consultation', async () => (await q(`SELECT count(*)::int AS n FROM inbound_messages WHERE id = $1 AND status = 'processed' AND consultation_id IS NOT NULL`, [keep.id])) === 1, 30_000, 100);
+    await waitFor(
+      'reprocessed into a consultation',
+      async () =>
+        (await q(`SELECT count(*)::int AS n FROM inbound_messages WHERE id = $1 AND status = 'processed' AND consultation_id IS NOT NULL`, [keep.id])) === 1,
+      30_000,
+      100,
+    );
     await waitFor('its acknowledgement', () => smtp.messages.some((m) => m.parsed.inReplyTo === '<poison-1@clinic.example>'), 30_000, 100);
     // A sweep leaves a discarded message alone.
     await handleSweep(app.ctx, { staleSeconds: 0 });
@@ -214,14 +248,20 @@ describe('operations on one running app', () => {
     await app.ctx.producers.queue('ingest').pause();
     const t0 = Date.now();
     for (let i = 0; i < 3; i++) await appendWithRetry(dovecot, question(i, 'lost'));
-    await waitFor('stored, not ingested', async () => (await q(`SELECT count(*)::int AS n FROM inbound_messages WHERE status = 'received'`)) === 3, 30_000, 100);
+    await waitFor(
+      'stored, not ingested',
+      async () => (await q(`SELECT count(*)::int AS n FROM inbound_messages WHERE status = 'received'`)) === 3,
+      30_000,
+      100,
+    );
     await redis.restart(500);
     // Producers fail fast until their connection is back.
     const counts = await waitFor('producers reconnected', () => app.ctx.producers.queue('ingest').getJobCounts('waiting'), 20_000, 100);
     assert.equal(counts.waiting ?? 0, 0, 'the jobs are gone');
     // No manual step: the scheduled sweep (registered again after the reconnect) heals them.
     for (let i = 0; i < 3; i++) await waitFor(`lost ${i} ingested`, () => consultationFor(`<lost-${i}@clinic.example>`), 45_000, 200);
-    for (let i = 0; i < 3; i++) await waitFor(`lost ${i} acknowledged`, () => smtp.messages.some((m) => m.parsed.inReplyTo === `<lost-${i}@clinic.example>`), 30_000, 200);
+    for (let i = 0; i < 3; i++)
+      await waitFor(`lost ${i} acknowledged`, () => smtp.messages.some((m) => m.parsed.inReplyTo === `<lost-${i}@clinic.example>`), 30_000, 200);
     const healedMs = Date.now() - t0;
     const heals = logs.filter((l) => l.msg === 'sweep' && Number(l.obj.ingest) > 0).length;
     assert.ok(heals >= 1, 'a sweep re-enqueued them');
@@ -234,7 +274,9 @@ describe('operations on one running app', () => {
     await app.ctx.db.query(`UPDATE consultations SET due_at = now() + interval '5 hours', escalated_at = NULL WHERE id = $1`, [far]);
     await app.ctx.db.query(`UPDATE consultations SET due_at = now() - interval '1 minute' WHERE id = $1`, [overdue]);
     // Retention: one processed message past RAW_RETENTION_DAYS (30), one just inside it.
-    const old = await app.ctx.db.query<{ id: number; sha256: string }>(`SELECT id, sha256 FROM inbound_messages WHERE status = 'processed' ORDER BY id LIMIT 2`);
+    const old = await app.ctx.db.query<{ id: number; sha256: string }>(
+      `SELECT id, sha256 FROM inbound_messages WHERE status = 'processed' ORDER BY id LIMIT 2`,
+    );
     await app.ctx.db.query(`UPDATE inbound_messages SET received_at = now() - interval '31 days' WHERE id = $1`, [old.rows[0].id]);
     await app.ctx.db.query(`UPDATE inbound_messages SET received_at = now() - interval '29 days' WHERE id = $1`, [old.rows[1].id]);
     await handleSweep(app.ctx);
@@ -245,7 +287,11 @@ describe('operations on one running app', () => {
     assert.ok(escalated.has(overdue!), 'so is the overdue one');
     assert.ok(!escalated.has(far!), 'one due in 5 hours is not');
     await handleSweep(app.ctx);
-    assert.equal((await app.ctx.db.query(`SELECT 1 FROM audit_log WHERE action = 'consultation.escalated' AND consultation_id = $1`, [near])).rows.length, 1, 'escalated once');
+    assert.equal(
+      (await app.ctx.db.query(`SELECT 1 FROM audit_log WHERE action = 'consultation.escalated' AND consultation_id = $1`, [near])).rows.length,
+      1,
+      'escalated once',
+    );
 
     const purged = await app.ctx.db.query<{ id: number; len: number; sha256: string; purged: boolean }>(
       `SELECT id, length(raw)::int AS len, sha256, raw_purged_at IS NOT NULL AS purged FROM inbound_messages WHERE id = ANY($1::int[]) ORDER BY id`,
@@ -260,7 +306,9 @@ describe('operations on one running app', () => {
 
   it('/metrics exposes queue depths, job durations, ingest lag, due breaches, sends and bounces', async () => {
     // A bounce of one of our acknowledgements.
-    const ack = await app.ctx.db.query<{ message_id: string; to_address: string }>(`SELECT message_id, to_address FROM outbound_messages WHERE kind = 'ack' AND status = 'sent' ORDER BY id LIMIT 1`);
+    const ack = await app.ctx.db.query<{ message_id: string; to_address: string }>(
+      `SELECT message_id, to_address FROM outbound_messages WHERE kind = 'ack' AND status = 'sent' ORDER BY id LIMIT 1`,
+    );
     await appendWithRetry(dovecot, dsnFor(ack.rows[0].message_id, ack.rows[0].to_address));
     await waitFor('bounce recorded', async () => (await q(`SELECT count(*)::int AS n FROM outbound_messages WHERE status = 'bounced'`)) === 1, 30_000, 100);
 
@@ -277,14 +325,22 @@ describe('operations on one running app', () => {
     assert.ok(sum('cc_due_breaches') >= 1, 'the overdue consultation counts as a breach');
     assert.ok(sum('cc_sends_total', { kind: 'ack', outcome: 'sent' }) >= 10, 'sends by kind and outcome');
     assert.equal(sum('cc_outbound_messages', { kind: 'ack', status: 'bounced' }), 1, 'bounces by kind');
-    assert.ok(sum('cc_inbound_total', { kind: 'bounce' }) >= 1, `inbound outcomes include the bounce: ${text.split('\n').filter((l) => l.startsWith('cc_inbound_total')).join('; ')}`);
+    assert.ok(
+      sum('cc_inbound_total', { kind: 'bounce' }) >= 1,
+      `inbound outcomes include the bounce: ${text
+        .split('\n')
+        .filter((l) => l.startsWith('cc_inbound_total'))
+        .join('; ')}`,
+    );
     assert.equal(sum('cc_inbound_messages', { status: 'discarded' }), 1, 'held and discarded mail is visible too');
 
     // Backlog statuses are counted afresh at every scrape; settled ones are reused for
     // METRICS_SETTLED_SECONDS (300 s here), since counting them takes a pass over the table.
     const processed = sum('cc_inbound_messages', { status: 'processed' });
     const quarantined = sum('cc_inbound_messages', { status: 'quarantined' }) || 0; // NaN: no such series yet
-    const moved = await app.ctx.db.query<{ id: number }>(`UPDATE inbound_messages SET status = 'quarantined' WHERE id = (SELECT min(id) FROM inbound_messages WHERE status = 'processed') RETURNING id`);
+    const moved = await app.ctx.db.query<{ id: number }>(
+      `UPDATE inbound_messages SET status = 'quarantined' WHERE id = (SELECT min(id) FROM inbound_messages WHERE status = 'processed') RETURNING id`,
+    );
     try {
       const again = parseMetrics(await (await fetch(`${app.baseUrl}/metrics`)).text());
       assert.equal(sumOf(again, 'cc_inbound_messages', { status: 'quarantined' }), quarantined + 1, 'a backlog status is counted at every scrape');
@@ -292,7 +348,9 @@ describe('operations on one running app', () => {
     } finally {
       await app.ctx.db.query(`UPDATE inbound_messages SET status = 'processed' WHERE id = $1`, [moved.rows[0].id]);
     }
-    console.log(`metrics: ingestLagCount=${lagCount} p50<=${sum('cc_ingest_lag_seconds_bucket', { le: '0.5' })}/${lagCount} dueBreaches=${sum('cc_due_breaches')}`);
+    console.log(
+      `metrics: ingestLagCount=${lagCount} p50<=${sum('cc_ingest_lag_seconds_bucket', { le: '0.5' })}/${lagCount} dueBreaches=${sum('cc_due_breaches')}`,
+    );
   });
 });
 
@@ -332,7 +390,9 @@ describe('exactly-once reply when the send worker dies right after the SMTP serv
     await appendWithRetry(dovecot, question(1, 'once'));
     const signal = await Promise.race([died, sleep(60_000).then(() => 'timeout' as const)]);
     assert.equal(signal, 'SIGKILL', 'the faulty sender died after the server accepted');
-    const row = await app.ctx.db.query<{ id: number; message_id: string; status: string; attempts: number }>(`SELECT id, message_id, status, attempts FROM outbound_messages WHERE kind = 'ack'`);
+    const row = await app.ctx.db.query<{ id: number; message_id: string; status: string; attempts: number }>(
+      `SELECT id, message_id, status, attempts FROM outbound_messages WHERE kind = 'ack'`,
+    );
     assert.equal(row.rows.length, 1);
     assert.equal(row.rows[0].status, 'sending', 'our commit never happened');
     assert.equal(smtp.messages.filter((m) => m.parsed.messageId === row.rows[0].message_id).length, 1, 'the server has it');
@@ -340,12 +400,21 @@ describe('exactly-once reply when the send worker dies right after the SMTP serv
     const t0 = Date.now();
     sender.env = { FAULT_KILL_AFTER_SMTP_ACCEPT: '0' };
     group.start(sender);
-    const done = await waitFor('row sent', async () => {
-      const r = await app.ctx.db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM outbound_messages WHERE id = $1', [row.rows[0].id]);
-      return r.rows[0].status === 'sent' ? r.rows[0] : null;
-    }, 60_000, 100);
+    const done = await waitFor(
+      'row sent',
+      async () => {
+        const r = await app.ctx.db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM outbound_messages WHERE id = $1', [
+          row.rows[0].id,
+        ]);
+        return r.rows[0].status === 'sent' ? r.rows[0] : null;
+      },
+      60_000,
+      100,
+    );
     await sleep(1000);
-    console.log(`exactly-once: reconciled ${Date.now() - t0} ms after the restart (lock ${2} s); attempts=${done.attempts}; copies at the server=${smtp.messages.length}`);
+    console.log(
+      `exactly-once: reconciled ${Date.now() - t0} ms after the restart (lock ${2} s); attempts=${done.attempts}; copies at the server=${smtp.messages.length}`,
+    );
     assert.ok(done.attempts > 1, 'the row records the second attempt');
     assert.equal(smtp.messages.length, 1, 'exactly one copy reached the SMTP server');
     assert.equal(smtp.messages[0].parsed.messageId, row.rows[0].message_id);
@@ -364,7 +433,11 @@ describe('graceful shutdown of `caseconsultant start` with jobs active', () => {
   beforeAll(async () => {
     [dovecot, db] = await Promise.all([startDovecot(), createTestDatabase()]);
     // A slow SMTP server keeps send jobs active for seconds.
-    smtp = await startSmtpSink({ onMessage: async () => { await sleep(SLOW_MS); } });
+    smtp = await startSmtpSink({
+      onMessage: async () => {
+        await sleep(SLOW_MS);
+      },
+    });
     const env = {
       ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: SHARED_REDIS, prefix }),
       LOG_LEVEL: 'silent',
@@ -384,14 +457,24 @@ describe('graceful shutdown of `caseconsultant start` with jobs active', () => {
     const part = group.add('start', ['start']);
     for (let i = 0; i < 6; i++) await appendWithRetry(dovecot, question(i, 'term'));
     const send = app.ctx.producers.queue('send');
-    const active = await waitFor('send jobs active', async () => {
-      const c = await send.getJobCounts('active');
-      return (c.active ?? 0) > 0 ? c.active : null;
-    }, 60_000, 50);
-    const sendingBefore = await waitFor('rows mid-send', async () => {
-      const r = await app.ctx.db.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE status = 'sending'`);
-      return r.rows.length > 0 ? r : null;
-    }, 10_000, 20);
+    const active = await waitFor(
+      'send jobs active',
+      async () => {
+        const c = await send.getJobCounts('active');
+        return (c.active ?? 0) > 0 ? c.active : null;
+      },
+      60_000,
+      50,
+    );
+    const sendingBefore = await waitFor(
+      'rows mid-send',
+      async () => {
+        const r = await app.ctx.db.query<{ id: number }>(`SELECT id FROM outbound_messages WHERE status = 'sending'`);
+        return r.rows.length > 0 ? r : null;
+      },
+      10_000,
+      20,
+    );
     const t0 = Date.now();
     const exitCode = await group.kill(part, 'SIGTERM');
     const exitMs = Date.now() - t0;
@@ -400,7 +483,9 @@ describe('graceful shutdown of `caseconsultant start` with jobs active', () => {
     const rows = await app.ctx.db.query<{ id: number; status: string }>(`SELECT id, status FROM outbound_messages ORDER BY id`);
     const stillSending = rows.rows.filter((r) => r.status === 'sending').length;
     const finished = sendingBefore.rows.filter((s) => rows.rows.find((r) => r.id === s.id)?.status === 'sent').length;
-    const allActive = (await Promise.all((['ingest', 'draft', 'notify', 'send', 'sweep'] as const).map((n) => app.ctx.producers.queue(n).getJobCounts('active')))).reduce((n, c) => n + (c.active ?? 0), 0);
+    const allActive = (
+      await Promise.all((['ingest', 'draft', 'notify', 'send', 'sweep'] as const).map((n) => app.ctx.producers.queue(n).getJobCounts('active')))
+    ).reduce((n, c) => n + (c.active ?? 0), 0);
     console.log(
       `shutdown: activeAtSigterm=${active} sendingAtSigterm=${sendingBefore.rows.length} exitCode=${exitCode} exitMs=${exitMs} finishedAfterSigterm=${finished} ` +
         `stillSending=${stillSending} sendQueue=${JSON.stringify(counts)} smtpReceived=${smtp.messages.length}`,

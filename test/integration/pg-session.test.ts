@@ -32,9 +32,15 @@ describe('PostgreSQL sessions', () => {
   });
 
   it('carry the process part as application name, unless the URL names one', async () => {
-    assert.equal(await one(open(tdb.url, 'caseconsultant-poller'), 'SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()'), 'caseconsultant-poller');
+    assert.equal(
+      await one(open(tdb.url, 'caseconsultant-poller'), 'SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()'),
+      'caseconsultant-poller',
+    );
     const url = new URL(tdb.url);
     url.searchParams.set('application_name', 'ops-chosen');
-    assert.equal(await one(open(url.toString(), 'caseconsultant-poller'), 'SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()'), 'ops-chosen');
+    assert.equal(
+      await one(open(url.toString(), 'caseconsultant-poller'), 'SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()'),
+      'ops-chosen',
+    );
   });
 });

@@ -37,11 +37,21 @@ describe('poller failover', () => {
 
   beforeAll(async () => {
     [dovecot, smtp, db] = await Promise.all([startDovecot(), startSmtpSink(), createTestDatabase()]);
-    const env: Record<string, string> = { ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }), POLLER_LEASE_SECONDS: String(LEASE_SECONDS), AUTO_REPLY_MIN_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent' };
+    const env: Record<string, string> = {
+      ...serversEnv({ dovecot, mailbox: MAILBOX, smtpUrl: smtp.url, databaseUrl: db.url, redisUrl: REDIS_URL, prefix }),
+      POLLER_LEASE_SECONDS: String(LEASE_SECONDS),
+      AUTO_REPLY_MIN_INTERVAL_MINUTES: '0',
+      LOG_LEVEL: 'silent',
+    };
     // Workers in this process; the pollers are the processes under test.
     app = await startTestApp(env, { poller: false, web: false });
     key = mailboxKey(parseImapUrl(env.IMAP_URL));
-    leases = new MailboxLeases(() => app.ctx.producers.queue('sweep').getBackend().client as unknown as Promise<Redis>, app.ctx.queuePrefix, 'test-observer', 1000);
+    leases = new MailboxLeases(
+      () => app.ctx.producers.queue('sweep').getBackend().client as unknown as Promise<Redis>,
+      app.ctx.queuePrefix,
+      'test-observer',
+      1000,
+    );
     group = new ProcessGroup(env);
     group.add('poller-a', ['poller']);
     await sleep(300);
@@ -81,10 +91,15 @@ describe('poller failover', () => {
       await group.kill(first.part, 'SIGKILL');
 
       // Takeover: the lease changes hands once the dead holder's lease runs out.
-      const next = await waitFor('takeover', async () => {
-        const h = await leases.holderOf(key);
-        return h && h.fence > first.fence ? h : null;
-      }, 60_000, 100);
+      const next = await waitFor(
+        'takeover',
+        async () => {
+          const h = await leases.holderOf(key);
+          return h && h.fence > first.fence ? h : null;
+        },
+        60_000,
+        100,
+      );
       const takeoverMs = Date.now() - killedAt;
       assert.ok(next.holder.includes(`:${other.child!.pid}:`), 'the surviving poller took the mailbox');
       const resumed = await waitFor('storing again', async () => (await count('SELECT count(*)::int AS n FROM inbound_messages')) > storedAtKill, 30_000, 100);
@@ -129,16 +144,25 @@ describe('poller failover', () => {
     const holder = await holderPart();
     const t0 = Date.now();
     assert.equal(await group.kill(holder.part, 'SIGTERM'), 0, 'a clean exit');
-    const next = await waitFor('takeover after SIGTERM', async () => {
-      const h = await leases.holderOf(key);
-      return h && h.fence > holder.fence ? h : null;
-    }, 30_000, 100);
+    const next = await waitFor(
+      'takeover after SIGTERM',
+      async () => {
+        const h = await leases.holderOf(key);
+        return h && h.fence > holder.fence ? h : null;
+      },
+      30_000,
+      100,
+    );
     const ms = Date.now() - t0;
     console.log(`failover on SIGTERM: taken over after ${(ms / 1000).toFixed(1)} s`);
     assert.ok(next.holder.includes(`:${dead.child!.pid}:`));
     assert.ok(ms < LEASE_SECONDS * 1000, `before the lease would have run out (${ms} ms)`);
     await appendWithRetry(dovecot, question(10_000, 'fo'));
-    await waitFor('read by the new holder', async () => (await count(`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id LIKE '%fo-10000@%'`)) === 1, 30_000);
+    await waitFor(
+      'read by the new holder',
+      async () => (await count(`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id LIKE '%fo-10000@%'`)) === 1,
+      30_000,
+    );
   });
 
   it('fences out a holder that was paused past its lease: it wakes, finds the cursor taken and stops', async () => {
@@ -149,24 +173,41 @@ describe('poller failover', () => {
     let resumed = false;
     try {
       for (let i = 20_000; i < 20_010; i++) await appendWithRetry(dovecot, question(i, 'fo'));
-      const next = await waitFor('takeover from the paused holder', async () => {
-        const h = await leases.holderOf(key);
-        return h && h.fence > paused.fence ? h : null;
-      }, 40_000, 100);
-      await waitFor('the ten read by the new holder', async () => (await count(`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id LIKE '%fo-200__@%'`)) === 10, 30_000);
+      const next = await waitFor(
+        'takeover from the paused holder',
+        async () => {
+          const h = await leases.holderOf(key);
+          return h && h.fence > paused.fence ? h : null;
+        },
+        40_000,
+        100,
+      );
+      await waitFor(
+        'the ten read by the new holder',
+        async () => (await count(`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id LIKE '%fo-200__@%'`)) === 10,
+        30_000,
+      );
       // Wakes with its IMAP session, its stale lease and mail it has not seen: its writes are refused.
       paused.part.child!.kill('SIGCONT');
       resumed = true;
       for (let i = 20_010; i < 20_020; i++) await appendWithRetry(dovecot, question(i, 'fo'));
-      await waitFor('the next ten stored', async () => (await count(`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id LIKE '%fo-200__@%'`)) === 20, 30_000);
-      await sleep(LEASE_SECONDS * 1000 / 3 + 1000);
+      await waitFor(
+        'the next ten stored',
+        async () => (await count(`SELECT count(*)::int AS n FROM inbound_messages WHERE message_id LIKE '%fo-200__@%'`)) === 20,
+        30_000,
+      );
+      await sleep((LEASE_SECONDS * 1000) / 3 + 1000);
       assert.ok(group.alive(paused.part), 'the woken poller is still running (it let the mailbox go, it did not crash)');
       assert.equal((await leases.holderOf(key))?.fence, next.fence, 'the lease stayed with the new holder');
       const cursor = await app.ctx.db.query<{ fence: number }>('SELECT fence FROM mailbox_cursors WHERE mailbox = $1', [key]);
       assert.equal(Number(cursor.rows[0].fence), next.fence, 'the cursor was never written with the stale fence');
       const doubled = await count(`SELECT count(*)::int AS n FROM (SELECT message_id FROM inbound_messages GROUP BY message_id HAVING count(*) > 1) d`);
       assert.equal(doubled, 0, 'nothing stored twice');
-      await waitFor('all ingested once', async () => (await count(`SELECT count(*)::int AS n FROM consultations`)) === (await count('SELECT count(*)::int AS n FROM inbound_messages')), 30_000);
+      await waitFor(
+        'all ingested once',
+        async () => (await count(`SELECT count(*)::int AS n FROM consultations`)) === (await count('SELECT count(*)::int AS n FROM inbound_messages')),
+        30_000,
+      );
     } finally {
       if (!resumed) paused.part.child?.kill('SIGCONT');
     }

@@ -70,39 +70,39 @@ describe('reconnects through Dovecot, Redis and PostgreSQL restarts', () => {
     const events: string[] = [];
     let failFastMs = -1;
     try {
-    await sleep(3000);
-    events.push(`dovecot restart at ${Date.now() - t0} ms`);
-    await dovecot.restart();
+      await sleep(3000);
+      events.push(`dovecot restart at ${Date.now() - t0} ms`);
+      await dovecot.restart();
 
-    await sleep(4000);
-    events.push(`redis down at ${Date.now() - t0} ms`);
-    await redis.stop();
-    // Producers fail fast instead of queueing in memory: a call during the outage rejects at once.
-    const t1 = Date.now();
-    await assert.rejects(app.ctx.producers.queue('ingest').getJobCounts('waiting'));
-    failFastMs = Date.now() - t1;
-    await sleep(2500);
-    await redis.start();
-    events.push(`redis up (empty) at ${Date.now() - t0} ms`);
+      await sleep(4000);
+      events.push(`redis down at ${Date.now() - t0} ms`);
+      await redis.stop();
+      // Producers fail fast instead of queueing in memory: a call during the outage rejects at once.
+      const t1 = Date.now();
+      await assert.rejects(app.ctx.producers.queue('ingest').getJobCounts('waiting'));
+      failFastMs = Date.now() - t1;
+      await sleep(2500);
+      await redis.start();
+      events.push(`redis up (empty) at ${Date.now() - t0} ms`);
 
-    await sleep(4000);
-    events.push(`postgres restart at ${Date.now() - t0} ms`);
-    // A transaction holding a pooled client, idle between two statements while the server goes away:
-    // the process must survive it (pg emits 'error' on that client) and the transaction must fail.
-    let release!: () => void;
-    const held = app.ctx.db.tx(async (tx) => {
-      await tx.query('SELECT 1');
-      await new Promise<void>((r) => (release = r));
-      await tx.query('SELECT 1');
-    });
-    held.catch(() => {});
-    await sleep(100);
-    await restartMachinePg();
-    release();
-    await assert.rejects(held, 'a transaction cut by the restart fails instead of hanging');
-    events.push(`postgres up at ${Date.now() - t0} ms`);
+      await sleep(4000);
+      events.push(`postgres restart at ${Date.now() - t0} ms`);
+      // A transaction holding a pooled client, idle between two statements while the server goes away:
+      // the process must survive it (pg emits 'error' on that client) and the transaction must fail.
+      let release!: () => void;
+      const held = app.ctx.db.tx(async (tx) => {
+        await tx.query('SELECT 1');
+        await new Promise<void>((r) => (release = r));
+        await tx.query('SELECT 1');
+      });
+      held.catch(() => {});
+      await sleep(100);
+      await restartMachinePg();
+      release();
+      await assert.rejects(held, 'a transaction cut by the restart fails instead of hanging');
+      events.push(`postgres up at ${Date.now() - t0} ms`);
 
-    await sleep(3000);
+      await sleep(3000);
     } finally {
       await stopFeeding();
     }
@@ -114,12 +114,28 @@ describe('reconnects through Dovecot, Redis and PostgreSQL restarts', () => {
     const state = async () => {
       const rows = async (sql: string) => JSON.stringify((await app.ctx.db.query(sql)).rows);
       const queues: Record<string, unknown> = {};
-      for (const name of ['ingest', 'draft', 'send', 'sweep'] as const) queues[name] = await app.ctx.producers.queue(name).getJobCounts().catch((e: Error) => e.message);
-      return `appended=${appended} inbound=${await rows('SELECT status, count(*)::int FROM inbound_messages GROUP BY 1')} consultations=${await rows('SELECT status, count(*)::int FROM consultations GROUP BY 1')} outbound=${await rows('SELECT kind, status, count(*)::int FROM outbound_messages GROUP BY 1, 2')} queues=${JSON.stringify(queues)} schedulers=${(await app.ctx.producers.queue('sweep').getJobSchedulers().catch(() => [])).length}`;
+      for (const name of ['ingest', 'draft', 'send', 'sweep'] as const)
+        queues[name] = await app.ctx.producers
+          .queue(name)
+          .getJobCounts()
+          .catch((e: Error) => e.message);
+      return `appended=${appended} inbound=${await rows('SELECT status, count(*)::int FROM inbound_messages GROUP BY 1')} consultations=${await rows('SELECT status, count(*)::int FROM consultations GROUP BY 1')} outbound=${await rows('SELECT kind, status, count(*)::int FROM outbound_messages GROUP BY 1, 2')} queues=${JSON.stringify(queues)} schedulers=${
+        (
+          await app.ctx.producers
+            .queue('sweep')
+            .getJobSchedulers()
+            .catch(() => [])
+        ).length
+      }`;
     };
     try {
       await waitFor('every question a consultation', async () => (await q('SELECT count(*)::int AS n FROM consultations')) >= appended, 60_000, 250);
-      await waitFor('every acknowledgement sent', async () => (await q(`SELECT count(*)::int AS n FROM outbound_messages WHERE kind = 'ack' AND status = 'sent'`)) >= appended, 60_000, 250);
+      await waitFor(
+        'every acknowledgement sent',
+        async () => (await q(`SELECT count(*)::int AS n FROM outbound_messages WHERE kind = 'ack' AND status = 'sent'`)) >= appended,
+        60_000,
+        250,
+      );
     } catch (err) {
       console.log(`reconnect stuck: ${await state()} | ${events.join('; ')}`);
       throw err;
@@ -128,7 +144,9 @@ describe('reconnects through Dovecot, Redis and PostgreSQL restarts', () => {
 
     const inbound = await q('SELECT count(*)::int AS n FROM inbound_messages');
     const consultations = await q('SELECT count(*)::int AS n FROM consultations');
-    const acks = await app.ctx.db.query<{ message_id: string; status: string; attempts: number; in_reply_to: string }>(`SELECT message_id, status, attempts, in_reply_to FROM outbound_messages WHERE kind = 'ack'`);
+    const acks = await app.ctx.db.query<{ message_id: string; status: string; attempts: number; in_reply_to: string }>(
+      `SELECT message_id, status, attempts, in_reply_to FROM outbound_messages WHERE kind = 'ack'`,
+    );
     const received = new Map<string, number>();
     for (const m of smtp.messages) received.set(m.parsed.messageId ?? '', (received.get(m.parsed.messageId ?? '') ?? 0) + 1);
     const ackedQuestions = new Set(acks.rows.map((a) => a.in_reply_to));

@@ -17,7 +17,11 @@ const SIGNED_HEADERS = ['from', 'to', 'subject', 'date', 'message-id'];
 /** Relaxed header canonicalization: lower-case name, unfolded, runs of white space as one space. */
 const relaxedHeader = (line: string) => {
   const colon = line.indexOf(':');
-  return `${line.slice(0, colon).toLowerCase().trim()}:${line.slice(colon + 1).replace(/\r\n/g, '').replace(/[ \t]+/g, ' ').trim()}`;
+  return `${line.slice(0, colon).toLowerCase().trim()}:${line
+    .slice(colon + 1)
+    .replace(/\r\n/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim()}`;
 };
 
 /** Relaxed body canonicalization: white space runs as one space, none at line ends, no trailing empty lines. */

@@ -61,7 +61,12 @@ export async function startDovecot(
   const mailUser = isRoot ? 'nobody' : os.userInfo().username;
   const mailGroup = isRoot ? 'nogroup' : execFileSync('id', ['-gn']).toString().trim();
   for (const d of ['run', 'state', 'mail']) fs.mkdirSync(path.join(root, d), { recursive: true });
-  fs.writeFileSync(path.join(root, 'users'), `${Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}`).join('\n')}\n`);
+  fs.writeFileSync(
+    path.join(root, 'users'),
+    `${Object.entries(users)
+      .map(([u, p]) => `${u}:{PLAIN}${p}`)
+      .join('\n')}\n`,
+  );
   const conf = fs
     .readFileSync(path.join(here, 'dovecot.conf.tmpl'), 'utf8')
     .replaceAll('@ROOT@', root)
@@ -126,13 +131,22 @@ export async function startDovecot(
 function withOauth2(conf: string, root: string, o: NonNullable<DovecotOptions['oauth2']>): string {
   fs.writeFileSync(
     path.join(root, 'dovecot-oauth2.conf.ext'),
-    [`introspection_mode = post`, `introspection_url = ${o.introspectionUrl}`, 'username_attribute = username', 'active_attribute = active', 'active_value = true', ''].join('\n'),
+    [
+      `introspection_mode = post`,
+      `introspection_url = ${o.introspectionUrl}`,
+      'username_attribute = username',
+      'active_attribute = active',
+      'active_value = true',
+      '',
+    ].join('\n'),
   );
   const passdb = `passdb {\n  driver = oauth2\n  mechanisms = ${o.mechanisms.join(' ')}\n  args = ${root}/dovecot-oauth2.conf.ext\n}\n`;
   // A refused token is part of these tests: no 2 s failure delay (the next sign-in from the address still
   // waits out Dovecot's penalty, 2 s and more).
   const quick = 'auth_failure_delay = 0\n';
-  return quick + conf.replace('auth_mechanisms = plain login', `auth_mechanisms = plain login ${o.mechanisms.join(' ')}`).replace('passdb {', `${passdb}passdb {`);
+  return (
+    quick + conf.replace('auth_mechanisms = plain login', `auth_mechanisms = plain login ${o.mechanisms.join(' ')}`).replace('passdb {', `${passdb}passdb {`)
+  );
 }
 
 /** A client for one of this server's users, not yet connected; errors are the caller's to see through its calls. */

@@ -80,7 +80,8 @@ export async function startFakeIdp(opts: { ttlSeconds?: number; rotate?: boolean
         const rt = form.get('refresh_token') ?? '';
         idp.refreshesWith.push(rt);
         const r = refresh.get(rt);
-        if (form.get('grant_type') !== 'refresh_token' || form.get('client_id') !== idp.clientId || form.get('client_secret') !== idp.clientSecret) return json(res, 401, { error: 'invalid_client' });
+        if (form.get('grant_type') !== 'refresh_token' || form.get('client_id') !== idp.clientId || form.get('client_secret') !== idp.clientSecret)
+          return json(res, 401, { error: 'invalid_client' });
         if (!r?.valid) {
           idp.refusedRefreshes++;
           return json(res, 400, { error: 'invalid_grant', error_description: 'refresh token expired or revoked' });

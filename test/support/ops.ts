@@ -44,7 +44,8 @@ export async function imapDo<T>(dovecot: Dovecot, fn: (c: ImapFlow) => Promise<T
   throw new Error(`IMAP still failing after ${tries} tries: ${(last as Error)?.message}`);
 }
 
-export const appendWithRetry = (dovecot: Dovecot, raw: string | Buffer, mailbox = 'INBOX') => imapDo(dovecot, (c) => c.append(mailbox, raw).then(() => undefined));
+export const appendWithRetry = (dovecot: Dovecot, raw: string | Buffer, mailbox = 'INBOX') =>
+  imapDo(dovecot, (c) => c.append(mailbox, raw).then(() => undefined));
 
 /** The SMTP server answers 250 only once the message is filed in Sent, retrying through a Dovecot restart. */
 export function startFilingSink(dovecot: Dovecot): Promise<SmtpSink> {

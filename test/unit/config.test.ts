@@ -74,8 +74,18 @@ describe('config', () => {
   it('reads the sender-authentication and web-hardening settings (issue #14)', () => {
     const d = parseConfig({});
     assert.deepEqual([d.SENDER_AUTH, d.UNAUTHENTICATED_SENDERS, d.DNS_SERVERS, d.TRUST_PROXY, d.METRICS_TOKEN], ['verify', 'guest', [], false, '']);
-    const c = parseConfig({ SENDER_AUTH: 'authserv', AUTHSERV_ID: 'mx.example.com', UNAUTHENTICATED_SENDERS: 'hold', DNS_SERVERS: '127.0.0.1:5353, 10.0.0.2', TRUST_PROXY: '10.0.0.0/8,127.0.0.1', METRICS_TOKEN: 'a-metrics-token-of-32-characters' });
-    assert.deepEqual([c.SENDER_AUTH, c.UNAUTHENTICATED_SENDERS, c.DNS_SERVERS, c.TRUST_PROXY], ['authserv', 'hold', ['127.0.0.1:5353', '10.0.0.2'], ['10.0.0.0/8', '127.0.0.1']]);
+    const c = parseConfig({
+      SENDER_AUTH: 'authserv',
+      AUTHSERV_ID: 'mx.example.com',
+      UNAUTHENTICATED_SENDERS: 'hold',
+      DNS_SERVERS: '127.0.0.1:5353, 10.0.0.2',
+      TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+      METRICS_TOKEN: 'a-metrics-token-of-32-characters',
+    });
+    assert.deepEqual(
+      [c.SENDER_AUTH, c.UNAUTHENTICATED_SENDERS, c.DNS_SERVERS, c.TRUST_PROXY],
+      ['authserv', 'hold', ['127.0.0.1:5353', '10.0.0.2'], ['10.0.0.0/8', '127.0.0.1']],
+    );
     assert.equal(parseConfig({ TRUST_PROXY: '1' }).TRUST_PROXY, 1);
     assert.equal(parseConfig({ TRUST_PROXY: '0' }).TRUST_PROXY, false);
     for (const [env, name] of [
@@ -86,7 +96,11 @@ describe('config', () => {
       [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
       [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
     ] as const) {
-      assert.throws(() => parseConfig(env), (e: unknown) => e instanceof AppError && e.message.includes(name), name);
+      assert.throws(
+        () => parseConfig(env),
+        (e: unknown) => e instanceof AppError && e.message.includes(name),
+        name,
+      );
     }
   });
 });

@@ -29,7 +29,10 @@ describe('time left', () => {
 describe('facts view', () => {
   it('shapes codes and edits with their sources', () => {
     const v = factsView({
-      codes: [{ system: 'CPT', code: '20610', known: true, billable: null, description: null }, { system: 'ICD-10-CM', code: 'M80.08', known: true, billable: true, description: 'Age-related osteoporosis' }],
+      codes: [
+        { system: 'CPT', code: '20610', known: true, billable: null, description: null },
+        { system: 'ICD-10-CM', code: 'M80.08', known: true, billable: true, description: 'Age-related osteoporosis' },
+      ],
       dateOfService: '2026-02-10',
       intents: ['pair'],
       edits: {
@@ -66,17 +69,36 @@ describe('facts view', () => {
 describe('facts view: the engine answer, guidance and notes as cards', () => {
   it('reads them when present', () => {
     const v = factsView({
-      answer: { verdict: 'yes_with_modifier', text: 'Bill both with 25 on the E/M.', basis: ['PTP 20610/99213 indicator 1', { text: 'NCCI Policy Manual Ch. I' }] },
+      answer: {
+        verdict: 'yes_with_modifier',
+        text: 'Bill both with 25 on the E/M.',
+        basis: ['PTP 20610/99213 indicator 1', { text: 'NCCI Policy Manual Ch. I' }],
+      },
       guidance: [{ source: 'NCCI Policy Manual 2026', section: 'Ch. XI, E.4', page: 12, text: 'A separately identifiable E/M...' }],
       reviewerNotes: ['Confirm the E/M is separately documented.', { text: 'DOS given' }, 7],
-      codes: [{ system: 'CPT', code: '20610', known: true }, { system: 'HCPCS', code: 'J1885', known: true, billable: null }, { system: 'ICD-10-CM', code: 'M80.0', known: true, billable: false }],
-      edits: { ptp: [{ column1: '20610', column2: '99213', source: 'NCCI PTP practitioner 2024-07-01' }], mue: [{ code: '20610', source: 'NCCI MUE practitioner 2026-04-01' }] },
+      codes: [
+        { system: 'CPT', code: '20610', known: true },
+        { system: 'HCPCS', code: 'J1885', known: true, billable: null },
+        { system: 'ICD-10-CM', code: 'M80.0', known: true, billable: false },
+      ],
+      edits: {
+        ptp: [{ column1: '20610', column2: '99213', source: 'NCCI PTP practitioner 2024-07-01' }],
+        mue: [{ code: '20610', source: 'NCCI MUE practitioner 2026-04-01' }],
+      },
     });
-    assert.deepEqual(v.answer, { verdict: 'yes_with_modifier', text: 'Bill both with 25 on the E/M.', basis: ['PTP 20610/99213 indicator 1', 'NCCI Policy Manual Ch. I'] });
+    assert.deepEqual(v.answer, {
+      verdict: 'yes_with_modifier',
+      text: 'Bill both with 25 on the E/M.',
+      basis: ['PTP 20610/99213 indicator 1', 'NCCI Policy Manual Ch. I'],
+    });
     assert.deepEqual(v.guidance, [{ source: 'NCCI Policy Manual 2026', section: 'Ch. XI, E.4', page: '12', text: 'A separately identifiable E/M...' }]);
     assert.deepEqual(v.reviewerNotes, ['Confirm the E/M is separately documented.', 'DOS given']);
     assert.deepEqual(v.sources, ['NCCI PTP practitioner 2024-07-01', 'NCCI MUE practitioner 2026-04-01', 'NCCI Policy Manual 2026']);
-    assert.deepEqual(v.codes.map((c) => c.billable), ['n/a', 'n/a', 'no'], 'billable is an ICD-10-CM notion');
+    assert.deepEqual(
+      v.codes.map((c) => c.billable),
+      ['n/a', 'n/a', 'no'],
+      'billable is an ICD-10-CM notion',
+    );
   });
   it('tolerates their absence or odd shapes', () => {
     for (const f of [{}, { answer: null, guidance: 'x', reviewerNotes: {} }, { answer: { verdict: '' } }]) {
@@ -96,7 +118,12 @@ describe('labels', () => {
     assert.equal(statusLabel('awaiting_review'), 'Ready for review');
     assert.equal(statusLabel('sent'), 'Answered');
   });
-  const spans: [number, string][] = [[10_000, 'just now'], [5 * 60_000, '5m'], [125 * 60_000, '2h 5m'], [50 * 3600_000, '2d 2h']];
+  const spans: [number, string][] = [
+    [10_000, 'just now'],
+    [5 * 60_000, '5m'],
+    [125 * 60_000, '2h 5m'],
+    [50 * 3600_000, '2d 2h'],
+  ];
   for (const [ms, want] of spans) it(`${ms} ms → ${want}`, () => assert.equal(shortSpan(ms), want));
   it('snippets the question on one line, cut at a word', () => {
     assert.equal(snippet('Hello,\n\n  Can we bill\t20610?'), 'Hello, Can we bill 20610?');
@@ -109,12 +136,21 @@ describe('draft diff', () => {
   it('is null for the same text', () => assert.equal(draftDiff('a b', 'a b'), null));
   it('marks words added and removed', () => {
     const d = draftDiff('Bill 20610 with 99214 today.', 'Bill 20610 with 99213-25 today.')!;
-    assert.deepEqual(d.parts.filter((p) => p.kind !== 'same').map((p) => [p.kind, p.text]), [['removed', '99214'], ['added', '99213-25']]);
+    assert.deepEqual(
+      d.parts.filter((p) => p.kind !== 'same').map((p) => [p.kind, p.text]),
+      [
+        ['removed', '99214'],
+        ['added', '99213-25'],
+      ],
+    );
     assert.equal(d.removed, 1);
   });
   it('goes line by line when most of the text was rewritten', () => {
     const d = draftDiff('one two three\nfour five six\n', 'alpha beta gamma\nfour five six\n')!;
-    assert.deepEqual(d.parts.map((p) => p.kind), ['removed', 'added', 'same']);
+    assert.deepEqual(
+      d.parts.map((p) => p.kind),
+      ['removed', 'added', 'same'],
+    );
   });
   it('gives up, bounded, on two long unrelated texts', () => {
     const a = Array.from({ length: 6000 }, (_, i) => `a${i}`).join(' ');

@@ -12,7 +12,10 @@ const sql = (f: string) => fs.readFileSync(path.join(migrations, f), 'utf8').rep
 test('the CHECK constraint of consultations.status lists exactly the ConsultationStatus union', () => {
   const m = /status text NOT NULL CHECK \(status IN \(([^)]*)\)\)/.exec(sql('001_init.sql').slice(sql('001_init.sql').indexOf('CREATE TABLE consultations')));
   assert.ok(m);
-  assert.deepEqual(m[1].split(',').map((s) => s.trim().replace(/'/g, '')), [...CONSULTATION_STATUSES]);
+  assert.deepEqual(
+    m[1].split(',').map((s) => s.trim().replace(/'/g, '')),
+    [...CONSULTATION_STATUSES],
+  );
 });
 
 test("migration 007's partial index predicate is the routing query's literal list, generated from REVIEWABLE_STATUSES", () => {

@@ -36,7 +36,14 @@ test('the quota notice: same Re: rule, no tag and no reply address (there is no 
 });
 
 test('staff mail is not threaded and is marked auto-generated', () => {
-  const m = buildStaffMail(id, { kind: 'notify', consultationId: 7, dedupKey: 'n', to: 'rev@cc.example', subject: '[CC-000123] assigned to you for review', body: { text: 't', html: null } });
+  const m = buildStaffMail(id, {
+    kind: 'notify',
+    consultationId: 7,
+    dedupKey: 'n',
+    to: 'rev@cc.example',
+    subject: '[CC-000123] assigned to you for review',
+    body: { text: 't', html: null },
+  });
   assert.equal(m.inReplyTo, null);
   assert.equal(m.headers?.['Auto-Submitted'], 'auto-generated');
 });

@@ -20,7 +20,11 @@ test('reading: +code, English words, ranges', () => {
   ];
   for (const [text, codes, mods, ranges] of cases) {
     const e = extractCodes(text, kb);
-    assert.deepEqual(e.codes.map((c) => c.code), codes, text);
+    assert.deepEqual(
+      e.codes.map((c) => c.code),
+      codes,
+      text,
+    );
     assert.deepEqual(e.modifiers, mods, text);
     assert.deepEqual(e.ranges, ranges, text);
   }
@@ -28,7 +32,11 @@ test('reading: +code, English words, ranges', () => {
 
 test('verdict: no outranks depends, depends unknown, unknown yes; facts alone are an answer', () => {
   const rows: Array<[Array<'yes' | 'no' | 'depends' | 'unknown' | null>, string]> = [
-    [['yes', 'no'], 'no'], [['yes', 'depends'], 'depends'], [['unknown', 'yes'], 'unknown'], [[null], 'yes'], [[], 'unknown'],
+    [['yes', 'no'], 'no'],
+    [['yes', 'depends'], 'depends'],
+    [['unknown', 'yes'], 'unknown'],
+    [[null], 'yes'],
+    [[], 'unknown'],
   ];
   for (const [vs, want] of rows) assert.equal(pickVerdict(vs.map((v) => part('x', v, ''))), want, vs.join());
 });
@@ -97,7 +105,14 @@ test('eval set: at least 60 questions, >= 70% settled, no wrong answer, extracti
   const f = answerFigures(runs);
   assert.ok(f.questions >= 60);
   assert.ok(f.settled / f.questions >= 0.7, `${f.settled}/${f.questions}`);
-  assert.equal(f.wrong, 0, runs.filter((r) => r.wrong).map((r) => r.q.id).join());
+  assert.equal(
+    f.wrong,
+    0,
+    runs
+      .filter((r) => r.wrong)
+      .map((r) => r.q.id)
+      .join(),
+  );
   assert.ok(f.precision >= 0.97 && f.recall >= 0.97);
   assert.equal(f.invented, 0);
   assert.equal(f.badCitations, 0);

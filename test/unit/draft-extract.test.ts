@@ -41,7 +41,14 @@ for (const [text, want] of CASES) {
 
 test('extract: unknown codes are named unknown, known ones carry their system', () => {
   const { codes } = extractCodes('code 99999 with J1885 and M80.08', kb);
-  assert.deepEqual(codes.map((c) => [c.code, c.system, c.known]), [['99999', 'CPT', false], ['J1885', 'HCPCS', true], ['M80.08', 'ICD-10-CM', true]]);
+  assert.deepEqual(
+    codes.map((c) => [c.code, c.system, c.known]),
+    [
+      ['99999', 'CPT', false],
+      ['J1885', 'HCPCS', true],
+      ['M80.08', 'ICD-10-CM', true],
+    ],
+  );
   assert.equal(codes[2].billable, false);
 });
 

@@ -9,7 +9,10 @@ test('inbound_messages.status CHECK lists exactly INBOUND_STATUSES', () => {
   const sql = fs.readFileSync(path.join(import.meta.dirname, '../../src/store/migrations/001_init.sql'), 'utf8');
   const m = /CHECK \(status IN \(('received', 'processed'[^)]*)\)\)/.exec(sql);
   assert.ok(m);
-  assert.deepEqual(m[1].split(',').map((s) => s.trim().replace(/'/g, '')), [...INBOUND_STATUSES]);
+  assert.deepEqual(
+    m[1].split(',').map((s) => s.trim().replace(/'/g, '')),
+    [...INBOUND_STATUSES],
+  );
 });
 
 const table: [IngestOutcome, string | null, string | null, string | null][] = [

@@ -35,7 +35,10 @@ test('normalizeCode lets the tables settle letter + 4 digit tokens', () => {
   const both = () => true;
   assert.deepEqual(normalizeCode('E1165', icdOnly), { code: 'E11.65', system: 'ICD-10-CM' });
   assert.deepEqual(normalizeCode('E1165', both), { code: 'E1165', system: 'HCPCS' });
-  assert.deepEqual(normalizeCode('E1165', () => false), { code: 'E1165', system: 'HCPCS' });
+  assert.deepEqual(
+    normalizeCode('E1165', () => false),
+    { code: 'E1165', system: 'HCPCS' },
+  );
   assert.equal(codeCandidates('E1165').length, 2);
   assert.equal(codeCandidates('M80.08').length, 1);
 });

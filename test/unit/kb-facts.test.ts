@@ -13,7 +13,20 @@ beforeAll(async () => {
 });
 
 test('fee schedule indicators per code and modifier row', () => {
-  const cases: { code: string; mod?: string; row: string | null; status: string; global: string; bilat: string; asst: string; endo: string | null; pctc: string; mult: string; shares?: [number, number, number]; sup?: string }[] = [
+  const cases: {
+    code: string;
+    mod?: string;
+    row: string | null;
+    status: string;
+    global: string;
+    bilat: string;
+    asst: string;
+    endo: string | null;
+    pctc: string;
+    mult: string;
+    shares?: [number, number, number];
+    sup?: string;
+  }[] = [
     { code: '27447', row: null, status: 'A', global: '090', bilat: '1', asst: '2', endo: null, pctc: '0', mult: '2', shares: [0.1, 0.69, 0.21] },
     { code: '45380', row: null, status: 'A', global: '000', bilat: '0', asst: '1', endo: '45378', pctc: '0', mult: '3' },
     { code: '99213', row: null, status: 'A', global: 'XXX', bilat: '0', asst: '0', endo: null, pctc: '0', mult: '0' },
@@ -53,7 +66,10 @@ test('indicator meanings are CMS values in words, null for values the layout doe
   assert.equal(describeBilateral('7'), null);
   const rows = describeFeeSchedule(kb.feeSchedule('45380')!);
   assert.deepEqual(rows.find((r) => r.indicator === 'endoscopic base')?.value, '45378');
-  assert.ok(rows.every((r) => r.meaning !== null), 'every 45380 value has a meaning');
+  assert.ok(
+    rows.every((r) => r.meaning !== null),
+    'every 45380 value has a meaning',
+  );
 });
 
 test('MUE by setting: practitioner, outpatient hospital, DME supplier', () => {
@@ -80,7 +96,10 @@ test('lookup report: fee schedule rows, dosage units, Excludes pairs, and the DM
   const { lookupReport } = await import('../../src/kb/cli.ts');
   const r = lookupReport(kb, ['71046', '26', 'J1885', '20610', '99213', 'E11.9', 'E10.9'], '2026-11-02', 'practitioner');
   assert.equal(r.feeSchedule.find((f) => f.code === '71046')?.modifier, '26');
-  assert.deepEqual(r.dosageUnits.map((d) => `${d.code} ${d.amount} ${d.unit}`), ['J1885 15 mg']);
+  assert.deepEqual(
+    r.dosageUnits.map((d) => `${d.code} ${d.amount} ${d.unit}`),
+    ['J1885 15 mg'],
+  );
   assert.ok(r.excludes.some((x) => x.code === 'E11.9' && x.other === 'E10.9' && x.type === 'excludes1'));
   assert.ok(r.ptp.some((e) => e.column1 === '20610' && e.column2 === '99213'));
   const dme = lookupReport(kb, ['E0431', '20610', '99213'], '2026-05-01', 'dme');

@@ -21,7 +21,10 @@ test('stripCptText drops descriptors after codes and quoted CPT definitions, kee
     ['(e.g., CPT code 58263 (Vaginal hysterectomy, for uterus 250 g or less; with removal of tube(s) and/or ovary(s))).', '(e.g., CPT code 58263).'],
     ['report CPT code 46600 (Anoscopy; diagnostic...) plus CPT code 45100 (Biopsy...).', 'report CPT code 46600 plus CPT code 45100.'],
     ['CPT codes 20500-20501 (Injection of sinus tract) to report', 'CPT codes 20500-20501 to report'],
-    ['The CPT Professional codebook defines modifier 25 as a “Significant, Separately Identifiable E/M Service.” Modifier 25 may', `The CPT Professional codebook defines modifier 25 as ${CPT_OMITTED} Modifier 25 may`],
+    [
+      'The CPT Professional codebook defines modifier 25 as a “Significant, Separately Identifiable E/M Service.” Modifier 25 may',
+      `The CPT Professional codebook defines modifier 25 as ${CPT_OMITTED} Modifier 25 may`,
+    ],
     ['defines modifier 59 as follows: Modifier 59: Distinct Procedural Service: Under certain circumstances', `defines modifier 59 as follows: ${CPT_OMITTED}`],
     ['8. CPT code 36591 describes “collection of blood specimen from a device.” These codes', `8. CPT code 36591 describes ${CPT_OMITTED} These codes`],
     ['an instruction which states: “Do not report 37184-37185 for mechanical thrombectomy.”', `an instruction which states: ${CPT_OMITTED}`],
@@ -85,13 +88,27 @@ test('guidance queries rank paragraphs naming the codes, by range, and by terms'
   assert.equal(kb.guidance({ codes: ['99213'], limit: 2 }).length, 2);
   assert.deepEqual(kb.guidance({ terms: ['zzzzqq'] }), []);
   // Every hit is a paragraph the id lookup returns.
-  for (const h of kb.guidance({ codes: ['99213', '25'], terms: ['global surgery'], limit: 20 })) assert.equal(kb.guidanceParagraph(h.paragraph.id), h.paragraph);
+  for (const h of kb.guidance({ codes: ['99213', '25'], terms: ['global surgery'], limit: 20 }))
+    assert.equal(kb.guidanceParagraph(h.paragraph.id), h.paragraph);
 });
 
 test('paragraphs carry source, section and page', () => {
   const cases: { id: string; source: string; section: RegExp; page: string; codes?: string[]; ranges?: [string, string][] }[] = [
-    { id: 'IV.H.7', source: 'ncci-policy-manual-2026', section: /^H\. Medically Unlikely Edits/, page: 'IV-14', codes: ['20610'], ranges: [['20600', '20611']] },
-    { id: 'ICD.I.B.7.p1', source: 'icd10cm-guidelines-fy2026', section: /^Section I\.B\.7\. Multiple coding for a single condition/, page: '13', codes: ['B95', 'B96'] },
+    {
+      id: 'IV.H.7',
+      source: 'ncci-policy-manual-2026',
+      section: /^H\. Medically Unlikely Edits/,
+      page: 'IV-14',
+      codes: ['20610'],
+      ranges: [['20600', '20611']],
+    },
+    {
+      id: 'ICD.I.B.7.p1',
+      source: 'icd10cm-guidelines-fy2026',
+      section: /^Section I\.B\.7\. Multiple coding for a single condition/,
+      page: '13',
+      codes: ['B95', 'B96'],
+    },
     { id: 'ICD.I.C.4.a.p1', source: 'icd10cm-guidelines-fy2026', section: /^Section I\.C\.4\.a\. Diabetes mellitus/, page: '39', ranges: [['E08', 'E13']] },
     { id: 'BPM15.40.24.p1', source: 'medicare-bpm-ch15', section: /^§40\.24 - The Difference Between Advance Beneficiary Notices/, page: '§40.24' },
   ];
@@ -110,6 +127,9 @@ test('paragraphs carry source, section and page', () => {
 
 test('extractCodes keeps known codes and ranges, not page or citation numbers', () => {
   const known = (c: string) => ['20610', '64490', '64495', 'E11', 'E11.65', 'A00.0', 'T88.9', 'J1885'].includes(c);
-  assert.deepEqual(extractCodes('CPT codes 64490-64495 and 20610; see E11.65 and E11.-', known), { codes: ['20610', 'E11.65', 'E11'], ranges: [['64490', '64495']] });
+  assert.deepEqual(extractCodes('CPT codes 64490-64495 and 20610; see E11.65 and E11.-', known), {
+    codes: ['20610', 'E11.65', 'E11'],
+    ranges: [['64490', '64495']],
+  });
   assert.deepEqual(extractCodes('from A00.0 through T88.9 (Rev. 20610; 74 FR 20610) J1885', known), { codes: ['J1885'], ranges: [['A00.0', 'T88.9']] });
 });

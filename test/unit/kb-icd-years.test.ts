@@ -25,19 +25,66 @@ test('the release in force at the date of service answers, with its change noted
     termination?: string | null;
   }[] = [
     // Added in FY2027.
-    { code: 'I42.00', dos: '2026-09-30', release: 'FY2027', active: false, billable: true, note: 'new in FY2027, not valid before 2026-10-01', effective: '2026-10-01' },
+    {
+      code: 'I42.00',
+      dos: '2026-09-30',
+      release: 'FY2027',
+      active: false,
+      billable: true,
+      note: 'new in FY2027, not valid before 2026-10-01',
+      effective: '2026-10-01',
+    },
     { code: 'I42.00', dos: '2026-10-01', release: 'FY2027', active: true, billable: true, note: 'new in FY2027: valid from 2026-10-01' },
     // No date: today, which is in FY2027.
     { code: 'C78.31', release: 'FY2027', active: true, billable: true, note: 'new in FY2027: valid from 2026-10-01' },
     // Deleted in FY2027.
-    { code: 'S23.420A', dos: '2026-09-30', release: 'FY2026', active: true, billable: true, note: 'deleted in FY2027: valid through 2026-09-30', termination: '2026-09-30' },
-    { code: 'S23.420A', dos: '2026-10-01', release: 'FY2026', active: false, billable: true, note: 'deleted in FY2027: valid through 2026-09-30', termination: '2026-09-30' },
+    {
+      code: 'S23.420A',
+      dos: '2026-09-30',
+      release: 'FY2026',
+      active: true,
+      billable: true,
+      note: 'deleted in FY2027: valid through 2026-09-30',
+      termination: '2026-09-30',
+    },
+    {
+      code: 'S23.420A',
+      dos: '2026-10-01',
+      release: 'FY2026',
+      active: false,
+      billable: true,
+      note: 'deleted in FY2027: valid through 2026-09-30',
+      termination: '2026-09-30',
+    },
     // Billable in FY2026, a header in FY2027.
-    { code: 'I42.0', dos: '2026-09-30', release: 'FY2026', active: true, billable: true, note: 'became a header in FY2027 (billable through 2026-09-30)', children: [] },
-    { code: 'I42.0', dos: '2026-10-01', release: 'FY2027', active: true, billable: false, note: 'became a header in FY2027: billable only through 2026-09-30', children: ['I42.00', 'I42.01', 'I42.09'] },
+    {
+      code: 'I42.0',
+      dos: '2026-09-30',
+      release: 'FY2026',
+      active: true,
+      billable: true,
+      note: 'became a header in FY2027 (billable through 2026-09-30)',
+      children: [],
+    },
+    {
+      code: 'I42.0',
+      dos: '2026-10-01',
+      release: 'FY2027',
+      active: true,
+      billable: false,
+      note: 'became a header in FY2027: billable only through 2026-09-30',
+      children: ['I42.00', 'I42.01', 'I42.09'],
+    },
     // Retitled in FY2027.
     { code: 'L02.232', dos: '2026-01-15', release: 'FY2026', active: true, billable: true, description: 'Carbuncle of back [any part, except buttock]' },
-    { code: 'L02.232', dos: '2026-11-01', release: 'FY2027', active: true, billable: true, description: 'Carbuncle of back [any part, except buttock and flank]' },
+    {
+      code: 'L02.232',
+      dos: '2026-11-01',
+      release: 'FY2027',
+      active: true,
+      billable: true,
+      description: 'Carbuncle of back [any part, except buttock and flank]',
+    },
     // Unchanged code: the release in force is named.
     { code: 'E11.65', dos: '2026-03-01', release: 'FY2026', active: true, billable: true },
     { code: 'E11.65', dos: '2026-12-01', release: 'FY2027', active: true, billable: true },
@@ -78,7 +125,7 @@ test('Excludes notes of a code and its ancestors, block and chapter', () => {
   assert.deepEqual(kb.excludesNotes('99213'), []);
 });
 
-test('Excludes pairs among a question\'s diagnosis codes', () => {
+test("Excludes pairs among a question's diagnosis codes", () => {
   const cases: { codes: string[]; dos?: string; pairs: string[] }[] = [
     // E11 excludes1 "type 1 diabetes mellitus (E10.-)", and E10 the other way.
     { codes: ['E11.9', 'E10.9'], pairs: ['E11.9>E10.9 excludes1 @E11', 'E10.9>E11.9 excludes1 @E10'] },

@@ -13,7 +13,17 @@ beforeAll(async () => {
 });
 
 test('PTP edits at a date of service, both orders', () => {
-  const cases: { a: string; b: string; dos: string; setting?: 'practitioner' | 'outpatient_hospital'; c1: string; c2: string; active: boolean; mod: string; deletion: string | null }[] = [
+  const cases: {
+    a: string;
+    b: string;
+    dos: string;
+    setting?: 'practitioner' | 'outpatient_hospital';
+    c1: string;
+    c2: string;
+    active: boolean;
+    mod: string;
+    deletion: string | null;
+  }[] = [
     { a: '20610', b: '99213', dos: '2024-08-01', c1: '20610', c2: '99213', active: true, mod: '1', deletion: null },
     { a: '99213', b: '20610', dos: '2024-08-01', c1: '20610', c2: '99213', active: true, mod: '1', deletion: null },
     { a: '29881', b: '29877', dos: '2024-08-01', c1: '29881', c2: '29877', active: true, mod: '0', deletion: null },
@@ -43,8 +53,26 @@ test('PTP edits at a date of service, both orders', () => {
 });
 
 test('code lookups', () => {
-  const cases: { code: string; dos?: string; system: string | null; norm: string; known: boolean; billable: boolean | null; active?: boolean; children?: string[]; description?: RegExp; note?: boolean }[] = [
-    { code: 'M80.08', system: 'ICD-10-CM', norm: 'M80.08', known: true, billable: false, children: ['M80.08XA', 'M80.08XD', 'M80.08XG', 'M80.08XK', 'M80.08XP', 'M80.08XS'] },
+  const cases: {
+    code: string;
+    dos?: string;
+    system: string | null;
+    norm: string;
+    known: boolean;
+    billable: boolean | null;
+    active?: boolean;
+    children?: string[];
+    description?: RegExp;
+    note?: boolean;
+  }[] = [
+    {
+      code: 'M80.08',
+      system: 'ICD-10-CM',
+      norm: 'M80.08',
+      known: true,
+      billable: false,
+      children: ['M80.08XA', 'M80.08XD', 'M80.08XG', 'M80.08XK', 'M80.08XP', 'M80.08XS'],
+    },
     { code: 'M80.08XA', system: 'ICD-10-CM', norm: 'M80.08XA', known: true, billable: true, children: [] },
     { code: 'M54.5', system: 'ICD-10-CM', norm: 'M54.5', known: true, billable: false, children: ['M54.50', 'M54.51', 'M54.59'] },
     { code: 'E1165', system: 'ICD-10-CM', norm: 'E11.65', known: true, billable: true, description: /Type 2 diabetes mellitus with hyperglycemia/ },
@@ -136,9 +164,15 @@ test('editsAmong a list of codes', () => {
   assert.ok(!pairs.includes('72292/72291'), 'deleted in 2014');
   assert.ok(r.ptp.every((e) => e.active));
   assert.deepEqual(r.mue.find((m) => m.code === 'J1885')?.value, 8);
-  assert.deepEqual(r.addOn.map((a) => a.addOnCode), ['64484']);
+  assert.deepEqual(
+    r.addOn.map((a) => a.addOnCode),
+    ['64484'],
+  );
   const old = kb.editsAmong(['72292', '72291'], { dos: '2014-06-15' });
-  assert.deepEqual(old.ptp.map((e) => `${e.column1}/${e.column2}`), ['72292/72291']);
+  assert.deepEqual(
+    old.ptp.map((e) => `${e.column1}/${e.column2}`),
+    ['72292/72291'],
+  );
 });
 
 test('lookup report shows inactive edits too', () => {

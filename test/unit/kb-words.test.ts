@@ -17,9 +17,17 @@ test('modifierFamilyFromWords', () => {
     ['E/M and 20610 same day', []],
     ['cleft palate repair', []],
   ];
-  for (const [text, want] of cases) assert.deepEqual(modifierFamilyFromWords(text).map((f) => f.modifiers), want, text);
+  for (const [text, want] of cases)
+    assert.deepEqual(
+      modifierFamilyFromWords(text).map((f) => f.modifiers),
+      want,
+      text,
+    );
   assert.equal(modifierFamilyFromWords('left side only')[0].matched, 'left side');
   // Linear: a long hostile input finishes quickly and finds the one phrase.
   const long = `${'word '.repeat(200_000)}abn`;
-  assert.deepEqual(modifierFamilyFromWords(long).map((f) => f.family), ['ABN']);
+  assert.deepEqual(
+    modifierFamilyFromWords(long).map((f) => f.family),
+    ['ABN'],
+  );
 });

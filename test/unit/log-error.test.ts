@@ -4,7 +4,7 @@ import { errorFields, errorText, redactAddresses } from '../../src/log-error.ts'
 import { AppError, ErrorCodes } from '../../src/errors.ts';
 
 test('an SMTP refusal keeps its code and reply code and loses the address', () => {
-  const err = Object.assign(new Error('Can\'t send mail - all recipients were rejected: 550 5.1.1 <coder@clinic.example>: user unknown'), {
+  const err = Object.assign(new Error("Can't send mail - all recipients were rejected: 550 5.1.1 <coder@clinic.example>: user unknown"), {
     code: 'EENVELOPE',
     responseCode: 550,
     command: 'RCPT TO',

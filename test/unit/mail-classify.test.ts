@@ -83,7 +83,9 @@ const CASES: [name: string, m: InboundMessage, kind: string, reason?: string][] 
     msg({
       contentType: 'multipart/report',
       h: { 'Content-Type': 'multipart/report; report-type=delivery-status; boundary=x' },
-      attachments: [{ filename: null, contentType: 'message/delivery-status', size: 10, text: 'Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1' }],
+      attachments: [
+        { filename: null, contentType: 'message/delivery-status', size: 10, text: 'Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1' },
+      ],
     }),
     'bounce',
     'dsn',
@@ -109,10 +111,19 @@ const CASES: [name: string, m: InboundMessage, kind: string, reason?: string][] 
   ['too large', msg({ rawSize: 2_000_000 }), 'rejected', 'too-large'],
   ['too many recipients', msg({ cc: many(5) }), 'rejected', 'too-many-recipients'],
   ['recipients at the limit are fine', msg({ cc: many(4) }), 'question'],
-  ['DMARC fail from our authserv-id', msg({ h: { 'Authentication-Results': 'mx.caseconsultant.example; dmarc=fail header.from=clinic.example' } }), 'rejected', 'dmarc-fail'],
+  [
+    'DMARC fail from our authserv-id',
+    msg({ h: { 'Authentication-Results': 'mx.caseconsultant.example; dmarc=fail header.from=clinic.example' } }),
+    'rejected',
+    'dmarc-fail',
+  ],
   ['DMARC fail from a foreign authserv-id is ignored', msg({ h: { 'Authentication-Results': 'evil.example; dmarc=fail' } }), 'question'],
   ['DMARC pass', msg({ h: { 'Authentication-Results': 'mx.caseconsultant.example; dmarc=pass' } }), 'question'],
-  ['DMARC fail on list traffic (List-Id) is exempt', msg({ h: { 'Authentication-Results': 'mx.caseconsultant.example; dmarc=fail', 'List-Id': '<coders.lists.example>' } }), 'question'],
+  [
+    'DMARC fail on list traffic (List-Id) is exempt',
+    msg({ h: { 'Authentication-Results': 'mx.caseconsultant.example; dmarc=fail', 'List-Id': '<coders.lists.example>' } }),
+    'question',
+  ],
 ];
 
 for (const [name, m, kind, reason] of CASES) {
@@ -176,13 +187,25 @@ for (const [address, token] of VERP) {
 }
 
 const RAW: [name: string, raw: string, check: (m: InboundMessage) => void][] = [
-  ['NUL and control characters stripped from the subject', 'From: a@clinic.example\nSubject: =?UTF-8?B?aGkAdGhlcmUH?=\n\nbody', (m) => assert.equal(m.subject, 'hithere')],
+  [
+    'NUL and control characters stripped from the subject',
+    'From: a@clinic.example\nSubject: =?UTF-8?B?aGkAdGhlcmUH?=\n\nbody',
+    (m) => assert.equal(m.subject, 'hithere'),
+  ],
   ['future date is dropped', 'From: a@clinic.example\nDate: Mon, 1 Jan 3000 00:00:00 +0000\n\nbody', (m) => assert.equal(m.date, null)],
   ['missing date is null', 'From: a@clinic.example\n\nbody', (m) => assert.equal(m.date, null)],
-  ['plausible date kept', 'From: a@clinic.example\nDate: Tue, 10 Feb 2026 09:00:00 +0000\n\nbody', (m) => assert.equal(m.date?.toISOString(), '2026-02-10T09:00:00.000Z')],
+  [
+    'plausible date kept',
+    'From: a@clinic.example\nDate: Tue, 10 Feb 2026 09:00:00 +0000\n\nbody',
+    (m) => assert.equal(m.date?.toISOString(), '2026-02-10T09:00:00.000Z'),
+  ],
   ['two From addresses -> no sender', 'From: a@clinic.example, b@clinic.example\n\nbody', (m) => assert.equal(m.from, null)],
   ['bare base64 junk in From -> no sender', 'From: =?utf-8?B?YUBiLmNvbQ==?=\n\nbody', (m) => assert.equal(m.from, null)],
-  ['HTML-only body converted to text', 'From: a@clinic.example\nContent-Type: text/html\n\n<p>Units of <b>J1885</b>?</p><script>x()</script>', (m) => assert.equal(m.text, 'Units of J1885?')],
+  [
+    'HTML-only body converted to text',
+    'From: a@clinic.example\nContent-Type: text/html\n\n<p>Units of <b>J1885</b>?</p><script>x()</script>',
+    (m) => assert.equal(m.text, 'Units of J1885?'),
+  ],
   [
     'text attachment text is decoded and capped',
     'From: a@clinic.example\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: text/csv; name=codes.csv\nContent-Disposition: attachment; filename=codes.csv\n\ncode,units\n99214,1\n--b--\n',
@@ -191,11 +214,15 @@ const RAW: [name: string, raw: string, check: (m: InboundMessage) => void][] = [
       assert.equal(m.attachments[0].text?.trim(), 'code,units\n99214,1');
     },
   ],
-  ['message ids are bracketed', 'From: a@clinic.example\nMessage-ID: <x1@clinic.example>\nIn-Reply-To: y2@caseconsultant.example\nReferences: <r1@a.example> <r2@b.example>\n\nbody', (m) => {
-    assert.equal(m.messageId, '<x1@clinic.example>');
-    assert.equal(m.inReplyTo, '<y2@caseconsultant.example>');
-    assert.deepEqual(m.references, ['<r1@a.example>', '<r2@b.example>']);
-  }],
+  [
+    'message ids are bracketed',
+    'From: a@clinic.example\nMessage-ID: <x1@clinic.example>\nIn-Reply-To: y2@caseconsultant.example\nReferences: <r1@a.example> <r2@b.example>\n\nbody',
+    (m) => {
+      assert.equal(m.messageId, '<x1@clinic.example>');
+      assert.equal(m.inReplyTo, '<y2@caseconsultant.example>');
+      assert.deepEqual(m.references, ['<r1@a.example>', '<r2@b.example>']);
+    },
+  ],
 ];
 
 for (const [name, raw, check] of RAW) {
@@ -212,7 +239,11 @@ for (const [name, body, kind] of [
   ['bounce recipients a string', '{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bouncedRecipients":"a@b.example"}}', 'bounce'],
   ['complaint recipients an object', '{"notificationType":"Complaint","complaint":{"complainedRecipients":{"emailAddress":"a@b.example"}}}', 'feedback'],
   ['delivery recipients a number', '{"notificationType":"Delivery","delivery":{"recipients":7},"mail":{"headers":"x"}}', 'bounce'],
-  ['a null recipient, a numeric Message-ID', '{"notificationType":"Bounce","bounce":{"bouncedRecipients":[null]},"mail":{"headers":[{"name":"Message-ID","value":5}]}}', 'bounce'],
+  [
+    'a null recipient, a numeric Message-ID',
+    '{"notificationType":"Bounce","bounce":{"bouncedRecipients":[null]},"mail":{"headers":[{"name":"Message-ID","value":5}]}}',
+    'bounce',
+  ],
 ] as const) {
   test(`classify: SES notification with ${name}`, () => {
     const c = classify(msg({ from: { address: 'no-reply@amazonses.com', name: '' }, subject: 'AWS Notification Message', text: body }), ctx);

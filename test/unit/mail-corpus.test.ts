@@ -164,10 +164,13 @@ const PARSED: [file: string, check: (m: InboundMessage) => void][] = [
   ['discourse-from_the_future.eml', (m) => assert.equal(m.date, null)],
   ['discourse-invalid_from_1.eml', (m) => assert.equal(m.from, null)],
   ['zammad-mail071.eml', (m) => assert.equal(m.from, null)],
-  ['zammad-mail091.eml', (m) => {
-    assert.equal(m.subject, 'メルマガ解除');
-    assert.match(m.text, /このアドレスへのメルマガを解除してください。/);
-  }],
+  [
+    'zammad-mail091.eml',
+    (m) => {
+      assert.equal(m.subject, 'メルマガ解除');
+      assert.match(m.text, /このアドレスへのメルマガを解除してください。/);
+    },
+  ],
   ['mikelmail-ks_c_5601-1987.eml', (m) => assert.doesNotMatch(m.text, /\uFFFD/)],
   ['sisimai-mac-rfc3834-01.eml', (m) => assert.equal(m.subject, 'Away until May 5')],
   ['mimekit-feedback-report.eml', (m) => assert.equal(m.from?.address, 'abusedesk@example.com')],
@@ -175,11 +178,27 @@ const PARSED: [file: string, check: (m: InboundMessage) => void][] = [
   ['discourse-hard_bounce_via_verp.eml', (m) => assert.equal(classify(m, ctx).bounce?.verpToken, '14b08c855160d67f2e0c2f8ef36e251e')],
   ['zammad-mail055.eml', (m) => assert.equal(classify(m, ctx).bounce?.originalMessageId, '<20170526150141.232.13312@example.zammad.loc>')],
   ['sisimai-rfc3464-35.eml', (m) => assert.equal(classify(m, ctx).bounce?.recipients.length, 3)],
-  ['sisimai-lhost-outlook-04.eml', (m) => assert.deepEqual(classify(m, ctx).bounce?.recipients.map((r) => r.status), ['5.1.1', '5.2.2'])],
-  ['sisimai-lhost-qmail-02.eml', (m) => assert.deepEqual(classify(m, ctx).bounce?.recipients.map((r) => r.address), ['userunknown@example.jp', 'filtered@example.jp'])],
+  [
+    'sisimai-lhost-outlook-04.eml',
+    (m) =>
+      assert.deepEqual(
+        classify(m, ctx).bounce?.recipients.map((r) => r.status),
+        ['5.1.1', '5.2.2'],
+      ),
+  ],
+  [
+    'sisimai-lhost-qmail-02.eml',
+    (m) =>
+      assert.deepEqual(
+        classify(m, ctx).bounce?.recipients.map((r) => r.address),
+        ['userunknown@example.jp', 'filtered@example.jp'],
+      ),
+  ],
 ];
 
-const files = readdirSync(CORPUS).filter((f) => f.endsWith('.eml')).sort();
+const files = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.eml'))
+  .sort();
 
 test('the corpus is present and every expectation names a real file', () => {
   assert.equal(files.length, 196);
@@ -214,8 +233,13 @@ test('every corpus file parses and classifies within budget, with the expected c
     else if (want.reason && cls.reason !== want.reason) failures.push(`${file}: reason ${cls.reason}, want ${want.reason}`);
     else if (want.outcome && cls.bounce?.outcome !== want.outcome) failures.push(`${file}: outcome ${cls.bounce?.outcome}, want ${want.outcome}`);
   }
-  const summary = Object.entries(counts).sort().map(([k, n]) => `${k}=${n}`).join(' ');
-  console.log(`corpus: ${files.length} files, ${Object.keys(EXPECTED).length} with expectations; ${summary}; slowest ${slowest.ms.toFixed(1)} ms (${slowest.file})`);
+  const summary = Object.entries(counts)
+    .sort()
+    .map(([k, n]) => `${k}=${n}`)
+    .join(' ');
+  console.log(
+    `corpus: ${files.length} files, ${Object.keys(EXPECTED).length} with expectations; ${summary}; slowest ${slowest.ms.toFixed(1)} ms (${slowest.file})`,
+  );
   assert.deepEqual(failures, []);
 });
 

@@ -13,7 +13,13 @@ import { analyseMessage } from '../../workers/ingest-message.ts';
 import { hostileMails, normalMail, type HostileMail } from '../support/hostile-mail.ts';
 import { delayBound, maxLoopDelay } from '../support/loop-delay.ts';
 
-const CONTEXT = { ownAddresses: ['consult@example.test'], ownMessageIdDomain: 'caseconsultant.invalid', maxRecipients: 20, maxBytes: 10 * 1024 * 1024, authservId: null };
+const CONTEXT = {
+  ownAddresses: ['consult@example.test'],
+  ownMessageIdDomain: 'caseconsultant.invalid',
+  maxRecipients: 20,
+  maxBytes: 10 * 1024 * 1024,
+  authservId: null,
+};
 
 type Kb = Awaited<ReturnType<typeof getKnowledgeBase>>;
 
@@ -48,10 +54,17 @@ describe('hostile message bodies keep the event loop free', () => {
       const normal = await normalNow(kb);
       const first = await stages(m, kb);
       const { reading, drafted, ms: again } = await stages(m, kb);
-      const ms = { parse: Math.min(first.ms.parse, again.parse), ingest: Math.min(first.ms.ingest, again.ingest), draft: Math.min(first.ms.draft, again.draft) };
+      const ms = {
+        parse: Math.min(first.ms.parse, again.parse),
+        ingest: Math.min(first.ms.ingest, again.ingest),
+        draft: Math.min(first.ms.draft, again.draft),
+      };
       for (const k of ['parse', 'ingest', 'draft'] as const) {
         const bound = delayBound(normal[k]);
-        assert.ok(ms[k] <= bound, `${k} blocked the event loop ${ms[k].toFixed(0)} ms (bound ${bound.toFixed(0)} ms, normal message ${normal[k].toFixed(0)} ms)`);
+        assert.ok(
+          ms[k] <= bound,
+          `${k} blocked the event loop ${ms[k].toFixed(0)} ms (bound ${bound.toFixed(0)} ms, normal message ${normal[k].toFixed(0)} ms)`,
+        );
       }
       // the stored text says when analysis did not read all of it
       if (first.msg.text.length > ANALYSED_TEXT_MAX) assert.match(reading.bodyText.slice(-200), /\[Message truncated: only its first 32 KB/);
@@ -62,7 +75,10 @@ describe('hostile message bodies keep the event loop free', () => {
   it('a text longer than the bound is stored cut, with a note for the reviewer', async () => {
     const m = hostileMails().find((x) => x.name === '2 MB single line')!;
     const { reading } = await stages(m, kb);
-    assert.match(reading.bodyText.slice(-200), /\n\n\[Message truncated: only its first 32 KB of 2049 KB were read and masked; the full message is kept with the raw mail\.\]$/);
+    assert.match(
+      reading.bodyText.slice(-200),
+      /\n\n\[Message truncated: only its first 32 KB of 2049 KB were read and masked; the full message is kept with the raw mail\.\]$/,
+    );
     const { reading: short } = await stages(normalMail(), kb);
     assert.doesNotMatch(short.bodyText, /truncated/);
   });

@@ -15,7 +15,7 @@ const CASES: [string, string][] = [
   ['PT NAME: JOHNSON, MARY  DOB 03/14/1950', 'PT NAME: [PHI:name]  DOB [PHI:date]'],
   ['pt is michael smith age 67', 'pt is [PHI:name] age 67'],
   ['Mrs. patricia johnson came in', 'Mrs. [PHI:name] came in'],
-  ['Can I code Z00.00 for Charles Young\'s visit?', 'Can I code Z00.00 for [PHI:name]\'s visit?'],
+  ["Can I code Z00.00 for Charles Young's visit?", "Can I code Z00.00 for [PHI:name]'s visit?"],
   ['Member: Thomas Anderson, ID W123456789', 'Member: [PHI:name], ID [PHI:account]'],
   // words that are also names stay
   ['Will 99214 bundle with 20610?', 'Will 99214 bundle with 20610?'],
@@ -57,7 +57,12 @@ test('Message-IDs: one carrying an identifier becomes a stable digest; others ar
   assert.match(masked, /^<phi-[0-9a-f]{32}@masked\.invalid>$/);
   assert.equal(maskMessageId('<Robert.Brown.MRN77812345@clinic.example>'), masked, 'the same id masks the same way (dedup, threading)');
   assert.match(maskMessageId('<maria.garcia.1961-04-05@x.example>'), /^<phi-/);
-  for (const id of ['<CAHk3+Xq=abc123@mail.gmail.com>', '<20260210101010.12345@clinic.example>', '<john.smith@x.example>', '<5F3A2B1C-1234-4567-89AB-0123456789AB@me.com>']) {
+  for (const id of [
+    '<CAHk3+Xq=abc123@mail.gmail.com>',
+    '<20260210101010.12345@clinic.example>',
+    '<john.smith@x.example>',
+    '<5F3A2B1C-1234-4567-89AB-0123456789AB@me.com>',
+  ]) {
     assert.equal(maskMessageId(id), id);
   }
 });

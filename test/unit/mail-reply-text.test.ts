@@ -35,21 +35,38 @@ for (const [file, expected] of CORPUS_CASES) {
 
 const TEXT_CASES: [name: string, body: string, expected: string, subject?: string][] = [
   ['no quote at all', 'Is 99214-25 ok with 20610?\nThanks', 'Is 99214-25 ok with 20610?\nThanks'],
-  ['gmail quote', 'Yes, DOS 02/10/2026.\n\nOn Tue, Feb 10, 2026 at 9:00 AM Case Consultant <consult@cc.example> wrote:\n> What is the DOS?\n', 'Yes, DOS 02/10/2026.'],
+  [
+    'gmail quote',
+    'Yes, DOS 02/10/2026.\n\nOn Tue, Feb 10, 2026 at 9:00 AM Case Consultant <consult@cc.example> wrote:\n> What is the DOS?\n',
+    'Yes, DOS 02/10/2026.',
+  ],
   ['wrapped wrote header', 'Thanks!\n\nOn Tue, Feb 10, 2026 at 9:00 AM Case Consultant <\nconsult@cc.example> wrote:\n\n> Answer\n', 'Thanks!'],
   ['German header', 'Danke\n\nAm 10.02.2026 um 09:00 schrieb Case Consultant <consult@cc.example>:\n> Antwort', 'Danke'],
   ['French header', 'Merci\n\nLe 10 févr. 2026 à 09:00, Case Consultant a écrit :\n> Réponse', 'Merci'],
   ['bottom posting keeps text after the quote', 'On 02/10/2026 09:00 AM, Consultant wrote:\n> What units?\n2 units of J1885', '2 units of J1885'],
   ['interleaved > lines dropped', '> old question\nnew answer\n> more old\nmore new', 'new answer\nmore new'],
   ['Outlook original message', 'See below.\n\n-----Original Message-----\nFrom: Pt John Smith\nSent: Monday\nold', 'See below.'],
-  ['Outlook header block', 'Reply text\n\nFrom: Case Consultant <consult@cc.example>\nSent: Tuesday, February 10, 2026 9:00 AM\nTo: Coder\nSubject: RE: 22513\n\nold answer', 'Reply text'],
+  [
+    'Outlook header block',
+    'Reply text\n\nFrom: Case Consultant <consult@cc.example>\nSent: Tuesday, February 10, 2026 9:00 AM\nTo: Coder\nSubject: RE: 22513\n\nold answer',
+    'Reply text',
+  ],
   ['header without > markers cuts everything after', 'New\n\n--- On Wed, 4/4/12, a@b.example <a@b.example> wrote:\n\nFrom: a@b.example\nold', 'New'],
   ['dash-dash signature', 'Question about M80.08XA\n-- \nJane Doe, CPC\nClinic Billing', 'Question about M80.08XA'],
   ['Sent from my iPhone', 'Is J1885 per 15 mg?\n\nSent from my iPhone', 'Is J1885 per 15 mg?'],
   ['Get Outlook for iOS', 'Is J1885 per 15 mg?\n\nGet Outlook for iOS', 'Is J1885 per 15 mg?'],
-  ['forward marker keeps forwarded text', 'FYI, see the payer note.\n\n---------- Forwarded message ---------\nFrom: Payer <p@payer.example>\nDenied 99214-25.\n> quoted in forward', 'FYI, see the payer note.\n\n---------- Forwarded message ---------\nFrom: Payer <p@payer.example>\nDenied 99214-25.\n> quoted in forward'],
+  [
+    'forward marker keeps forwarded text',
+    'FYI, see the payer note.\n\n---------- Forwarded message ---------\nFrom: Payer <p@payer.example>\nDenied 99214-25.\n> quoted in forward',
+    'FYI, see the payer note.\n\n---------- Forwarded message ---------\nFrom: Payer <p@payer.example>\nDenied 99214-25.\n> quoted in forward',
+  ],
   ['Apple forward marker', 'Look:\n\nBegin forwarded message:\n\nFrom: x@y.example\nbody', 'Look:\n\nBegin forwarded message:\n\nFrom: x@y.example\nbody'],
-  ['FW subject keeps the Outlook block', 'Please advise.\n\nFrom: Payer <p@payer.example>\nSent: Monday\nSubject: Denial\n\nDenied.', 'Please advise.\n\nFrom: Payer <p@payer.example>\nSent: Monday\nSubject: Denial\n\nDenied.', 'FW: Denial'],
+  [
+    'FW subject keeps the Outlook block',
+    'Please advise.\n\nFrom: Payer <p@payer.example>\nSent: Monday\nSubject: Denial\n\nDenied.',
+    'Please advise.\n\nFrom: Payer <p@payer.example>\nSent: Monday\nSubject: Denial\n\nDenied.',
+    'FW: Denial',
+  ],
   ['prose ending in "wrote:" is not a quote header', 'The doctor wrote:\nI think it is 99213', 'The doctor wrote:\nI think it is 99213'],
   ['"Name <addr> wrote:" without a date', 'Agreed.\n\nCase Consultant <consult@cc.example> wrote:\n> old', 'Agreed.'],
 ];
@@ -61,8 +78,22 @@ for (const [name, body, expected, subject] of TEXT_CASES) {
 test('extractNewText: HTML-only gmail reply drops the gmail_quote block', () => {
   const html = '<div dir="ltr">Use modifier 59.</div><div class="gmail_quote"><div>On Mon, X wrote:</div><blockquote>MRN 12345678</blockquote></div>';
   const text = extractNewText({
-    messageId: null, inReplyTo: null, references: [], subject: 'Re: q', from: null, replyTo: [], to: [], cc: [], date: null,
-    headers: {}, text: 'Use modifier 59.\nOn Mon, X wrote:\nMRN 12345678', html, textFromHtml: true, attachments: [], rawSize: 0, contentType: 'text/html',
+    messageId: null,
+    inReplyTo: null,
+    references: [],
+    subject: 'Re: q',
+    from: null,
+    replyTo: [],
+    to: [],
+    cc: [],
+    date: null,
+    headers: {},
+    text: 'Use modifier 59.\nOn Mon, X wrote:\nMRN 12345678',
+    html,
+    textFromHtml: true,
+    attachments: [],
+    rawSize: 0,
+    contentType: 'text/html',
   });
   assert.equal(text, 'Use modifier 59.');
 });

@@ -20,7 +20,11 @@ const base: ThreadInput<number> = {
   byTicket: null,
 };
 
-const CASES: [name: string, input: Partial<ThreadInput<number>>, expected: { consultationId: number | null; via: string | null; reopen: boolean; refused?: { consultationId: number; via: string } }][] = [
+const CASES: [
+  name: string,
+  input: Partial<ThreadInput<number>>,
+  expected: { consultationId: number | null; via: string | null; reopen: boolean; refused?: { consultationId: number; via: string } },
+][] = [
   ['nothing matches: new consultation', {}, { consultationId: null, via: null, reopen: false }],
   ['In-Reply-To match', { messageIds: ['<a@cc>'], byMessageId: [A(7)] }, { consultationId: 7, via: 'message-id', reopen: false }],
   [
@@ -28,10 +32,22 @@ const CASES: [name: string, input: Partial<ThreadInput<number>>, expected: { con
     { byMessageId: [A(7)], replyToken: 'tok1', byToken: A(8), ticketTag: 'CC-000009', byTicket: A(9) },
     { consultationId: 7, via: 'message-id', reopen: false },
   ],
-  ['token when no message-id match', { replyToken: 'tok1', byToken: A(8), ticketTag: 'CC-000009', byTicket: A(9) }, { consultationId: 8, via: 'reply-token', reopen: false }],
+  [
+    'token when no message-id match',
+    { replyToken: 'tok1', byToken: A(8), ticketTag: 'CC-000009', byTicket: A(9) },
+    { consultationId: 8, via: 'reply-token', reopen: false },
+  ],
   ['ticket tag, same account', { ticketTag: 'CC-000009', byTicket: A(9) }, { consultationId: 9, via: 'ticket-tag', reopen: false }],
-  ['ticket tag of ANOTHER customer is ignored', { ticketTag: 'CC-000009', byTicket: A(9, 'received', 2, 'x@clinic-b.example') }, { consultationId: null, via: null, reopen: false, refused: { consultationId: 9, via: 'ticket-tag' } }],
-  ['ticket tag from the same address joins though the sender is unauthenticated', { senderAccountId: null, ticketTag: 'CC-000009', byTicket: A(9) }, { consultationId: 9, via: 'ticket-tag', reopen: false }],
+  [
+    'ticket tag of ANOTHER customer is ignored',
+    { ticketTag: 'CC-000009', byTicket: A(9, 'received', 2, 'x@clinic-b.example') },
+    { consultationId: null, via: null, reopen: false, refused: { consultationId: 9, via: 'ticket-tag' } },
+  ],
+  [
+    'ticket tag from the same address joins though the sender is unauthenticated',
+    { senderAccountId: null, ticketTag: 'CC-000009', byTicket: A(9) },
+    { consultationId: 9, via: 'ticket-tag', reopen: false },
+  ],
   [
     'ticket tag of an account consultation from an unauthenticated other address is refused',
     { senderAccountId: null, senderAddress: 'eve@clinic-a.example', ticketTag: 'CC-000009', byTicket: A(9) },
@@ -48,9 +64,21 @@ const CASES: [name: string, input: Partial<ThreadInput<number>>, expected: { con
     { senderAccountId: null, senderAddress: 'eve@clinic-a.example', byMessageId: [A(7)] },
     { consultationId: null, via: null, reopen: false, refused: { consultationId: 7, via: 'message-id' } },
   ],
-  ['a colleague on the same authenticated account joins by Message-ID', { senderAddress: 'pat@clinic-a.example', byMessageId: [A(7)] }, { consultationId: 7, via: 'message-id', reopen: false }],
-  ['the same address joins by Message-ID though unauthenticated', { senderAccountId: null, byMessageId: [A(7, 'sent', null)] }, { consultationId: 7, via: 'message-id', reopen: true }],
-  ['anyone joins through the per-case reply address', { senderAccountId: null, senderAddress: 'eve@elsewhere.example', replyToken: 'tok1', byToken: A(8) }, { consultationId: 8, via: 'reply-token', reopen: false }],
+  [
+    'a colleague on the same authenticated account joins by Message-ID',
+    { senderAddress: 'pat@clinic-a.example', byMessageId: [A(7)] },
+    { consultationId: 7, via: 'message-id', reopen: false },
+  ],
+  [
+    'the same address joins by Message-ID though unauthenticated',
+    { senderAccountId: null, byMessageId: [A(7, 'sent', null)] },
+    { consultationId: 7, via: 'message-id', reopen: true },
+  ],
+  [
+    'anyone joins through the per-case reply address',
+    { senderAccountId: null, senderAddress: 'eve@elsewhere.example', replyToken: 'tok1', byToken: A(8) },
+    { consultationId: 8, via: 'reply-token', reopen: false },
+  ],
   [
     'ticket tag without accounts matches on the same sender address',
     { senderAccountId: null, ticketTag: 'CC-000009', byTicket: A(9, 'received', null) },
@@ -61,13 +89,25 @@ const CASES: [name: string, input: Partial<ThreadInput<number>>, expected: { con
     { senderAccountId: null, senderAddress: 'stranger@x.example', ticketTag: 'CC-000009', byTicket: A(9, 'received', null) },
     { consultationId: null, via: null, reopen: false, refused: { consultationId: 9, via: 'ticket-tag' } },
   ],
-  ['message-id match of another customer (reply-all) is not merged', { byMessageId: [A(7, 'sent', 2, 'x@clinic-b.example')] }, { consultationId: null, via: null, reopen: false, refused: { consultationId: 7, via: 'message-id' } }],
+  [
+    'message-id match of another customer (reply-all) is not merged',
+    { byMessageId: [A(7, 'sent', 2, 'x@clinic-b.example')] },
+    { consultationId: null, via: null, reopen: false, refused: { consultationId: 7, via: 'message-id' } },
+  ],
   ['token of another customer is not merged', { replyToken: 'tok1', byToken: A(8, 'sent', 2) }, { consultationId: null, via: null, reopen: false }],
-  ['falls through to the next message-id candidate of the same customer', { byMessageId: [A(7, 'sent', 2, 'x@clinic-b.example'), A(5)] }, { consultationId: 5, via: 'message-id', reopen: false }],
+  [
+    'falls through to the next message-id candidate of the same customer',
+    { byMessageId: [A(7, 'sent', 2, 'x@clinic-b.example'), A(5)] },
+    { consultationId: 5, via: 'message-id', reopen: false },
+  ],
   ['reply to a sent answer re-opens', { byMessageId: [A(7, 'sent')] }, { consultationId: 7, via: 'message-id', reopen: true }],
   ['reply to a closed one re-opens', { replyToken: 'tok', byToken: A(8, 'closed') }, { consultationId: 8, via: 'reply-token', reopen: true }],
   ['reply to a rejected one re-opens', { ticketTag: 'CC-000009', byTicket: A(9, 'rejected') }, { consultationId: 9, via: 'ticket-tag', reopen: true }],
-  ['reply while waiting on the customer does not re-open', { byMessageId: [A(7, 'waiting_on_customer')] }, { consultationId: 7, via: 'message-id', reopen: false }],
+  [
+    'reply while waiting on the customer does not re-open',
+    { byMessageId: [A(7, 'waiting_on_customer')] },
+    { consultationId: 7, via: 'message-id', reopen: false },
+  ],
   ['a token without a looked-up consultation is ignored', { replyToken: 'tok1', byToken: null }, { consultationId: null, via: null, reopen: false }],
 ];
 

@@ -9,7 +9,10 @@ test('outbound_messages.status CHECK lists exactly OUTBOUND_STATUSES', () => {
   const sql = fs.readFileSync(path.join(import.meta.dirname, '../../src/store/migrations/001_init.sql'), 'utf8');
   const m = /DEFAULT 'queued' CHECK \(status IN \(([^)]*)\)\)/.exec(sql.slice(sql.indexOf('CREATE TABLE outbound_messages')));
   assert.ok(m);
-  assert.deepEqual(m[1].split(',').map((s) => s.trim().replace(/'/g, '')), [...OUTBOUND_STATUSES]);
+  assert.deepEqual(
+    m[1].split(',').map((s) => s.trim().replace(/'/g, '')),
+    [...OUTBOUND_STATUSES],
+  );
 });
 
 test('a held inbound message is open; unsent is queued or sending, nothing settled', () => {

@@ -8,12 +8,25 @@ const oauth = { OAUTH2_CLIENT_ID: 'app', OAUTH2_REFRESH_TOKEN: 'rt' };
 
 describe('OAuth2 configuration', () => {
   it('takes the Microsoft and Google presets, and an explicit URL or scope over them', () => {
-    const ms = parseConfig({ ...oauth, IMAP_URL: 'imaps://desk%40clinic.example@outlook.office365.com/INBOX', IMAP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'microsoft', OAUTH2_TENANT: 'clinic.example' });
+    const ms = parseConfig({
+      ...oauth,
+      IMAP_URL: 'imaps://desk%40clinic.example@outlook.office365.com/INBOX',
+      IMAP_AUTH: 'oauth2',
+      OAUTH2_PROVIDER: 'microsoft',
+      OAUTH2_TENANT: 'clinic.example',
+    });
     assert.equal(ms.oauth2?.tokenUrl, 'https://login.microsoftonline.com/clinic.example/oauth2/v2.0/token');
     assert.match(ms.oauth2!.scope, /IMAP\.AccessAsUser\.All.*SMTP\.Send.*offline_access/);
     const g = parseConfig({ ...oauth, SMTP_URL: 'smtps://desk%40clinic.example@smtp.gmail.com:465', SMTP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'google' });
     assert.deepEqual(g.oauth2, { tokenUrl: 'https://oauth2.googleapis.com/token', scope: 'https://mail.google.com/' });
-    const own = parseConfig({ ...oauth, IMAP_URL: 'imap://u@h/INBOX', IMAP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'google', OAUTH2_TOKEN_URL: 'https://idp.example/token', OAUTH2_SCOPE: 'mail' });
+    const own = parseConfig({
+      ...oauth,
+      IMAP_URL: 'imap://u@h/INBOX',
+      IMAP_AUTH: 'oauth2',
+      OAUTH2_PROVIDER: 'google',
+      OAUTH2_TOKEN_URL: 'https://idp.example/token',
+      OAUTH2_SCOPE: 'mail',
+    });
     assert.deepEqual(own.oauth2, { tokenUrl: 'https://idp.example/token', scope: 'mail' });
     assert.equal(parseConfig({}).oauth2, null);
   });
@@ -22,8 +35,16 @@ describe('OAuth2 configuration', () => {
     ['a password in the URL', { ...oauth, IMAP_URL: 'imap://u:pw@h/INBOX', IMAP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'google' }, /IMAP_URL: holds a password/],
     ['no user in the URL', { ...oauth, SMTP_URL: 'smtp://h:587', SMTP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'google' }, /SMTP_URL: names no user/],
     ['no token URL or provider', { ...oauth, IMAP_URL: 'imap://u@h/INBOX', IMAP_AUTH: 'oauth2' }, /OAUTH2_TOKEN_URL: required/],
-    ['no client id', { OAUTH2_REFRESH_TOKEN: 'rt', IMAP_URL: 'imap://u@h/INBOX', IMAP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'google' }, /OAUTH2_CLIENT_ID: required/],
-    ['no refresh token', { OAUTH2_CLIENT_ID: 'app', IMAP_URL: 'imap://u@h/INBOX', IMAP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'google' }, /OAUTH2_REFRESH_TOKEN: required/],
+    [
+      'no client id',
+      { OAUTH2_REFRESH_TOKEN: 'rt', IMAP_URL: 'imap://u@h/INBOX', IMAP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'google' },
+      /OAUTH2_CLIENT_ID: required/,
+    ],
+    [
+      'no refresh token',
+      { OAUTH2_CLIENT_ID: 'app', IMAP_URL: 'imap://u@h/INBOX', IMAP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'google' },
+      /OAUTH2_REFRESH_TOKEN: required/,
+    ],
     ['no URL at all', { ...oauth, IMAP_AUTH: 'oauth2', OAUTH2_PROVIDER: 'google' }, /IMAP_URL: required with IMAP_AUTH=oauth2/],
     ['an unknown provider', { OAUTH2_PROVIDER: 'yahoo' }, /OAUTH2_PROVIDER/],
   ];

@@ -34,12 +34,15 @@ describe('PGlite lock', () => {
       const dir = tmp();
       fs.writeFileSync(lockPathFor(dir), c.body());
       if (c.refused) {
-        assert.throws(() => acquirePgliteLock(dir, 'test'), (err: unknown) => {
-          assert.ok(err instanceof DatabaseInUse);
-          assert.match(err.message, /caseconsultant start/);
-          assert.match(err.message, /nothing was changed/);
-          return true;
-        });
+        assert.throws(
+          () => acquirePgliteLock(dir, 'test'),
+          (err: unknown) => {
+            assert.ok(err instanceof DatabaseInUse);
+            assert.match(err.message, /caseconsultant start/);
+            assert.match(err.message, /nothing was changed/);
+            return true;
+          },
+        );
         assert.match(fs.readFileSync(lockPathFor(dir), 'utf8'), /caseconsultant start/, 'the holder keeps its lock');
       } else {
         const lock = acquirePgliteLock(dir, 'test');

@@ -8,13 +8,20 @@ const tick = () => new Promise((r) => setImmediate(r));
 describe('MicroBatcher', () => {
   it('runs keys submitted in one turn as one batch, up to maxBatch', async () => {
     const batches: number[][] = [];
-    const b = new MicroBatcher<number, string>(async (keys) => {
-      batches.push(keys);
-      return new Map(keys.map((k) => [k, `v${k}`]));
-    }, 3, 1);
+    const b = new MicroBatcher<number, string>(
+      async (keys) => {
+        batches.push(keys);
+        return new Map(keys.map((k) => [k, `v${k}`]));
+      },
+      3,
+      1,
+    );
     const results = await Promise.all([1, 2, 3, 4, 5].map((k) => b.submit(k)));
     assert.deepEqual(results, ['v1', 'v2', 'v3', 'v4', 'v5']);
-    assert.deepEqual(batches, [[1, 2, 3], [4, 5]]);
+    assert.deepEqual(batches, [
+      [1, 2, 3],
+      [4, 5],
+    ]);
   });
 
   const cases: { name: string; outcome: (k: number) => string | Error | undefined; expect: (string | RegExp)[] }[] = [
@@ -56,13 +63,17 @@ describe('MicroBatcher', () => {
     let running = 0;
     let peak = 0;
     const release: (() => void)[] = [];
-    const b = new MicroBatcher<number, number>(async (keys) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise<void>((r) => release.push(r));
-      running--;
-      return new Map(keys.map((k) => [k, k]));
-    }, 1, 2);
+    const b = new MicroBatcher<number, number>(
+      async (keys) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((r) => release.push(r));
+        running--;
+        return new Map(keys.map((k) => [k, k]));
+      },
+      1,
+      2,
+    );
     const all = Promise.all([1, 2, 3, 4].map((k) => b.submit(k)));
     for (let i = 0; i < 20 && release.length < 2; i++) await tick();
     assert.equal(release.length, 2, 'two batches started');

@@ -60,7 +60,10 @@ describe('answer email', () => {
   const base = { name: 'Dana Coder', ticket: 'CC-000042', body: '## Short answer\n\n- yes', question: 'Can we bill <b>20610</b>?' };
   it('signs with name, credential and signature, quotes the question, names the ticket', () => {
     const m = renderAnswerEmail({ ...base, reviewer: { name: 'Rita Reviewer', credential: 'CPC, CCS', signature: 'Coding Quality Team\n\nExt. 12' } });
-    assert.match(m.text, /^Hello Dana Coder,\n\nYou asked:\n> Can we bill <b>20610<\/b>\?\n\nShort answer\n-{12}\n - yes\n\nKind regards,\nRita Reviewer, CPC, CCS\nCoding Quality Team\n\nExt\. 12\nCertified coder, CaseConsultant\n/);
+    assert.match(
+      m.text,
+      /^Hello Dana Coder,\n\nYou asked:\n> Can we bill <b>20610<\/b>\?\n\nShort answer\n-{12}\n - yes\n\nKind regards,\nRita Reviewer, CPC, CCS\nCoding Quality Team\n\nExt\. 12\nCertified coder, CaseConsultant\n/,
+    );
     assert.match(m.text, /ticket CC-000042/);
     assert.match(m.html, /<blockquote[^>]*>Can we bill &lt;b&gt;20610&lt;\/b&gt;\?<\/blockquote>/, 'the question is escaped');
     assert.match(m.html, /<strong>Rita Reviewer, CPC, CCS<\/strong><br>Coding Quality Team<br><br>Ext\. 12<br>/);

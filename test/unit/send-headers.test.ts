@@ -53,7 +53,14 @@ describe('delivery errors', () => {
 
 describe('imap url', () => {
   it('decodes user, password and mailbox', () => {
-    assert.deepEqual(parseImapUrl('imap://user%40domain:p%40ss@host:993/INBOX'), { host: 'host', port: 993, secure: false, user: 'user@domain', pass: 'p@ss', mailbox: 'INBOX' });
+    assert.deepEqual(parseImapUrl('imap://user%40domain:p%40ss@host:993/INBOX'), {
+      host: 'host',
+      port: 993,
+      secure: false,
+      user: 'user@domain',
+      pass: 'p@ss',
+      mailbox: 'INBOX',
+    });
     assert.equal(parseImapUrl('imaps://u:p@h').port, 993);
     assert.equal(parseImapUrl('imap://u:p@h').port, 143);
     assert.equal(parseImapUrl('imap://u:p@h/Support%2FCoding').mailbox, 'Support/Coding');

@@ -6,11 +6,15 @@ test('ttlMemo: computed once per period, shared while pending, a failure not kep
   let clock = 0;
   let calls = 0;
   let fail = false;
-  const memo = ttlMemo(() => 1000, async () => {
-    calls++;
-    if (fail) throw new Error('down');
-    return calls;
-  }, () => clock);
+  const memo = ttlMemo(
+    () => 1000,
+    async () => {
+      calls++;
+      if (fail) throw new Error('down');
+      return calls;
+    },
+    () => clock,
+  );
 
   const steps: [at: number, fails: boolean, expect: number | 'throws', callsAfter: number][] = [
     [0, false, 1, 1], // first call computes
@@ -36,7 +40,11 @@ test('ttlMemo: computed once per period, shared while pending, a failure not kep
 
   // A period of 0 computes every time.
   let n = 0;
-  const always = ttlMemo(() => 0, async () => ++n, () => 0);
+  const always = ttlMemo(
+    () => 0,
+    async () => ++n,
+    () => 0,
+  );
   await always();
   await always();
   assert.equal(n, 2);

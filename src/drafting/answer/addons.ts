@@ -8,7 +8,8 @@ const MAX_LISTED = 10;
 
 function rangeCodes(from: string, to: string): string[] {
   if (!/^\d{5}$/.test(from) || !/^\d{5}$/.test(to)) return [];
-  const a = Number(from), b = Number(to);
+  const a = Number(from),
+    b = Number(to);
   if (b <= a || b - a > MAX_RANGE) return [];
   return Array.from({ length: b - a + 1 }, (_, i) => String(a + i));
 }
@@ -27,15 +28,39 @@ export function addOnParts(input: AnswerInput, addOnSource: string): Part[] {
     if (rangeEnds.has(a.addOnCode)) continue;
     // "97598 w/o 97597": a primary named only to say it is absent is not in the question.
     const inQ = primaries(a).filter((p) => asked.has(p) && !new RegExp(String.raw`(?:w\/o|without|no)\s+${p}\b`, 'i').test(input.question));
-    const fact = { text: `${a.addOnCode}: add-on code, CMS edit type ${a.type}; primary codes: ${primaries(a).slice(0, MAX_LISTED).join(', ')}${primaries(a).length > MAX_LISTED ? ` and ${primaries(a).length - MAX_LISTED} more` : ''}`, source: a.source };
+    const fact = {
+      text: `${a.addOnCode}: add-on code, CMS edit type ${a.type}; primary codes: ${primaries(a).slice(0, MAX_LISTED).join(', ')}${primaries(a).length > MAX_LISTED ? ` and ${primaries(a).length - MAX_LISTED} more` : ''}`,
+      source: a.source,
+    };
     const basis = [`addon:${a.addOnCode}`];
     if (a.type === '2' || a.contractorDefinedPrimaries) {
-      parts.push(part('add_on', 'depends', `${a.addOnCode} is an add-on code whose primary codes CMS leaves to each Medicare contractor: report it with the primary your contractor lists.`, { facts: [fact], basis, notes: [`${a.addOnCode}: type 2 add-on, check the contractor's list of primaries.`] }));
+      parts.push(
+        part(
+          'add_on',
+          'depends',
+          `${a.addOnCode} is an add-on code whose primary codes CMS leaves to each Medicare contractor: report it with the primary your contractor lists.`,
+          { facts: [fact], basis, notes: [`${a.addOnCode}: type 2 add-on, check the contractor's list of primaries.`] },
+        ),
+      );
     } else if (inQ.length) {
-      parts.push(part('add_on', 'yes', `Yes: ${a.addOnCode} is an add-on code and its primary ${inQ.join(', ')} is in your question, so it is reported with it on the same claim (no modifier needed for the add-on itself).`, { facts: [fact], basis }));
+      parts.push(
+        part(
+          'add_on',
+          'yes',
+          `Yes: ${a.addOnCode} is an add-on code and its primary ${inQ.join(', ')} is in your question, so it is reported with it on the same claim (no modifier needed for the add-on itself).`,
+          { facts: [fact], basis },
+        ),
+      );
     } else {
       const list = primaries(a).slice(0, MAX_LISTED);
-      parts.push(part('add_on', a.type === '3' ? 'depends' : 'no', `No: ${a.addOnCode} is an add-on code and is not paid alone: report it only with its primary code (${list.join(', ')}${primaries(a).length > MAX_LISTED ? ', ...' : ''}) by the same practitioner on the same date${a.type === '3' ? '; CMS lists some primaries and the contractor may allow others' : ''}.`, { facts: [fact], basis }));
+      parts.push(
+        part(
+          'add_on',
+          a.type === '3' ? 'depends' : 'no',
+          `No: ${a.addOnCode} is an add-on code and is not paid alone: report it only with its primary code (${list.join(', ')}${primaries(a).length > MAX_LISTED ? ', ...' : ''}) by the same practitioner on the same date${a.type === '3' ? '; CMS lists some primaries and the contractor may allow others' : ''}.`,
+          { facts: [fact], basis },
+        ),
+      );
     }
   }
   if (input.intents.includes('add_on') || /\badd[\s-]?ons?\b/i.test(input.question)) {
@@ -46,7 +71,13 @@ export function addOnParts(input: AnswerInput, addOnSource: string): Part[] {
       const text = addOns.length
         ? `In ${from}-${to}, the add-on codes are ${addOns.join(', ')}; the others are primary codes.`
         : `No code in ${from}-${to} is in the CMS add-on code list.`;
-      parts.push(part('add_on', null, text, { facts: [{ text: `Add-on codes in ${from}-${to}: ${addOns.join(', ') || 'none'}`, source: addOnSource }], basis: addOns.map((c) => `addon:${c}`), related: addOns }));
+      parts.push(
+        part('add_on', null, text, {
+          facts: [{ text: `Add-on codes in ${from}-${to}: ${addOns.join(', ') || 'none'}`, source: addOnSource }],
+          basis: addOns.map((c) => `addon:${c}`),
+          related: addOns,
+        }),
+      );
     }
   }
   return parts;

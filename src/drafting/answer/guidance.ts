@@ -19,7 +19,8 @@ export const WITH_GUIDANCE: Record<string, { code: string; guidance: string[]; p
 };
 
 /** Words in a paragraph that say one service includes the other or is not reported with it. */
-const BUNDLES = /\b(?:shall not (?:be )?report|not (?:be )?separately report|shall not be reported separately|not separately reportable|are included in|is included in|includes? (?:fluoroscopic|ultrasound|imaging|radiolog))/i;
+const BUNDLES =
+  /\b(?:shall not (?:be )?report|not (?:be )?separately report|shall not be reported separately|not separately reportable|are included in|is included in|includes? (?:fluoroscopic|ultrasound|imaging|radiolog))/i;
 
 export function quoteOf(kb: AnswerKb, id: string): GuidanceQuote | null {
   const p = kb.guidanceParagraph?.(id);
@@ -67,7 +68,8 @@ export function unitsParagraph(kb: AnswerKb, code: string): GuidanceQuote | null
   if (!kb.guidance) return null;
   for (const h of kb.guidance({ codes: [code], limit: 5 })) {
     // Named outright: a range in a list of bundled services (96360-96379 under anesthesia) is no unit rule for the code.
-    if (new RegExp(String.raw`\b${code}\b`).test(h.paragraph.text) && /\bunits? of service\b|\bUOS\b/i.test(h.paragraph.text)) return quoteOf(kb, h.paragraph.id);
+    if (new RegExp(String.raw`\b${code}\b`).test(h.paragraph.text) && /\bunits? of service\b|\bUOS\b/i.test(h.paragraph.text))
+      return quoteOf(kb, h.paragraph.id);
   }
   return null;
 }

@@ -47,18 +47,26 @@ const OTHER_DATE = /\b(?:wks?|weeks?|days?|months?)\s+ago\b|\bpost-?op\w*|\bpost
 
 /** Which table kind a basis id leans on, to tell whether that table covers the date of service. */
 const BASIS_KINDS: Record<string, string[]> = {
-  ptp: ['ptp-practitioner'], 'ptp-none': ['ptp-practitioner'], mue: ['mue-practitioner'], addon: ['addon'], pfs: ['pfs'], icd: ['icd10cm'], code: ['hcpcs'],
+  ptp: ['ptp-practitioner'],
+  'ptp-none': ['ptp-practitioner'],
+  mue: ['mue-practitioner'],
+  addon: ['addon'],
+  pfs: ['pfs'],
+  icd: ['icd10cm'],
+  code: ['hcpcs'],
 };
 
 // A table counts when it decides the answer (basis) or when the reply cites one of its rows (facts):
 // a guidance-decided pair still shows its PTP row, and that row's table may be out of date.
 function staleTables(basis: string[], cited: string[], status: TableStatus[], dos: string, sources: TableSources): string[] {
-  const swap = (k: string) => (k === 'ptp-practitioner' && sources.ptpKind ? sources.ptpKind : k === 'mue-practitioner' && sources.mueKind ? sources.mueKind : k);
+  const swap = (k: string) =>
+    k === 'ptp-practitioner' && sources.ptpKind ? sources.ptpKind : k === 'mue-practitioner' && sources.mueKind ? sources.mueKind : k;
   const kinds = new Set(basis.flatMap((b) => BASIS_KINDS[b.split(':')[0]] ?? []).map(swap));
   const out: string[] = [];
   for (const s of status) {
     if (!kinds.has(s.kind) && !cited.some((c) => c.startsWith(`${s.table} ${s.version}`))) continue;
-    if ((s.effectiveFrom && dos < s.effectiveFrom) || (s.effectiveTo && dos > s.effectiveTo)) out.push(`${s.table} ${s.version} (in force ${s.effectiveFrom ?? '?'} to ${s.effectiveTo ?? '?'})`);
+    if ((s.effectiveFrom && dos < s.effectiveFrom) || (s.effectiveTo && dos > s.effectiveTo))
+      out.push(`${s.table} ${s.version} (in force ${s.effectiveFrom ?? '?'} to ${s.effectiveTo ?? '?'})`);
   }
   return out;
 }
@@ -98,19 +106,41 @@ export function buildAnswer(input: AnswerInput, sources: TableSources, today: st
   for (const f of parts.flatMap((p) => p.facts)) if (!facts.some((g) => g.text === f.text)) facts.push(f);
   const limits = [...new Set(parts.map((p) => p.limit).filter((x): x is string => !!x))];
   const dos = input.dos ?? today;
-  const stale = staleTables(basis, facts.map((f) => f.source), input.kb.status(), dos, sources);
+  const stale = staleTables(
+    basis,
+    facts.map((f) => f.source),
+    input.kb.status(),
+    dos,
+    sources,
+  );
 
   const notes: string[] = [];
-  if (stale.length) notes.push(`Stale tables for ${input.dos ? `the date of service ${input.dos}` : `today (${today})`}: ${stale.join('; ')}. Check the current release before approving.`);
+  if (stale.length)
+    notes.push(
+      `Stale tables for ${input.dos ? `the date of service ${input.dos}` : `today (${today})`}: ${stale.join('; ')}. Check the current release before approving.`,
+    );
   if (!input.dos) notes.push(`No date of service in the question: the facts are as of ${today}.`);
   for (const n of parts.flatMap((p) => p.notes)) if (!notes.includes(n)) notes.push(n);
-  if (all.length > parts.length) notes.push(`The question holds more than the reply answers: ${all.length - parts.length} further points (pairs, units or codes) are left for you.`);
+  if (all.length > parts.length)
+    notes.push(`The question holds more than the reply answers: ${all.length - parts.length} further points (pairs, units or codes) are left for you.`);
   if (parts.some((p) => p.topic === 'pair' && p.verdict !== 'no'))
-    notes.push(`Pairs: checked against ${sources.ptp}; ${sources.ptpKind === 'ptp-outpatient-hospital' ? 'a practitioner claim uses the practitioner table' : 'an outpatient hospital claim uses the hospital table'}, and other payers may have their own edits.`);
+    notes.push(
+      `Pairs: checked against ${sources.ptp}; ${sources.ptpKind === 'ptp-outpatient-hospital' ? 'a practitioner claim uses the practitioner table' : 'an outpatient hospital claim uses the hospital table'}, and other payers may have their own edits.`,
+    );
   if (parts.some((p) => p.topic === 'pair' && p.verdict === 'depends' && p.basis.some((b) => b.startsWith('ptp:'))))
     notes.push('A PTP modifier needs documentation of a distinct service (different site, session, encounter or structure): confirm it before approving.');
   for (const l of limits) notes.push(`Outside public sources: ${l} Write that part of the answer from the source named.`);
 
-  const text = parts.length ? parts.map((p) => p.text).join('\n\n') : 'We could not settle this from the public code sets and CMS tables; a certified coder will answer it.';
-  return { answer: { verdict, text, basis }, guidance, reviewerNotes: notes, facts, limits, stale, related: [...new Set(parts.flatMap((p) => p.related ?? []))] };
+  const text = parts.length
+    ? parts.map((p) => p.text).join('\n\n')
+    : 'We could not settle this from the public code sets and CMS tables; a certified coder will answer it.';
+  return {
+    answer: { verdict, text, basis },
+    guidance,
+    reviewerNotes: notes,
+    facts,
+    limits,
+    stale,
+    related: [...new Set(parts.flatMap((p) => p.related ?? []))],
+  };
 }

@@ -67,7 +67,7 @@ export function dosOpts(dos: string | null): { dos?: string } {
 
 export function sourceName(info: CodeInfo): string {
   const s = info.sources[0];
-  return s ? `${s.table} ${s.version}` : info.system ?? 'code sets';
+  return s ? `${s.table} ${s.version}` : (info.system ?? 'code sets');
 }
 
 /** A quote trimmed to whole sentences, at most `max` characters. */

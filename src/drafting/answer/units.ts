@@ -55,11 +55,16 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
     const m = input.facts.mue.find((x) => x.code === c.code) ?? null;
     const du = c.system === 'HCPCS' && /^[JQ]\d{4}$/.test(c.code) ? dosageUnit(input, c.code) : null;
     const found = du ? doses.find((d) => factor(d.unit, du.unit) !== null) : undefined;
-    const dose = found && du ? { amount: found.amount * factor(found.unit, du.unit)!, unit: unitOf(du.unit), said: `${found.amount} ${found.unit}` } : undefined;
+    const dose =
+      found && du ? { amount: found.amount * factor(found.unit, du.unit)!, unit: unitOf(du.unit), said: `${found.amount} ${found.unit}` } : undefined;
     const count = unitsWritten(input.question, c.code);
     // In a list of codes, only the codes with a dose or a unit count written beside them are unit questions.
     const wasteAsked = !!du && input.families.includes('discarded drug');
-    const named = asked && new RegExp(String.raw`\b(?:mues?|units?|how\s+many)\b[^.?!\n]{0,25}\b${c.code}\b|\b${c.code}\b[^.?!\n]{0,12}\b(?:mues?|units?)\b`, 'i').test(input.question);
+    const named =
+      asked &&
+      new RegExp(String.raw`\b(?:mues?|units?|how\s+many)\b[^.?!\n]{0,25}\b${c.code}\b|\b${c.code}\b[^.?!\n]{0,12}\b(?:mues?|units?)\b`, 'i').test(
+        input.question,
+      );
     if (!dose && count === null && !wasteAsked && !named && (!asked || (procs.length > 1 && !du))) continue;
     const facts = m ? [{ text: `${c.code}: MUE ${m.value}, MAI ${m.mai} (${m.maiDescription}); rationale: ${m.rationale}`, source: m.source }] : [];
     const basis = m ? [`mue:${c.code}`] : [];
@@ -68,7 +73,9 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
     if (du && dose) {
       const units = Math.ceil(dose.amount / du.amount - 1e-9);
       const said = unitOf(dose.said.split(' ')[1]) === dose.unit ? `${dose.amount} ${dose.unit}` : `${dose.said} (${dose.amount} ${dose.unit})`;
-      sentences.push(`${c.code} is billed ${du.phrase}: ${said} is ${units} units${units * du.amount !== dose.amount ? ` (rounded up from ${(dose.amount / du.amount).toFixed(2)})` : ''}.`);
+      sentences.push(
+        `${c.code} is billed ${du.phrase}: ${said} is ${units} units${units * du.amount !== dose.amount ? ` (rounded up from ${(dose.amount / du.amount).toFixed(2)})` : ''}.`,
+      );
       sentences.push(`From a single-dose vial, report any discarded amount on its own line with modifier JW; when nothing is discarded, add JZ.`);
       facts.push({ text: `${c.code} billing unit: ${du.phrase}`, source: du.source });
       basis.push(`dosage:${c.code}`);
@@ -76,12 +83,18 @@ export function unitParts(input: AnswerInput, mueSource: string): Part[] {
       if (m && units > m.value) sentences.push(`That is above the ${mueSentence(c.code, m)}.`);
       else if (m) sentences.push(`It is within the ${mueSentence(c.code, m)}.`);
     } else if (du && input.families.includes('discarded drug')) {
-      sentences.push(`${c.code} is billed ${du.phrase}. From a single-dose vial, report the discarded amount on its own line with modifier JW (in units of ${du.phrase.replace(/^per\s+/, '')}); when nothing is discarded, add JZ to the administered line.`);
+      sentences.push(
+        `${c.code} is billed ${du.phrase}. From a single-dose vial, report the discarded amount on its own line with modifier JW (in units of ${du.phrase.replace(/^per\s+/, '')}); when nothing is discarded, add JZ to the administered line.`,
+      );
       facts.push({ text: `${c.code} billing unit: ${du.phrase}`, source: du.source });
       basis.push(`dosage:${c.code}`);
     } else if (count !== null && m) {
       over = count > m.value;
-      sentences.push(count > m.value ? `No for ${count} units of ${c.code}: that is above the ${mueSentence(c.code, m)}.` : `${count} units of ${c.code} is within the ${mueSentence(c.code, m)}.`);
+      sentences.push(
+        count > m.value
+          ? `No for ${count} units of ${c.code}: that is above the ${mueSentence(c.code, m)}.`
+          : `${count} units of ${c.code} is within the ${mueSentence(c.code, m)}.`,
+      );
     } else if (du && asked) {
       sentences.push(`${c.code} is billed ${du.phrase}: divide the amount given by that and round up.`);
       facts.push({ text: `${c.code} billing unit: ${du.phrase}`, source: du.source });

@@ -8,18 +8,55 @@ import { col, findHeader, malformed, requireCol, type Progress } from './text.ts
 const CODE = /^[A-Z0-9]{5}$/;
 
 export function parseAddOn(lines: string[], file: string, progress?: Progress): AddOnRowInput[] {
-  const isAddOn = (n: string) => n.startsWith('addon') || n.startsWith('aoc') && !n.includes('type') && !n.includes('del') && !n.includes('eff');
+  const isAddOn = (n: string) => n.startsWith('addon') || (n.startsWith('aoc') && !n.includes('type') && !n.includes('del') && !n.includes('eff'));
   const h = findHeader(lines, file, (n) => n.some(isAddOn) && n.some((x) => x.startsWith('primary')), 'add-on code');
   const at = h.index + 1;
   const names = h.names;
-  const addOn = requireCol(col(names, (n) => n === 'addoncode' || n === 'aoc' || n === 'aoccode', isAddOn), file, at, 'Add-on Code');
-  const primary = requireCol(col(names, (n) => n === 'primarycode', (n) => n.startsWith('primary') && !n.includes('del')), file, at, 'Primary Code');
-  const type = requireCol(col(names, (n) => n.includes('type')), file, at, 'AOC Edit Type');
+  const addOn = requireCol(
+    col(names, (n) => n === 'addoncode' || n === 'aoc' || n === 'aoccode', isAddOn),
+    file,
+    at,
+    'Add-on Code',
+  );
+  const primary = requireCol(
+    col(
+      names,
+      (n) => n === 'primarycode',
+      (n) => n.startsWith('primary') && !n.includes('del'),
+    ),
+    file,
+    at,
+    'Primary Code',
+  );
+  const type = requireCol(
+    col(names, (n) => n.includes('type')),
+    file,
+    at,
+    'AOC Edit Type',
+  );
   const isDel = (n: string) => n.includes('del');
-  const addOnDel = col(names, (n) => isAddOn(n.replace(/del.*/, '')) && isDel(n) && !n.includes('edit'), (n) => n.startsWith('addon') && isDel(n));
+  const addOnDel = col(
+    names,
+    (n) => isAddOn(n.replace(/del.*/, '')) && isDel(n) && !n.includes('edit'),
+    (n) => n.startsWith('addon') && isDel(n),
+  );
   const primaryDel = col(names, (n) => n.startsWith('primary') && isDel(n));
-  const eff = requireCol(col(names, (n) => n.includes('edit') && n.includes('eff'), (n) => n.includes('eff')), file, at, 'AOC Edit Effective Date');
-  const editDel = requireCol(col(names, (n) => n.includes('edit') && isDel(n)), file, at, 'AOC Edit Deletion Date');
+  const eff = requireCol(
+    col(
+      names,
+      (n) => n.includes('edit') && n.includes('eff'),
+      (n) => n.includes('eff'),
+    ),
+    file,
+    at,
+    'AOC Edit Effective Date',
+  );
+  const editDel = requireCol(
+    col(names, (n) => n.includes('edit') && isDel(n)),
+    file,
+    at,
+    'AOC Edit Deletion Date',
+  );
   const notes = col(names, (n) => n.includes('note') || n.includes('instruction'));
   const date = (cells: string[], i: number, n: number, what: string): number | null => {
     if (i < 0) return null;

@@ -12,13 +12,33 @@ export function parseHcpcs(lines: string[], file: string, progress?: Progress): 
   const h = findHeader(lines, file, (n) => n.some((x) => x === 'hcpc' || x === 'hcpcs' || x === 'code') && n.includes('longdescription'), 'HCPCS');
   const at = h.index + 1;
   const names = h.names;
-  const code = requireCol(col(names, (n) => n === 'hcpc' || n === 'hcpcs' || n === 'code'), file, at, 'HCPC');
-  const long = requireCol(col(names, (n) => n === 'longdescription'), file, at, 'LONG DESCRIPTION');
+  const code = requireCol(
+    col(names, (n) => n === 'hcpc' || n === 'hcpcs' || n === 'code'),
+    file,
+    at,
+    'HCPC',
+  );
+  const long = requireCol(
+    col(names, (n) => n === 'longdescription'),
+    file,
+    at,
+    'LONG DESCRIPTION',
+  );
   const short = col(names, (n) => n === 'shortdescription');
   const recid = col(names, (n) => n === 'recid');
-  const add = requireCol(col(names, (n) => n === 'adddt' || n === 'adddate'), file, at, 'ADD DT');
+  const add = requireCol(
+    col(names, (n) => n === 'adddt' || n === 'adddate'),
+    file,
+    at,
+    'ADD DT',
+  );
   const actEff = col(names, (n) => n === 'acteffdt');
-  const term = requireCol(col(names, (n) => n === 'termdt' || n === 'terminationdate'), file, at, 'TERM DT');
+  const term = requireCol(
+    col(names, (n) => n === 'termdt' || n === 'terminationdate'),
+    file,
+    at,
+    'TERM DT',
+  );
   const action = col(names, (n) => n === 'actioncd');
   const rows: HcpcsRowInput[] = [];
   const date = (cells: string[], i: number, n: number, what: string): number | null => {
@@ -41,7 +61,8 @@ export function parseHcpcs(lines: string[], file: string, progress?: Progress): 
       prev.longDescription = `${prev.longDescription} ${(cells[long] ?? '').trim()}`.trim();
       continue;
     }
-    if (!PROCEDURE.test(c) && !MODIFIER.test(c)) throw malformed(file, n, `code ${JSON.stringify(c)} is neither a HCPCS code (A1234) nor a modifier (2 characters)`);
+    if (!PROCEDURE.test(c) && !MODIFIER.test(c))
+      throw malformed(file, n, `code ${JSON.stringify(c)} is neither a HCPCS code (A1234) nor a modifier (2 characters)`);
     rows.push({
       code: c,
       longDescription: (cells[long] ?? '').trim(),

@@ -42,7 +42,6 @@ const TABLE_OF: Record<ImportKind, TableKind> = {
   cpt: 'cpt',
 };
 
-
 export interface ImportRequest {
   kind: ImportKind;
   /** Several files make one table (CMS splits each PTP table into f1-f4). */
@@ -63,7 +62,11 @@ export async function importFile(req: ImportRequest): Promise<ImportResult> {
     throw new AppError(ErrorCodes.BAD_REQUEST, `--kind ${req.kind} takes one file`);
   }
   const kind = TABLE_OF[req.kind];
-  const window: Window = guessWindow(req.kind, req.files.map((f) => path.basename(f)), req.version);
+  const window: Window = guessWindow(
+    req.kind,
+    req.files.map((f) => path.basename(f)),
+    req.version,
+  );
   const headerOf = (extra: Partial<Window> = {}): Omit<TableHeader, 'rows'> => ({
     kind,
     table: TABLE_NAMES[kind],

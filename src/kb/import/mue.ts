@@ -8,9 +8,28 @@ const CODE = /^[A-Z0-9]{5}$/;
 export function parseMue(lines: string[], file: string, progress?: Progress): MueRowInput[] {
   const h = findHeader(lines, file, (n) => n.some((x) => x.includes('hcpcs') || x.includes('cptcode')) && n.some((x) => x.includes('muevalue')), 'MUE');
   const at = h.index + 1;
-  const code = requireCol(col(h.names, (n) => n.includes('hcpcs'), (n) => n.includes('cptcode')), file, at, 'HCPCS/CPT Code');
-  const value = requireCol(col(h.names, (n) => n.includes('muevalue')), file, at, 'MUE Values');
-  const mai = requireCol(col(h.names, (n) => n.includes('adjudication')), file, at, 'MUE Adjudication Indicator');
+  const code = requireCol(
+    col(
+      h.names,
+      (n) => n.includes('hcpcs'),
+      (n) => n.includes('cptcode'),
+    ),
+    file,
+    at,
+    'HCPCS/CPT Code',
+  );
+  const value = requireCol(
+    col(h.names, (n) => n.includes('muevalue')),
+    file,
+    at,
+    'MUE Values',
+  );
+  const mai = requireCol(
+    col(h.names, (n) => n.includes('adjudication')),
+    file,
+    at,
+    'MUE Adjudication Indicator',
+  );
   const rat = col(h.names, (n) => n.includes('rationale'));
   const rows: MueRowInput[] = [];
   const seen = new Set<string>();

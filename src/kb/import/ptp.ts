@@ -10,11 +10,39 @@ const CODE = /^[A-Z0-9]{5}$/;
 export function parsePtpInto(builder: PtpBuilder, lines: string[], file: string, progress?: Progress): { maxEffective: number } {
   const h = findHeader(lines, file, (n) => n.some((x) => x.startsWith('column1')) && n.some((x) => x.startsWith('column2')), 'PTP');
   const at = h.index + 1;
-  const c1 = requireCol(col(h.names, (n) => n.startsWith('column1')), file, at, 'Column 1');
-  const c2 = requireCol(col(h.names, (n) => n.startsWith('column2')), file, at, 'Column 2');
-  const eff = col(h.names, (n) => n.startsWith('effective'), (n) => n.includes('effective'));
-  const del = requireCol(col(h.names, (n) => n.startsWith('deletion'), (n) => n.includes('deletion')), file, at, 'Deletion Date');
-  const mod = requireCol(col(h.names, (n) => n.startsWith('modifier')), file, at, 'Modifier');
+  const c1 = requireCol(
+    col(h.names, (n) => n.startsWith('column1')),
+    file,
+    at,
+    'Column 1',
+  );
+  const c2 = requireCol(
+    col(h.names, (n) => n.startsWith('column2')),
+    file,
+    at,
+    'Column 2',
+  );
+  const eff = col(
+    h.names,
+    (n) => n.startsWith('effective'),
+    (n) => n.includes('effective'),
+  );
+  const del = requireCol(
+    col(
+      h.names,
+      (n) => n.startsWith('deletion'),
+      (n) => n.includes('deletion'),
+    ),
+    file,
+    at,
+    'Deletion Date',
+  );
+  const mod = requireCol(
+    col(h.names, (n) => n.startsWith('modifier')),
+    file,
+    at,
+    'Modifier',
+  );
   const rat = col(h.names, (n) => n.includes('rationale'));
   let maxEffective = 0;
   for (let i = h.index + 1; i < lines.length; i++) {

@@ -12,7 +12,9 @@ export const GUIDANCE_SOURCES: GuidanceSource[] = ['ncci-policy-manual-2026', 'i
 export type GuidanceParagraphInput = Omit<GuidanceParagraph, 'sourceTitle'>;
 
 const STOP = new Set(
-  'the of and or to in a an is are be for on by with as at that this it its from not if which may when other than any all such has have been was were should shall must only also each same one more no but into used use can'.split(' '),
+  'the of and or to in a an is are be for on by with as at that this it its from not if which may when other than any all such has have been was were should shall must only also each same one more no but into used use can'.split(
+    ' ',
+  ),
 );
 
 /** Lower-case word tokens; one-letter tokens and stop words are left out, two-character ones (25, xe) kept. */

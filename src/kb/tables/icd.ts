@@ -90,7 +90,8 @@ export class IcdTable {
   constructor(t: DecodedTable) {
     this.header = t.header;
     const rel = (t.header.meta as { releases?: IcdRelease[] } | undefined)?.releases;
-    this.releases = rel && rel.length > 0 ? rel : [{ version: t.header.version, from: t.header.effectiveFrom ?? '0000-01-01', to: t.header.effectiveTo ?? '9999-12-31' }];
+    this.releases =
+      rel && rel.length > 0 ? rel : [{ version: t.header.version, from: t.header.effectiveFrom ?? '0000-01-01', to: t.header.effectiveTo ?? '9999-12-31' }];
     this.codes = column<string[]>(t, 'codes', 'str');
     this.desc = textColumn(t, 'desc');
     // Copies (~200 KB), so the 7.7 MB decompressed table is not kept alive by these two views of it.

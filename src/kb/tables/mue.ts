@@ -47,7 +47,14 @@ export class MueTable {
     for (let i = 0; i < codes.length; i++) {
       this.facts.set(
         codes[i],
-        Object.freeze({ code: codes[i], value: value[i], mai: intern(mai[i]), maiDescription: intern(maiDesc[i]), rationale: intern(rationale[i]), source: this.source }),
+        Object.freeze({
+          code: codes[i],
+          value: value[i],
+          mai: intern(mai[i]),
+          maiDescription: intern(maiDesc[i]),
+          rationale: intern(rationale[i]),
+          source: this.source,
+        }),
       );
     }
   }

@@ -14,7 +14,10 @@ const byDb = new WeakMap<Db, Map<string, OAuth2TokenProvider>>();
 /** The credential's key: provider, client and user; names no secret. */
 export const credentialKey = (tokenUrl: string, clientId: string, user: string) => `${new URL(tokenUrl).host}|${clientId}|${user.toLowerCase()}`;
 
-export function sharedTokenProvider(ctx: { db: Db; config: Pick<Config, 'DATA_DIR' | 'RAW_ENCRYPTION_KEY'> }, credential: OAuth2Credential): OAuth2TokenProvider {
+export function sharedTokenProvider(
+  ctx: { db: Db; config: Pick<Config, 'DATA_DIR' | 'RAW_ENCRYPTION_KEY'> },
+  credential: OAuth2Credential,
+): OAuth2TokenProvider {
   const id = `${credential.key}\n${credential.refreshToken}\n${credential.clientSecret ?? ''}\n${credential.tokenUrl}`;
   let providers = byDb.get(ctx.db);
   if (!providers) byDb.set(ctx.db, (providers = new Map()));

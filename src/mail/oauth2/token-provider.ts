@@ -87,7 +87,10 @@ export class OAuth2TokenProvider implements TokenSource {
     const { key, refreshToken: seed } = this.credential;
     // A rotated token this process received but could not store yet is stored first.
     if (this.unsaved && store) {
-      await store.save(key, seed, this.unsaved).then(() => (this.unsaved = null), () => {});
+      await store.save(key, seed, this.unsaved).then(
+        () => (this.unsaved = null),
+        () => {},
+      );
     }
     const stored = (await store?.load(key, seed).catch(() => null)) ?? null;
     // Newest first: what this process last received, then what the database holds (another process
@@ -117,7 +120,9 @@ export class OAuth2TokenProvider implements TokenSource {
     return res.accessToken;
   }
 
-  private async exchange(refreshToken: string): Promise<{ ok: true; accessToken: string; expiresIn: number; refreshToken?: string } | { ok: false; error: string }> {
+  private async exchange(
+    refreshToken: string,
+  ): Promise<{ ok: true; accessToken: string; expiresIn: number; refreshToken?: string } | { ok: false; error: string }> {
     const c = this.credential;
     const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: c.clientId });
     if (c.clientSecret) form.set('client_secret', c.clientSecret);

@@ -77,7 +77,10 @@ export function startImapSource(ctx: Pick<AppContext, 'db' | 'producers' | 'log'
         if (m.source) messages.push({ uid: m.uid, source: m.source });
       }
       messages.sort((a, b) => a.uid - b.uid);
-      await acceptRawBatch(ctx, messages.map((m) => ({ mailbox: key, uidvalidity, uid: m.uid, raw: m.source })));
+      await acceptRawBatch(
+        ctx,
+        messages.map((m) => ({ mailbox: key, uidvalidity, uid: m.uid, raw: m.source })),
+      );
       stored += messages.length;
       // Durable and enqueued: only now is the message flagged, moved and the cursor moved on.
       const done = messages.map((m) => m.uid);

@@ -45,14 +45,39 @@ export function factsView(facts: unknown): FactsView {
     rationale: str(e.rationale),
   }));
   const mue = arr(edits.mue).map((m) => ({ code: str(m.code), value: str(m.value), mai: str(m.mai), source: str(m.source) }));
-  const addOn = arr(edits.addOn).map((a) => ({ code: str(a.addOnCode), primaries: str(Array.isArray(a.primaryCodes) ? a.primaryCodes.slice(0, 20) : a.primaryCodes), type: str(a.type), source: str(a.source) }));
+  const addOn = arr(edits.addOn).map((a) => ({
+    code: str(a.addOnCode),
+    primaries: str(Array.isArray(a.primaryCodes) ? a.primaryCodes.slice(0, 20) : a.primaryCodes),
+    type: str(a.type),
+    source: str(a.source),
+  }));
   const a = (f.answer && typeof f.answer === 'object' ? f.answer : null) as Obj | null;
-  const answer = a && (str(a.text) || str(a.verdict))
-    ? { verdict: str(a.verdict), text: str(a.text), basis: Array.isArray(a.basis) ? a.basis.map((b) => (b && typeof b === 'object' ? str((b as Obj).text ?? (b as Obj).source ?? JSON.stringify(b)) : str(b))).filter(Boolean) : str(a.basis) ? [str(a.basis)] : [] }
-    : null;
-  const guidance = arr(f.guidance).map((g) => ({ source: str(g.source), section: str(g.section), page: str(g.page), text: str(g.text) })).filter((g) => g.text || g.source);
-  const reviewerNotes = (Array.isArray(f.reviewerNotes) ? f.reviewerNotes : []).map((n) => (typeof n === 'string' ? n : n && typeof n === 'object' ? str((n as Obj).text) : '')).filter(Boolean);
-  const sources = [...new Set([...ptp, ...mue, ...addOn].map((x) => x.source).concat(guidance.map((g) => g.source)).filter(Boolean))];
+  const answer =
+    a && (str(a.text) || str(a.verdict))
+      ? {
+          verdict: str(a.verdict),
+          text: str(a.text),
+          basis: Array.isArray(a.basis)
+            ? a.basis.map((b) => (b && typeof b === 'object' ? str((b as Obj).text ?? (b as Obj).source ?? JSON.stringify(b)) : str(b))).filter(Boolean)
+            : str(a.basis)
+              ? [str(a.basis)]
+              : [],
+        }
+      : null;
+  const guidance = arr(f.guidance)
+    .map((g) => ({ source: str(g.source), section: str(g.section), page: str(g.page), text: str(g.text) }))
+    .filter((g) => g.text || g.source);
+  const reviewerNotes = (Array.isArray(f.reviewerNotes) ? f.reviewerNotes : [])
+    .map((n) => (typeof n === 'string' ? n : n && typeof n === 'object' ? str((n as Obj).text) : ''))
+    .filter(Boolean);
+  const sources = [
+    ...new Set(
+      [...ptp, ...mue, ...addOn]
+        .map((x) => x.source)
+        .concat(guidance.map((g) => g.source))
+        .filter(Boolean),
+    ),
+  ];
   return {
     answer,
     guidance,

@@ -21,7 +21,14 @@ export async function requestMagicLink(ctx: AppContext, email: string): Promise<
     await insertMagicLink(q, sha256Hex(token), user.id, minutes);
     const { row } = await enqueueOutbound(
       q,
-      buildStaffMail(ctx.config, { kind: 'magic_link', consultationId: null, dedupKey: `magic_link:${sha256Hex(token)}`, to: user.email, subject: 'Your CaseConsultant sign-in link', body: mail }),
+      buildStaffMail(ctx.config, {
+        kind: 'magic_link',
+        consultationId: null,
+        dedupKey: `magic_link:${sha256Hex(token)}`,
+        to: user.email,
+        subject: 'Your CaseConsultant sign-in link',
+        body: mail,
+      }),
     );
     await audit(q, { userId: user.id, action: 'auth.magic_link_requested', detail: { outboundId: row.id } });
     return row.id;

@@ -18,7 +18,13 @@ export async function queueOverview(ctx: AppContext) {
         return {
           name,
           counts: STATES.map((s) => ({ state: s, n: counts[s] ?? 0 })),
-          failed: failed.map((j) => ({ id: j.id, data: JSON.stringify(j.data), attempts: j.attemptsMade, reason: String(j.failedReason ?? '').slice(0, 300), at: j.finishedOn ? new Date(j.finishedOn) : null })),
+          failed: failed.map((j) => ({
+            id: j.id,
+            data: JSON.stringify(j.data),
+            attempts: j.attemptsMade,
+            reason: String(j.failedReason ?? '').slice(0, 300),
+            at: j.finishedOn ? new Date(j.finishedOn) : null,
+          })),
           error: null as string | null,
         };
       } catch (err) {

@@ -4,7 +4,19 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { AppError, ErrorCodes } from '../../errors.ts';
 import {
-  addUser, auditRows, discardInbound, listAccounts, listHeldInbound, listPlans, listUsers, reprocessInbound, requireAdmin, ROLES, saveAccount, setAccountPlan, updateUser,
+  addUser,
+  auditRows,
+  discardInbound,
+  listAccounts,
+  listHeldInbound,
+  listPlans,
+  listUsers,
+  reprocessInbound,
+  requireAdmin,
+  ROLES,
+  saveAccount,
+  setAccountPlan,
+  updateUser,
 } from '../admin-actions.ts';
 import { audit } from '../../store/audit.ts';
 import type { Role, UserRow } from '../../store/users.ts';
@@ -24,9 +36,24 @@ const idOf = (req: FastifyRequest) => {
   return id;
 };
 
-const specialtiesField = z.string().max(500).transform((s) => [...new Set(s.split(/[\s,]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))]);
+const specialtiesField = z
+  .string()
+  .max(500)
+  .transform((s) => [
+    ...new Set(
+      s
+        .split(/[\s,]+/)
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ]);
 const newUserForm = z.object({
-  email: z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/).max(320),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[^\s@]+@[^\s@]+$/)
+    .max(320),
   name: z.string().trim().min(1).max(200),
   role: z.enum(ROLES as [Role, ...Role[]]),
   specialties: specialtiesField.default([]),
@@ -39,7 +66,11 @@ const userForm = z.object({
   active: z.string().optional(),
   available: z.string().optional(),
 });
-const accountForm = z.object({ name: z.string().trim().min(1).max(200), domain: z.string().trim().toLowerCase().max(253).optional(), plan: z.string().trim().min(1).max(40) });
+const accountForm = z.object({
+  name: z.string().trim().min(1).max(200),
+  domain: z.string().trim().toLowerCase().max(253).optional(),
+  plan: z.string().trim().min(1).max(40),
+});
 const auditQuery = z.object({
   action: z.string().max(80).optional().catch(undefined),
   user: rowId.optional().catch(undefined),
@@ -62,7 +93,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   app.get('/admin/users', async (req, reply) => {
     admin(req);
     const users = (await listUsers(ctx.db)).map((u) => ({ ...u, roles: ROLES.map((r) => ({ value: r, selected: r === u.role })) }));
-    return page(ctx, req, reply, 'admin-users', 'Users', { nav: 'admin', tab: 'users', users, roles: ROLES, done: (req.query as Record<string, string>).done === '1' });
+    return page(ctx, req, reply, 'admin-users', 'Users', {
+      nav: 'admin',
+      tab: 'users',
+      users,
+      roles: ROLES,
+      done: (req.query as Record<string, string>).done === '1',
+    });
   });
   app.post('/admin/users', async (req, reply) => {
     const actor = admin(req);
@@ -72,7 +109,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   app.post('/admin/users/:id', async (req, reply) => {
     const actor = admin(req);
     const f = parseForm(userForm, req.body);
-    await updateUser(ctx, actor, idOf(req), { role: f.role, specialties: f.specialties, capacity: f.capacity, active: f.active === 'on', available: f.available === 'on' });
+    await updateUser(ctx, actor, idOf(req), {
+      role: f.role,
+      specialties: f.specialties,
+      capacity: f.capacity,
+      active: f.active === 'on',
+      available: f.available === 'on',
+    });
     return reply.redirect('/admin/users?done=1', 303);
   });
 
@@ -100,7 +143,12 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.get('/admin/inbound', async (req, reply) => {
     admin(req);
-    return page(ctx, req, reply, 'admin-inbound', 'Held messages', { nav: 'admin', tab: 'inbound', items: await listHeldInbound(ctx.db), done: (req.query as Record<string, string>).done ?? null });
+    return page(ctx, req, reply, 'admin-inbound', 'Held messages', {
+      nav: 'admin',
+      tab: 'inbound',
+      items: await listHeldInbound(ctx.db),
+      done: (req.query as Record<string, string>).done ?? null,
+    });
   });
   app.post('/admin/inbound/:id/reprocess', async (req, reply) => {
     await reprocessInbound(ctx, admin(req), idOf(req));
@@ -115,15 +163,28 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     admin(req);
     const f = auditQuery.parse(req.query ?? {});
     const rows = await auditRows(ctx.db, { action: f.action, userId: f.user, consultationId: f.consultation, since: f.since, limit: 300 });
-    const qs = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString();
-    return page(ctx, req, reply, 'admin-audit', 'Audit log', { nav: 'admin', tab: 'audit', rows: rows.map((r) => ({ ...r, detailText: JSON.stringify(r.detail) })), f, csvHref: `/admin/audit.csv${qs ? `?${qs}` : ''}` });
+    const qs = new URLSearchParams(
+      Object.entries(f)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    ).toString();
+    return page(ctx, req, reply, 'admin-audit', 'Audit log', {
+      nav: 'admin',
+      tab: 'audit',
+      rows: rows.map((r) => ({ ...r, detailText: JSON.stringify(r.detail) })),
+      f,
+      csvHref: `/admin/audit.csv${qs ? `?${qs}` : ''}`,
+    });
   });
   app.get('/admin/audit.csv', async (req, reply) => {
     const actor = admin(req);
     const f = auditQuery.parse(req.query ?? {});
     const rows = await auditRows(ctx.db, { action: f.action, userId: f.user, consultationId: f.consultation, since: f.since, limit: 100_000 });
     await audit(ctx.db, { userId: actor.id, action: 'admin.audit_exported', detail: { rows: rows.length } });
-    const csv = toCsv(['id', 'at', 'user_id', 'user', 'action', 'consultation_id', 'detail'], rows.map((r) => [r.id, new Date(r.at), r.user_id, r.user_name, r.action, r.consultation_id, r.detail]));
+    const csv = toCsv(
+      ['id', 'at', 'user_id', 'user', 'action', 'consultation_id', 'detail'],
+      rows.map((r) => [r.id, new Date(r.at), r.user_id, r.user_name, r.action, r.consultation_id, r.detail]),
+    );
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-log.csv"').send(csv);
   });
 }

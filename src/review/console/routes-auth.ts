@@ -12,14 +12,28 @@ import { SESSION_COOKIE, endSession } from '../../store/console-sessions.ts';
 import { addCookie, isHttps, page, safeNext, startSession } from './state.ts';
 import { serializeCookie } from './cookies.ts';
 
-const email = z.string().trim().toLowerCase().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/);
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3)
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+$/);
 const passwordForm = z.object({ email, password: z.string().min(1).max(1024), next: z.string().max(2000).optional() });
 const magicForm = z.object({ email, next: z.string().max(2000).optional() });
 const TOKEN = /^[\w-]{20,100}$/;
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
   const loginPage = (req: Parameters<typeof page>[1], reply: Parameters<typeof page>[2], data: Record<string, unknown>, status = 200) =>
-    page(ctx, req, reply, 'login', 'Sign in', { next: safeNext((req.query as Record<string, unknown>)?.next ?? (req.body as Record<string, unknown>)?.next), ...data }, status);
+    page(
+      ctx,
+      req,
+      reply,
+      'login',
+      'Sign in',
+      { next: safeNext((req.query as Record<string, unknown>)?.next ?? (req.body as Record<string, unknown>)?.next), ...data },
+      status,
+    );
 
   /** When someone else is signed in than the link's user: the page that says so, the link left unused. */
   const signedInAsOther = async (req: Parameters<typeof page>[1], token: string) => {
@@ -28,10 +42,18 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const linkUser = await magicLinkUser(ctx.db, token);
     if (linkUser === current.id) return (reply: Parameters<typeof page>[2]) => reply.redirect('/queue', 303);
     return (reply: Parameters<typeof page>[2]) =>
-      page(ctx, req, reply, 'error', 'Signed in already', {
-        status: 409,
-        message: `You are signed in as ${current.name}. This sign-in link is for someone else: sign out first, then open the link again (it stays valid until it expires).`,
-      }, 409);
+      page(
+        ctx,
+        req,
+        reply,
+        'error',
+        'Signed in already',
+        {
+          status: 409,
+          message: `You are signed in as ${current.name}. This sign-in link is for someone else: sign out first, then open the link again (it stays valid until it expires).`,
+        },
+        409,
+      );
   };
 
   app.get('/login', async (req, reply) => {
@@ -106,13 +128,33 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     const consultationId = Number((req.params as { id: string }).id);
     const userId = Number(q.u);
     const valid =
-      Number.isInteger(consultationId) && consultationId > 0 && Number.isInteger(userId) && typeof q.s === 'string' &&
+      Number.isInteger(consultationId) &&
+      consultationId > 0 &&
+      Number.isInteger(userId) &&
+      typeof q.s === 'string' &&
       verifyConsultationLink(ctx.config, { consultationId, userId, exp: Number(q.e), sig: q.s });
-    if (!valid) return loginPage(req, reply, { error: 'That link has expired or is not valid. Sign in to open the consultation.', next: `/c/${Number.isInteger(consultationId) ? consultationId : ''}` }, 403);
+    if (!valid)
+      return loginPage(
+        req,
+        reply,
+        {
+          error: 'That link has expired or is not valid. Sign in to open the consultation.',
+          next: `/c/${Number.isInteger(consultationId) ? consultationId : ''}`,
+        },
+        403,
+      );
     const target = `/c/${consultationId}`;
     if (req.cc.user) {
       if (req.cc.user.id !== userId) {
-        return page(ctx, req, reply, 'error', 'Another reviewer’s link', { status: 403, message: 'This link was sent to another reviewer. Sign out first to use it, or open the consultation from the queue.' }, 403);
+        return page(
+          ctx,
+          req,
+          reply,
+          'error',
+          'Another reviewer’s link',
+          { status: 403, message: 'This link was sent to another reviewer. Sign out first to use it, or open the consultation from the queue.' },
+          403,
+        );
       }
       return reply.redirect(target, 303);
     }

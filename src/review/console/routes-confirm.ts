@@ -55,7 +55,10 @@ export function registerConfirmRoutes(app: FastifyInstance, ctx: AppContext): vo
     const s = await sendable(ctx, user, id);
     if (!s) return reply.redirect(`/c/${id}`, 303);
     const { c, draft } = s;
-    const [mail, engine] = await Promise.all([answerData(ctx.db, c, user.id, draft.body_text).then((d) => renderEmail('answer', d)), draft.version > 1 ? engineDraftText(ctx.db, id, draft.round) : null]);
+    const [mail, engine] = await Promise.all([
+      answerData(ctx.db, c, user.id, draft.body_text).then((d) => renderEmail('answer', d)),
+      draft.version > 1 ? engineDraftText(ctx.db, id, draft.round) : null,
+    ]);
     const ticket = formatTicketNo(c.ticket_no);
     return page(ctx, req, reply, 'confirm', `Send ${ticket}?`, {
       nav: 'queue',
@@ -77,12 +80,9 @@ export function registerConfirmRoutes(app: FastifyInstance, ctx: AppContext): vo
     const id = idOf(req);
     const s = await sendable(ctx, user, id);
     const want = Number((req.query as Record<string, string> | undefined)?.draft);
-    if (!s || (Number.isInteger(want) && want > 0 && want !== s.draft.id)) throw new AppError(ErrorCodes.WRONG_STATE, 'This draft is no longer the one to send.');
+    if (!s || (Number.isInteger(want) && want > 0 && want !== s.draft.id))
+      throw new AppError(ErrorCodes.WRONG_STATE, 'This draft is no longer the one to send.');
     const mail = renderEmail('answer', await answerData(ctx.db, s.c, user.id, s.draft.body_text));
-    return reply
-      .header('content-security-policy', EMAIL_PREVIEW_CSP)
-      .header('x-frame-options', 'SAMEORIGIN')
-      .type('text/html; charset=utf-8')
-      .send(mail.html);
+    return reply.header('content-security-policy', EMAIL_PREVIEW_CSP).header('x-frame-options', 'SAMEORIGIN').type('text/html; charset=utf-8').send(mail.html);
   });
 }

@@ -11,7 +11,21 @@ import { consultationDetail } from '../api.ts';
 import { factsView } from './facts-view.ts';
 import { ANSWER_WRITTEN_STATUSES, CONSULTATION_STATUSES, OPEN_STATUSES, REVIEWABLE_STATUSES, statusIn } from '../../store/consultation-status.ts';
 import { permissionsFor } from '../permissions.ts';
-import { activeUsers, dueState, engineDraftText, neighbours, nextCase, notes, othersViewing, planNames, queue, sentAnswer, similarAnswered, specialtiesInUse, touchPresence } from '../../store/console-queries.ts';
+import {
+  activeUsers,
+  dueState,
+  engineDraftText,
+  neighbours,
+  nextCase,
+  notes,
+  othersViewing,
+  planNames,
+  queue,
+  sentAnswer,
+  similarAnswered,
+  specialtiesInUse,
+  touchPresence,
+} from '../../store/console-queries.ts';
 import { draftDiff } from './draft-diff.ts';
 import { shortSpan, snippet, statusLabel } from './labels.ts';
 import { isCalendarDate, routeId, rowId } from '../params.ts';
@@ -22,7 +36,11 @@ import { errorFields } from '../../log-error.ts';
 const STATUSES = CONSULTATION_STATUSES;
 const filterSchema = z.object({
   status: z.enum(STATUSES).optional().catch(undefined),
-  assignee: z.string().regex(/^(mine|unassigned|\d{1,9})$/).optional().catch(undefined),
+  assignee: z
+    .string()
+    .regex(/^(mine|unassigned|\d{1,9})$/)
+    .optional()
+    .catch(undefined),
   specialty: z.string().max(40).optional().catch(undefined),
   plan: z.string().max(40).optional().catch(undefined),
 });
@@ -74,7 +92,9 @@ async function lookupCode(ctx: AppContext, code: string, dos: string | undefined
     const ptp = p
       ? {
           // The partners among this case's codes first: the edits the question is about.
-          inCase: caseCodes.filter((c) => c !== info.code).flatMap((c) => (p.column2.includes(c) ? [`${info.code} / ${c}`] : p.column1.includes(c) ? [`${c} / ${info.code}`] : [])),
+          inCase: caseCodes
+            .filter((c) => c !== info.code)
+            .flatMap((c) => (p.column2.includes(c) ? [`${info.code} / ${c}`] : p.column1.includes(c) ? [`${c} / ${info.code}`] : [])),
           column2: capped(p.column2),
           column1: capped(p.column1),
           inactive: capped([...new Set([...p.inactiveColumn2, ...p.inactiveColumn1])].sort()),
@@ -140,7 +160,8 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
     await audit(ctx.db, { userId: user.id, action: 'consultation.viewed', consultationId: id, detail: { via: 'console' } });
     const facts = factsView(d.draft?.facts);
     const lookupCodeParam = typeof q.code === 'string' ? q.code.trim().slice(0, 20) : '';
-    const lookupDos = typeof q.dos === 'string' && isCalendarDate(q.dos) ? q.dos : facts.dateOfService && isCalendarDate(facts.dateOfService) ? facts.dateOfService : undefined;
+    const lookupDos =
+      typeof q.dos === 'string' && isCalendarDate(q.dos) ? q.dos : facts.dateOfService && isCalendarDate(facts.dateOfService) ? facts.dateOfService : undefined;
     const [due, noteRows, others, users, similar, lookup, engineText, sent, around] = await Promise.all([
       dueState(ctx.db, id),
       notes(ctx.db, id),
@@ -209,7 +230,13 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: AppContext
     // From the confirmation: exactly the version it showed. Without one (an older page), what the
     // reviewer sees in the edit box is sent, even if they did not save it first.
     if (Number.isInteger(draftId) && draftId > 0) await approveConsultation(ctx, req.cc.user!, id, undefined, { expectedDraftId: draftId });
-    else await approveConsultation(ctx, req.cc.user!, id, typeof text === 'string' && text.trim() ? field(req, 'text', textField(100_000), 'The draft text') : undefined);
+    else
+      await approveConsultation(
+        ctx,
+        req.cc.user!,
+        id,
+        typeof text === 'string' && text.trim() ? field(req, 'text', textField(100_000), 'The draft text') : undefined,
+      );
     return 'approved';
   });
   action('request-info', async (req, id) => {

@@ -38,7 +38,11 @@ export function registerMailboxRoutes(app: FastifyInstance, ctx: AppContext): vo
   app.get('/admin/mailboxes', async (req, reply) => {
     requireAdmin(signedIn(req));
     const q = req.query as Record<string, string>;
-    const mailboxes = (await mailboxOverview(ctx)).map((m) => ({ ...m, fromEnv: m.name === 'default', leaseSeconds: m.lease ? Math.round(m.lease.expiresInMs / 1000) : null }));
+    const mailboxes = (await mailboxOverview(ctx)).map((m) => ({
+      ...m,
+      fromEnv: m.name === 'default',
+      leaseSeconds: m.lease ? Math.round(m.lease.expiresInMs / 1000) : null,
+    }));
     return page(ctx, req, reply, 'admin-mailboxes', 'Mailboxes', { nav: 'admin', tab: 'mailboxes', mailboxes, done: q.done ?? null });
   });
   app.post('/admin/mailboxes', async (req, reply) => {

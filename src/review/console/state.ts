@@ -107,6 +107,14 @@ export function sendPage(reply: FastifyReply, html: string, status = 200): Fasti
   return reply.code(status).type('text/html; charset=utf-8').send(html);
 }
 
-export function page(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, name: string, title: string, data: Record<string, unknown>, status = 200): FastifyReply {
+export function page(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+  title: string,
+  data: Record<string, unknown>,
+  status = 200,
+): FastifyReply {
   return sendPage(reply, renderPage(name, layout(ctx, req, title, data.nav as string | undefined), data), status);
 }
