@@ -37,7 +37,7 @@ async function ingestOrQuarantine(ctx: AppContext, batcher: MicroBatcher<number,
       try {
         const row = await getInbound(ctx.db, data.inboundId);
         if (row?.status === 'received') {
-          await finishInbound(ctx.db, data.inboundId, { status: 'quarantined', reason: 'poison', error: errorText(err, 500) });
+          await finishInbound(ctx.db, data.inboundId, { status: 'quarantined', reason: 'poison', error: errorText(err, 500), attempts: job.attemptsMade + 1 });
           ctx.log.error({ inboundId: data.inboundId, err: errorFields(err) }, 'inbound quarantined after repeated failures');
         }
       } catch (qerr) {

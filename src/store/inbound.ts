@@ -131,13 +131,22 @@ export function inboundPlaintext(row: Pick<InboundRow, 'raw' | 'sha256'>, key: B
 export async function finishInbound(
   q: Queryable,
   id: number,
-  f: { status: InboundStatus; kind?: string | null; reason?: string | null; error?: string | null; messageId?: string | null; consultationId?: number | null },
+  f: {
+    status: InboundStatus;
+    kind?: string | null;
+    reason?: string | null;
+    error?: string | null;
+    messageId?: string | null;
+    consultationId?: number | null;
+    /** How many times ingest tried it (the job's attempts), for a message held after repeated failures. */
+    attempts?: number | null;
+  },
 ): Promise<number | null> {
   const r = await q.query<{ lag: number }>(
     `UPDATE inbound_messages SET status = $2, kind = $3, reason = $4, error = $5, message_id = COALESCE($6, message_id),
-       consultation_id = COALESCE($7, consultation_id), processed_at = now() WHERE id = $1
+       consultation_id = COALESCE($7, consultation_id), attempts = COALESCE($8, attempts), processed_at = now() WHERE id = $1
      RETURNING EXTRACT(EPOCH FROM (processed_at - received_at))::float8 AS lag`,
-    [id, f.status, f.kind ?? null, f.reason ?? null, f.error ?? null, f.messageId ?? null, f.consultationId ?? null],
+    [id, f.status, f.kind ?? null, f.reason ?? null, f.error ?? null, f.messageId ?? null, f.consultationId ?? null, f.attempts ?? null],
   );
   return r.rows[0]?.lag ?? null;
 }

@@ -190,8 +190,8 @@ describe('operations on one running app', () => {
     const held = await waitFor(
       'both quarantined',
       async () => {
-        const r = await app.ctx.db.query<{ id: number; status: string; reason: string; error: string; message_id: string | null }>(
-          `SELECT id, status, reason, error, message_id FROM inbound_messages WHERE status = 'quarantined' AND reason = 'poison' ORDER BY id`,
+        const r = await app.ctx.db.query<{ id: number; status: string; reason: string; error: string; message_id: string | null; attempts: number }>(
+          `SELECT id, status, reason, error, message_id, attempts FROM inbound_messages WHERE status = 'quarantined' AND reason = 'poison' ORDER BY id`,
         );
         return r.rows.length === 2 ? r.rows : null;
       },
@@ -213,6 +213,12 @@ describe('operations on one running app', () => {
     assert.ok(nextDoneMs < quarantinedMs, 'the messages behind the poison ones were not held up');
     for (const h of held) assert.match(h.error, /refused by a test trigger/, 'quarantined with its error');
     assert.deepEqual(attempts, [3, 3], 'after JOB_ATTEMPTS attempts');
+    // The admin's held-inbound page shows this column; nothing filled it before.
+    assert.deepEqual(
+      held.map((h) => h.attempts),
+      [3, 3],
+      'the row records how many times ingest tried it',
+    );
     const listed = await app.api('/api/admin/inbound', { token: adminToken });
     assert.equal(listed.status, 200);
     assert.deepEqual(
