@@ -71,12 +71,16 @@ describe('metrics of poller and worker processes on the web’s /metrics', () =>
       100,
     );
 
-    // Published at least once more after the last job finished.
+    // Published at least once more after the last job finished. A draft job's duration is observed when
+    // the job completes, after its consultation is already awaiting review, and the acknowledgements go
+    // out independently of drafting: so wait for both the sends and the draft jobs to be relayed.
     const all = await waitFor(
-      'the worker’s sends on /metrics',
+      'the worker’s sends and draft jobs on /metrics',
       async () => {
         const m = await scrape();
-        return sumOf(m, 'cc_sends_total', { kind: 'ack', outcome: 'sent', ...fromWorker }) === 3 ? m : null;
+        const sent = sumOf(m, 'cc_sends_total', { kind: 'ack', outcome: 'sent', ...fromWorker });
+        const drafted = sumOf(m, 'cc_job_duration_seconds_count', { queue: 'draft', outcome: 'completed', ...fromWorker });
+        return sent === 3 && drafted >= 3 ? m : null;
       },
       10_000,
       250,
