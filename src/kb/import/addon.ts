@@ -3,37 +3,23 @@
 // deletion dates (Julian YYYYDDD in CMS's file; YYYYMMDD accepted), special instruction notes.
 import type { AddOnRowInput } from '../tables/addon.ts';
 import { parseCmsDate } from '../dates.ts';
-import { col, findHeader, malformed, requireCol, type Progress } from './text.ts';
+import { col, findHeader, malformed, needCol, type Progress } from './text.ts';
 
 const CODE = /^[A-Z0-9]{5}$/;
 
 export function parseAddOn(lines: string[], file: string, progress?: Progress): AddOnRowInput[] {
   const isAddOn = (n: string) => n.startsWith('addon') || (n.startsWith('aoc') && !n.includes('type') && !n.includes('del') && !n.includes('eff'));
   const h = findHeader(lines, file, (n) => n.some(isAddOn) && n.some((x) => x.startsWith('primary')), 'add-on code');
-  const at = h.index + 1;
   const names = h.names;
-  const addOn = requireCol(
-    col(names, (n) => n === 'addoncode' || n === 'aoc' || n === 'aoccode', isAddOn),
+  const addOn = needCol(h, file, 'Add-on Code', (n) => n === 'addoncode' || n === 'aoc' || n === 'aoccode', isAddOn);
+  const primary = needCol(
+    h,
     file,
-    at,
-    'Add-on Code',
-  );
-  const primary = requireCol(
-    col(
-      names,
-      (n) => n === 'primarycode',
-      (n) => n.startsWith('primary') && !n.includes('del'),
-    ),
-    file,
-    at,
     'Primary Code',
+    (n) => n === 'primarycode',
+    (n) => n.startsWith('primary') && !n.includes('del'),
   );
-  const type = requireCol(
-    col(names, (n) => n.includes('type')),
-    file,
-    at,
-    'AOC Edit Type',
-  );
+  const type = needCol(h, file, 'AOC Edit Type', (n) => n.includes('type'));
   const isDel = (n: string) => n.includes('del');
   const addOnDel = col(
     names,
@@ -41,22 +27,14 @@ export function parseAddOn(lines: string[], file: string, progress?: Progress): 
     (n) => n.startsWith('addon') && isDel(n),
   );
   const primaryDel = col(names, (n) => n.startsWith('primary') && isDel(n));
-  const eff = requireCol(
-    col(
-      names,
-      (n) => n.includes('edit') && n.includes('eff'),
-      (n) => n.includes('eff'),
-    ),
+  const eff = needCol(
+    h,
     file,
-    at,
     'AOC Edit Effective Date',
+    (n) => n.includes('edit') && n.includes('eff'),
+    (n) => n.includes('eff'),
   );
-  const editDel = requireCol(
-    col(names, (n) => n.includes('edit') && isDel(n)),
-    file,
-    at,
-    'AOC Edit Deletion Date',
-  );
+  const editDel = needCol(h, file, 'AOC Edit Deletion Date', (n) => n.includes('edit') && isDel(n));
   const notes = col(names, (n) => n.includes('note') || n.includes('instruction'));
   const date = (cells: string[], i: number, n: number, what: string): number | null => {
     if (i < 0) return null;

@@ -3,42 +3,21 @@
 // ACT EFF DT, TERM DT, ACTION CD) or the snake_case names of shared/data/hcpcs-2025-10.tsv.
 import type { HcpcsRowInput } from '../tables/hcpcs.ts';
 import { parseCmsDate } from '../dates.ts';
-import { col, findHeader, malformed, requireCol, type Progress } from './text.ts';
+import { col, findHeader, malformed, needCol, type Progress } from './text.ts';
 
 const PROCEDURE = /^[A-Z]\d{4}$/;
 const MODIFIER = /^[A-Z0-9]{2}$/;
 
 export function parseHcpcs(lines: string[], file: string, progress?: Progress): HcpcsRowInput[] {
   const h = findHeader(lines, file, (n) => n.some((x) => x === 'hcpc' || x === 'hcpcs' || x === 'code') && n.includes('longdescription'), 'HCPCS');
-  const at = h.index + 1;
   const names = h.names;
-  const code = requireCol(
-    col(names, (n) => n === 'hcpc' || n === 'hcpcs' || n === 'code'),
-    file,
-    at,
-    'HCPC',
-  );
-  const long = requireCol(
-    col(names, (n) => n === 'longdescription'),
-    file,
-    at,
-    'LONG DESCRIPTION',
-  );
+  const code = needCol(h, file, 'HCPC', (n) => n === 'hcpc' || n === 'hcpcs' || n === 'code');
+  const long = needCol(h, file, 'LONG DESCRIPTION', (n) => n === 'longdescription');
   const short = col(names, (n) => n === 'shortdescription');
   const recid = col(names, (n) => n === 'recid');
-  const add = requireCol(
-    col(names, (n) => n === 'adddt' || n === 'adddate'),
-    file,
-    at,
-    'ADD DT',
-  );
+  const add = needCol(h, file, 'ADD DT', (n) => n === 'adddt' || n === 'adddate');
   const actEff = col(names, (n) => n === 'acteffdt');
-  const term = requireCol(
-    col(names, (n) => n === 'termdt' || n === 'terminationdate'),
-    file,
-    at,
-    'TERM DT',
-  );
+  const term = needCol(h, file, 'TERM DT', (n) => n === 'termdt' || n === 'terminationdate');
   const action = col(names, (n) => n === 'actioncd');
   const rows: HcpcsRowInput[] = [];
   const date = (cells: string[], i: number, n: number, what: string): number | null => {

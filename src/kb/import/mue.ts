@@ -1,35 +1,21 @@
 // CMS MUE CSV (e.g. MCR_MUE_PractitionerServices_Eff_04-01-2026.csv): copyright lines, then
 // HCPCS/CPT Code, Practitioner Services MUE Values, MUE Adjudication Indicator, MUE Rationale.
 import type { MueRowInput } from '../tables/mue.ts';
-import { col, findHeader, malformed, requireCol, type Progress } from './text.ts';
+import { col, findHeader, malformed, needCol, type Progress } from './text.ts';
 
 const CODE = /^[A-Z0-9]{5}$/;
 
 export function parseMue(lines: string[], file: string, progress?: Progress): MueRowInput[] {
   const h = findHeader(lines, file, (n) => n.some((x) => x.includes('hcpcs') || x.includes('cptcode')) && n.some((x) => x.includes('muevalue')), 'MUE');
-  const at = h.index + 1;
-  const code = requireCol(
-    col(
-      h.names,
-      (n) => n.includes('hcpcs'),
-      (n) => n.includes('cptcode'),
-    ),
+  const code = needCol(
+    h,
     file,
-    at,
     'HCPCS/CPT Code',
+    (n) => n.includes('hcpcs'),
+    (n) => n.includes('cptcode'),
   );
-  const value = requireCol(
-    col(h.names, (n) => n.includes('muevalue')),
-    file,
-    at,
-    'MUE Values',
-  );
-  const mai = requireCol(
-    col(h.names, (n) => n.includes('adjudication')),
-    file,
-    at,
-    'MUE Adjudication Indicator',
-  );
+  const value = needCol(h, file, 'MUE Values', (n) => n.includes('muevalue'));
+  const mai = needCol(h, file, 'MUE Adjudication Indicator', (n) => n.includes('adjudication'));
   const rat = col(h.names, (n) => n.includes('rationale'));
   const rows: MueRowInput[] = [];
   const seen = new Set<string>();

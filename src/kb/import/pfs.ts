@@ -3,14 +3,14 @@
 // INDICATOR. Columns are found by name, so a release that adds one (2026: PRIC IND) still reads.
 // DESCRIPTION holds CPT short descriptors (AMA-licensed) and is never read.
 import type { PfsRowInput } from '../tables/pfs.ts';
-import { col, findHeader, malformed, requireCol, type Progress } from './text.ts';
+import { findHeader, malformed, needCol, type Progress } from './text.ts';
 
 const CODE = /^[A-Z0-9]{5}$/;
 
 export function parsePfs(lines: string[], file: string, progress?: Progress): PfsRowInput[] {
   const h = findHeader(lines, file, (n) => n.includes('hcpcs') && n.includes('mod') && n.some((x) => x.startsWith('globdays')), 'PPRRVU');
   const at = h.index + 1;
-  const need = (what: string, test: (n: string) => boolean) => requireCol(col(h.names, test), file, at, what);
+  const need = (what: string, test: (n: string) => boolean) => needCol(h, file, what, test);
   const c = {
     code: need('HCPCS', (n) => n === 'hcpcs'),
     mod: need('MOD', (n) => n === 'mod'),

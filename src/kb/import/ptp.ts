@@ -3,46 +3,27 @@
 // Column 1 | Column 2 | * = In existence prior to 1996 | Effective Date | Deletion Date | Modifier | PTP Edit Rationale.
 import type { PtpBuilder } from '../tables/ptp.ts';
 import { parseCmsDate } from '../dates.ts';
-import { col, findHeader, malformed, requireCol, type Progress } from './text.ts';
+import { col, findHeader, malformed, needCol, type Progress } from './text.ts';
 
 const CODE = /^[A-Z0-9]{5}$/;
 
 export function parsePtpInto(builder: PtpBuilder, lines: string[], file: string, progress?: Progress): { maxEffective: number } {
   const h = findHeader(lines, file, (n) => n.some((x) => x.startsWith('column1')) && n.some((x) => x.startsWith('column2')), 'PTP');
-  const at = h.index + 1;
-  const c1 = requireCol(
-    col(h.names, (n) => n.startsWith('column1')),
-    file,
-    at,
-    'Column 1',
-  );
-  const c2 = requireCol(
-    col(h.names, (n) => n.startsWith('column2')),
-    file,
-    at,
-    'Column 2',
-  );
+  const c1 = needCol(h, file, 'Column 1', (n) => n.startsWith('column1'));
+  const c2 = needCol(h, file, 'Column 2', (n) => n.startsWith('column2'));
   const eff = col(
     h.names,
     (n) => n.startsWith('effective'),
     (n) => n.includes('effective'),
   );
-  const del = requireCol(
-    col(
-      h.names,
-      (n) => n.startsWith('deletion'),
-      (n) => n.includes('deletion'),
-    ),
+  const del = needCol(
+    h,
     file,
-    at,
     'Deletion Date',
+    (n) => n.startsWith('deletion'),
+    (n) => n.includes('deletion'),
   );
-  const mod = requireCol(
-    col(h.names, (n) => n.startsWith('modifier')),
-    file,
-    at,
-    'Modifier',
-  );
+  const mod = needCol(h, file, 'Modifier', (n) => n.startsWith('modifier'));
   const rat = col(h.names, (n) => n.includes('rationale'));
   let maxEffective = 0;
   for (let i = h.index + 1; i < lines.length; i++) {

@@ -81,8 +81,10 @@ export function col(names: string[], ...tests: ((n: string) => boolean)[]): numb
   return -1;
 }
 
-export function requireCol(i: number, file: string, line: number, what: string): number {
-  if (i < 0) throw malformed(file, line, `no "${what}" column in the header`);
+/** The header's column named `what` (found by the first test that matches), or a malformed-file error naming the header line (1-based). */
+export function needCol(h: FoundHeader, file: string, what: string, ...tests: ((n: string) => boolean)[]): number {
+  const i = col(h.names, ...tests);
+  if (i < 0) throw malformed(file, h.index + 1, `no "${what}" column in the header`);
   return i;
 }
 
