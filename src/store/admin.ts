@@ -2,7 +2,8 @@
 // and the rows their changes write. The rules (who may, what is audited) are in review/admin-actions.ts.
 import { OPEN_STATUSES } from './consultation-status.ts';
 import type { Queryable } from './db.ts';
-import { HELD_INBOUND_STATUSES, type InboundStatus } from './message-status.ts';
+import { HELD_INBOUND_STATUSES } from './message-status.ts';
+import type { InboundRow } from './inbound.ts';
 import { ASSIGNEE_OPEN_PREDICATE, type Role, type UserRow } from './users.ts';
 
 export interface UserChange {
@@ -69,20 +70,11 @@ export async function setPlanOf(q: Queryable, accountId: number, plan: string): 
 
 /** Metadata only: the raw bytes stay in the database (and may hold PHI). */
 export async function listHeldInbound(q: Queryable) {
-  const r = await q.query<{
-    id: number;
-    mailbox: string;
-    uid: number;
-    size: number;
-    status: InboundStatus;
-    kind: string | null;
-    reason: string | null;
-    error: string | null;
-    message_id: string | null;
-    attempts: number;
-    received_at: Date;
-    raw_purged: boolean;
-  }>(
+  const r = await q.query<
+    Pick<InboundRow, 'id' | 'mailbox' | 'uid' | 'size' | 'status' | 'kind' | 'reason' | 'error' | 'message_id' | 'attempts' | 'received_at'> & {
+      raw_purged: boolean;
+    }
+  >(
     `SELECT id, mailbox, uid, size, status, kind, reason, error, message_id, attempts, received_at, raw_purged_at IS NOT NULL AS raw_purged
      FROM inbound_messages WHERE status = ANY($1::text[]) ORDER BY id DESC LIMIT 500`,
     [[...HELD_INBOUND_STATUSES]],
