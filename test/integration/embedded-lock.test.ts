@@ -10,7 +10,7 @@ import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { chromium, type Browser } from 'playwright-core';
 import { freePort, waitFor } from '../support/net.ts';
 import { uniquePrefix } from '../support/pg.ts';
-import { obliterateQueues } from '../support/app.ts';
+import { embeddedEnv, obliterateQueues } from '../support/app.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,17 +23,7 @@ describe('embedded database: one process at a time, honestly', () => {
   let port: number;
   let server: ChildProcess | null = null;
   let browser: Browser;
-  const env = () => ({
-    ...process.env,
-    DATA_DIR: dataDir,
-    QUEUE_PREFIX: prefix,
-    PORT: String(port),
-    REDIS_URL,
-    LOG_LEVEL: 'warn',
-    IMAP_URL: '',
-    SMTP_URL: '',
-    DATABASE_URL: '',
-  });
+  const env = () => embeddedEnv({ dataDir, prefix, port, redisUrl: REDIS_URL });
   const cli = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { env: env(), input, encoding: 'utf8', timeout: 60_000 });
 
   async function startServer(): Promise<ChildProcess> {

@@ -9,7 +9,7 @@ import { beforeAll, afterAll, describe, it } from '@jest/globals';
 import { simpleParser } from 'mailparser';
 import { freePort, waitFor } from '../support/net.ts';
 import { uniquePrefix } from '../support/pg.ts';
-import { obliterateQueues } from '../support/app.ts';
+import { embeddedEnv, obliterateQueues } from '../support/app.ts';
 
 const run = promisify(execFile);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -21,17 +21,7 @@ describe('embedded defaults: Maildir + PGlite + .eml outbox', () => {
   let port: number;
   let child: ChildProcess;
   let token: string;
-  const env = () => ({
-    ...process.env,
-    DATA_DIR: dataDir,
-    QUEUE_PREFIX: prefix,
-    PORT: String(port),
-    REDIS_URL,
-    LOG_LEVEL: 'warn',
-    IMAP_URL: '',
-    SMTP_URL: '',
-    DATABASE_URL: '',
-  });
+  const env = () => embeddedEnv({ dataDir, prefix, port, redisUrl: REDIS_URL });
 
   beforeAll(async () => {
     port = await freePort();

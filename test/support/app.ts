@@ -9,6 +9,24 @@ import { createUser, issueToken, type Role } from '../../src/store/users.ts';
  * What every app on the real servers is told: its mailbox on the test's Dovecot, the SMTP server, the
  * database, Redis and a queue prefix of its own, and a data directory beside the mailbox.
  */
+/**
+ * The environment of a `caseconsultant start` on the embedded defaults (Maildir, PGlite, .eml outbox):
+ * no IMAP, SMTP or PostgreSQL URL, its own data folder, queue prefix and port.
+ */
+export function embeddedEnv(s: { dataDir: string; prefix: string; port: number; redisUrl: string }): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATA_DIR: s.dataDir,
+    QUEUE_PREFIX: s.prefix,
+    PORT: String(s.port),
+    REDIS_URL: s.redisUrl,
+    LOG_LEVEL: 'warn',
+    IMAP_URL: '',
+    SMTP_URL: '',
+    DATABASE_URL: '',
+  };
+}
+
 export function serversEnv(s: {
   dovecot: { imapUrl(user: string): string; root: string };
   mailbox: string;
