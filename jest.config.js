@@ -11,8 +11,9 @@ const shared = {
   transform: {
     '^.+\\.ts$': swc('typescript'),
     // sanitize-html (CommonJS) require()s htmlparser2 and its helpers, which ship only as ES
-    // modules; Node 20 loads them natively, but jest's require() needs them compiled to CommonJS
-    // before Node 24.9 (@swc/jest picks CommonJS output for a require()d file by itself).
+    // modules; Node itself loads them (require of ES modules), but jest's require() needs them
+    // compiled to CommonJS before Node 24.9, and `engines` allows 22.19 (@swc/jest picks CommonJS
+    // output for a require()d file by itself).
     '^.+\\.js$': swc('ecmascript'),
   },
   transformIgnorePatterns: ['^(?!.*/node_modules/sanitize-html/node_modules/).*/node_modules/'],
