@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { AppError, ErrorCodes } from '../errors.ts';
 import type { TableKind } from './kinds.ts';
+import { CodeIndex } from './code-index.ts';
 
 export type Column = Uint8Array | Uint16Array | Uint32Array | string[];
 
@@ -165,6 +166,36 @@ export function column<T extends Column>(t: DecodedTable, name: string, ctor: { 
   const ok = ctor === 'str' ? Array.isArray(c) : c instanceof (ctor as unknown as new (...args: never[]) => T);
   if (!c || !ok) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
   return c as T;
+}
+
+/**
+ * A string column whose few distinct values repeat over many rows (an indicator, a rationale): each
+ * value once, and a byte per row naming it. Refuses a column of more than 255 distinct values, which
+ * is not such a column.
+ */
+export function smallSetColumn(t: DecodedTable, name: string): { values: string[]; ids: Uint8Array } {
+  const rows = column<string[]>(t, name, 'str');
+  const values: string[] = [];
+  const at = new Map<string, number>();
+  const ids = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    let id = at.get(rows[i]);
+    if (id === undefined) {
+      // A copy: the split row is a slice of the whole column's string, which it would keep alive.
+      id = values.push(Buffer.from(rows[i], 'utf8').toString('utf8')) - 1;
+      if (id > 255) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} has more than 256 distinct values`);
+      at.set(rows[i], id);
+    }
+    ids[i] = id;
+  }
+  return { values, ids };
+}
+
+/** A string column of codes as a CodeIndex, read from the file's bytes without a string per row. */
+export function codeIndex(t: DecodedTable, name: string): CodeIndex {
+  const raw = t.text.get(name);
+  if (!raw) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
+  return new CodeIndex(raw.bytes, raw.count, `table ${t.header.kind}, column ${name}`);
 }
 
 export function textColumn(t: DecodedTable, name: string): TextColumn {

@@ -402,10 +402,11 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     }
     const mues = this.mueTable(opts);
     const out: EditsAmong = { ptp: [], mue: [], addOn: [] };
+    const ids = list.map((c) => table.id(c));
     for (let i = 0; i < list.length; i++) {
       for (let j = 0; j < list.length; j++) {
         if (i === j) continue;
-        const p = table.pick(list[i], list[j], dos.days);
+        const p = table.pickIds(ids[i], ids[j], dos.days);
         if (p?.active) out.ptp.push(table.edit(list[i], p));
       }
       const m = mues.get(list[i]);

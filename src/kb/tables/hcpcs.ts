@@ -1,5 +1,6 @@
 // HCPCS Level II procedures and modifiers (CMS ANWEB), with the dates that decide validity at a DOS.
-import { encodeTable, column, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
+import { encodeTable, column, codeIndex, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
+import type { CodeIndex } from '../code-index.ts';
 
 export interface HcpcsRowInput {
   code: string;
@@ -42,7 +43,7 @@ export interface HcpcsEntry {
 export class HcpcsTable {
   readonly header: TableHeader;
   readonly source: string;
-  private readonly codes: string[];
+  private readonly codes: CodeIndex;
   /** One string per column, not one per row (see TextColumn). */
   private readonly long: TextColumn;
   private readonly short: TextColumn;
@@ -50,12 +51,11 @@ export class HcpcsTable {
   private readonly actEff: Uint32Array;
   private readonly term: Uint32Array;
   private readonly action: string[];
-  private readonly ids = new Map<string, number>();
 
   constructor(t: DecodedTable) {
     this.header = t.header;
     this.source = `${t.header.table} ${t.header.version}`;
-    this.codes = column<string[]>(t, 'codes', 'str');
+    this.codes = codeIndex(t, 'codes');
     this.long = textColumn(t, 'long');
     this.short = textColumn(t, 'short');
     // Copies (~100 KB), so these views do not keep the 1.3 MB decompressed table alive.
@@ -63,16 +63,15 @@ export class HcpcsTable {
     this.actEff = column(t, 'actEff', Uint32Array).slice();
     this.term = column(t, 'term', Uint32Array).slice();
     this.action = column<string[]>(t, 'action', 'str');
-    for (let i = 0; i < this.codes.length; i++) this.ids.set(this.codes[i], i);
   }
 
   has(code: string): boolean {
-    return this.ids.has(code);
+    return this.codes.has(code);
   }
 
   get(code: string): HcpcsEntry | null {
-    const i = this.ids.get(code);
-    if (i === undefined) return null;
+    const i = this.codes.get(code);
+    if (i < 0) return null;
     return {
       code,
       longDescription: this.long.get(i),

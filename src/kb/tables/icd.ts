@@ -3,7 +3,8 @@
 // FY2026 beside FY2027 costs a few hundred rows more than FY2027 alone, not a second code set.
 // Order matters: a header's billable children are the rows right after it that share its prefix,
 // so no tree is stored or built.
-import { encodeTable, column, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
+import { encodeTable, column, codeIndex, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
+import type { CodeIndex } from '../code-index.ts';
 
 export interface IcdRelease {
   /** FY2027 */
@@ -79,12 +80,12 @@ export interface IcdEntry {
 export class IcdTable {
   readonly header: TableHeader;
   readonly releases: readonly IcdRelease[];
-  private readonly codes: string[];
+  /** Undotted codes in tabular order, and each one's row. */
+  private readonly codes: CodeIndex;
   /** One string for ~100,000 titles (see TextColumn). */
   private readonly desc: TextColumn;
   private readonly inMask: Uint8Array;
   private readonly billMask: Uint8Array;
-  private readonly ids = new Map<string, number>();
   private readonly revised = new Map<string, { previous: string; since: number }>();
 
   constructor(t: DecodedTable) {
@@ -92,12 +93,11 @@ export class IcdTable {
     const rel = (t.header.meta as { releases?: IcdRelease[] } | undefined)?.releases;
     this.releases =
       rel && rel.length > 0 ? rel : [{ version: t.header.version, from: t.header.effectiveFrom ?? '0000-01-01', to: t.header.effectiveTo ?? '9999-12-31' }];
-    this.codes = column<string[]>(t, 'codes', 'str');
+    this.codes = codeIndex(t, 'codes');
     this.desc = textColumn(t, 'desc');
     // Copies (~200 KB), so the 7.7 MB decompressed table is not kept alive by these two views of it.
     this.inMask = column(t, 'inMask', Uint8Array).slice();
     this.billMask = column(t, 'billMask', Uint8Array).slice();
-    for (let i = 0; i < this.codes.length; i++) this.ids.set(this.codes[i], i);
     const revCodes = column<string[]>(t, 'revCodes', 'str');
     const revPrev = column<string[]>(t, 'revPrev', 'str');
     const revSince = column(t, 'revSince', Uint8Array);
@@ -106,12 +106,12 @@ export class IcdTable {
 
   /** In any release. */
   has(undotted: string): boolean {
-    return this.ids.has(undotted);
+    return this.codes.has(undotted);
   }
 
   get(undotted: string): IcdEntry | null {
-    const i = this.ids.get(undotted);
-    return i === undefined ? null : { code: undotted, index: i, inMask: this.inMask[i], billMask: this.billMask[i] };
+    const i = this.codes.get(undotted);
+    return i < 0 ? null : { code: undotted, index: i, inMask: this.inMask[i], billMask: this.billMask[i] };
   }
 
   /** The title in release r. */
@@ -122,25 +122,27 @@ export class IcdTable {
 
   /** Billable codes under a header in release r, first `cap` of them, and how many there are. */
   billableChildren(entry: IcdEntry, r: number, cap: number): { codes: string[]; total: number; seventh: string[]; placeholder: boolean } {
-    const codes: string[] = [];
+    const listed: string[] = [];
     const seventh = new Set<string>();
     const bit = 1 << r;
+    const rows = this.codes;
     let total = 0;
     let placeholder = false;
-    for (let j = entry.index + 1; j < this.codes.length && this.codes[j].startsWith(entry.code); j++) {
+    for (let j = entry.index + 1; j < rows.length && rows.startsWith(j, entry.code); j++) {
       if ((this.billMask[j] & bit) === 0) continue;
       total++;
-      const c = this.codes[j];
-      if (codes.length < cap) codes.push(c);
+      if (listed.length < cap) listed.push(rows.key(j));
       // 7th characters only ever sit at position 7; shorter parents pad with X up to it.
-      if (c.length === 7) {
-        seventh.add(c[6]);
-        if (c.slice(entry.code.length, 6).includes('X')) placeholder = true;
+      if (rows.keyLength(j) === 7) {
+        seventh.add(String.fromCharCode(rows.charCodeAt(j, 6)));
+        for (let i = entry.code.length; i < 6; i++) if (rows.charCodeAt(j, i) === X) placeholder = true;
       }
     }
-    return { codes, total, seventh: [...seventh].sort(), placeholder };
+    return { codes: listed, total, seventh: [...seventh].sort(), placeholder };
   }
 }
+
+const X = 'X'.charCodeAt(0);
 
 /** The table's releases, rows and revisions, to build a newer table on top of it. */
 export function icdTableContents(t: DecodedTable): { releases: IcdRelease[]; rows: IcdUnionRow[]; revised: IcdRevision[] } {

@@ -1,6 +1,7 @@
 // NCCI MUE values, one row per code.
 import type { MueFact } from '../types.ts';
-import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
+import { encodeTable, column, codeIndex, smallSetColumn, type DecodedTable, type TableHeader } from '../container.ts';
+import type { CodeIndex } from '../code-index.ts';
 
 export interface MueRowInput {
   code: string;
@@ -23,48 +24,44 @@ export function encodeMue(header: Omit<TableHeader, 'rows'>, rows: MueRowInput[]
   );
 }
 
+/**
+ * Columns, not an object per code: ~33,000 MUE rows over the three settings took ~6 MB of heap as
+ * frozen facts in Maps. A fact is built when asked for (a few per draft).
+ */
 export class MueTable {
   readonly header: TableHeader;
   readonly source: string;
-  private readonly facts = new Map<string, MueFact>();
+  private readonly codes: CodeIndex;
+  private readonly value: Uint32Array;
+  private readonly mai: { values: string[]; ids: Uint8Array };
+  private readonly maiDesc: { values: string[]; ids: Uint8Array };
+  private readonly rationale: { values: string[]; ids: Uint8Array };
 
   constructor(t: DecodedTable) {
     this.header = t.header;
     this.source = `${t.header.table} ${t.header.version}`;
-    const codes = column<string[]>(t, 'codes', 'str');
-    const value = column(t, 'value', Uint32Array);
-    const mai = column<string[]>(t, 'mai', 'str');
-    const maiDesc = column<string[]>(t, 'maiDesc', 'str');
-    const rationale = column<string[]>(t, 'rationale', 'str');
-    // A few dozen distinct indicator and rationale texts repeat over 15,000 rows: one string each.
-    const interned = new Map<string, string>();
-    const intern = (v: string) => {
-      const had = interned.get(v);
-      if (had !== undefined) return had;
-      interned.set(v, v);
-      return v;
-    };
-    for (let i = 0; i < codes.length; i++) {
-      this.facts.set(
-        codes[i],
-        Object.freeze({
-          code: codes[i],
-          value: value[i],
-          mai: intern(mai[i]),
-          maiDescription: intern(maiDesc[i]),
-          rationale: intern(rationale[i]),
-          source: this.source,
-        }),
-      );
-    }
+    this.codes = codeIndex(t, 'codes');
+    // A copy, so the decompressed file is not kept alive by a view of it.
+    this.value = column(t, 'value', Uint32Array).slice();
+    this.mai = smallSetColumn(t, 'mai');
+    this.maiDesc = smallSetColumn(t, 'maiDesc');
+    this.rationale = smallSetColumn(t, 'rationale');
   }
 
   has(code: string): boolean {
-    return this.facts.has(code);
+    return this.codes.has(code);
   }
 
-  /** Facts are frozen and shared: they are answered many times per draft. */
   get(code: string): MueFact | null {
-    return this.facts.get(code) ?? null;
+    const i = this.codes.get(code);
+    if (i < 0) return null;
+    return Object.freeze({
+      code,
+      value: this.value[i],
+      mai: this.mai.values[this.mai.ids[i]],
+      maiDescription: this.maiDesc.values[this.maiDesc.ids[i]],
+      rationale: this.rationale.values[this.rationale.ids[i]],
+      source: this.source,
+    });
   }
 }

@@ -2,7 +2,8 @@
 // The one-character indicators of a row travel as one fixed-width string: 19,000 rows of 14 tiny
 // strings each would cost more to load than the whole table is worth.
 import type { FeeScheduleFact } from '../types.ts';
-import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
+import { encodeTable, column, smallSetColumn, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
+import { CodeIndex } from '../code-index.ts';
 
 /** A fact as the PPRRVU file gives it: modifier and endoscopic base '' when blank. */
 export type PfsRowInput = Omit<FeeScheduleFact, 'modifier' | 'endoscopicBase' | 'source'> & { modifier: string; endoscopicBase: string };
@@ -51,30 +52,47 @@ export function encodePfs(header: Omit<TableHeader, 'rows'>, rows: PfsRowInput[]
 export class PfsTable {
   readonly header: TableHeader;
   readonly source: string;
-  private readonly codes: string[];
-  private readonly mods: string[];
-  private readonly ind: string[];
+  /** Key: code, or code + ' ' + modifier; keys past the rows name a code listed only with modifiers (its first row). */
+  private readonly ids: CodeIndex;
+  /** The row each key names. */
+  private readonly rowOf: Uint32Array;
+  private readonly mods: { values: string[]; ids: Uint8Array };
+  private readonly ind: TextColumn;
   private readonly pre: Uint16Array;
   private readonly intra: Uint16Array;
   private readonly post: Uint16Array;
-  private readonly endo: string[];
-  /** Key: code, or code + ' ' + modifier. */
-  private readonly ids = new Map<string, number>();
+  private readonly endo: TextColumn;
   private readonly facts = new Map<number, FeeScheduleFact>();
 
   constructor(t: DecodedTable) {
     this.header = t.header;
     this.source = `${t.header.table} ${t.header.version}`;
-    this.codes = column<string[]>(t, 'codes', 'str');
-    this.mods = column<string[]>(t, 'mods', 'str');
-    this.ind = column<string[]>(t, 'ind', 'str');
-    this.pre = column(t, 'pre', Uint16Array);
-    this.intra = column(t, 'intra', Uint16Array);
-    this.post = column(t, 'post', Uint16Array);
-    this.endo = column<string[]>(t, 'endo', 'str');
-    for (let i = 0; i < this.codes.length; i++) this.ids.set(this.mods[i] ? `${this.codes[i]} ${this.mods[i]}` : this.codes[i], i);
+    const codes = column<string[]>(t, 'codes', 'str');
+    this.mods = smallSetColumn(t, 'mods');
+    this.ind = textColumn(t, 'ind');
+    // Copies, so the decompressed file is not kept alive by views of it.
+    this.pre = column(t, 'pre', Uint16Array).slice();
+    this.intra = column(t, 'intra', Uint16Array).slice();
+    this.post = column(t, 'post', Uint16Array).slice();
+    this.endo = textColumn(t, 'endo');
+    const keys: string[] = [];
+    const rowOf: number[] = [];
+    const global = new Set<string>();
+    for (let i = 0; i < codes.length; i++) {
+      const mod = this.mods.values[this.mods.ids[i]];
+      keys.push(mod ? `${codes[i]} ${mod}` : codes[i]);
+      rowOf.push(i);
+      if (!mod) global.add(codes[i]);
+    }
     // A code listed only with a modifier row (86153 has only its 26 row) answers with that row.
-    for (let i = 0; i < this.codes.length; i++) if (!this.ids.has(this.codes[i])) this.ids.set(this.codes[i], i);
+    for (let i = 0; i < codes.length; i++) {
+      if (global.has(codes[i])) continue;
+      global.add(codes[i]);
+      keys.push(codes[i]);
+      rowOf.push(i);
+    }
+    this.ids = CodeIndex.of(keys, `table ${t.header.kind}`);
+    this.rowOf = Uint32Array.from(rowOf);
   }
 
   has(code: string): boolean {
@@ -83,14 +101,16 @@ export class PfsTable {
 
   /** The modifier row when asked and listed, else the code's global row (its only row when it has no global one). Facts are frozen and shared. */
   get(code: string, modifier?: string | null): FeeScheduleFact | null {
-    const i = (modifier ? this.ids.get(`${code} ${modifier}`) : undefined) ?? this.ids.get(code);
-    if (i === undefined) return null;
+    const k = modifier ? this.ids.get(`${code} ${modifier}`) : -1;
+    const key = k >= 0 ? k : this.ids.get(code);
+    if (key < 0) return null;
+    const i = this.rowOf[key];
     let f = this.facts.get(i);
     if (!f) {
-      const s = this.ind[i];
+      const s = this.ind.get(i);
       f = Object.freeze({
-        code: this.codes[i],
-        modifier: this.mods[i] || null,
+        code,
+        modifier: this.mods.values[this.mods.ids[i]] || null,
         status: s[0],
         globalDays: s.slice(7, 10),
         preOp: this.pre[i] / SHARE,
@@ -102,7 +122,7 @@ export class PfsTable {
         coSurgeon: s[4],
         teamSurgery: s[5],
         pcTc: s[6],
-        endoscopicBase: this.endo[i] || null,
+        endoscopicBase: this.endo.get(i) || null,
         supervision: s.slice(10, 12),
         imagingFamily: s.slice(12, 14),
         source: this.source,

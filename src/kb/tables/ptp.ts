@@ -2,7 +2,8 @@
 // (column1, column2, deletion date); `start[c1]` bounds each column-1 code's rows so a pair
 // lookup is one binary search over a few hundred Uint16/Uint32 values.
 import type { PtpEdit, PtpPartners, PtpSetting } from '../types.ts';
-import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
+import { encodeTable, column, codeIndex, type DecodedTable, type TableHeader } from '../container.ts';
+import type { CodeIndex } from '../code-index.ts';
 import { daysToYmd, ymdToDays, ymdToIso } from '../dates.ts';
 import { Growable } from './growable.ts';
 
@@ -138,8 +139,8 @@ export class PtpTable {
   readonly header: TableHeader;
   readonly setting: PtpSetting;
   readonly source: string;
-  private readonly ids = new Map<string, number>();
-  private readonly codes: string[];
+  /** Each code's id is its row here. */
+  private readonly codes: CodeIndex;
   private readonly rationales: string[];
   private loaded: PtpRows | null = null;
   private readonly later: (() => DecodedTable) | null;
@@ -152,9 +153,8 @@ export class PtpTable {
     this.header = t.header;
     this.setting = setting;
     this.source = `${t.header.table} ${t.header.version}`;
-    this.codes = column<string[]>(t, 'codes', 'str');
+    this.codes = codeIndex(t, 'codes');
     this.rationales = (t.header.meta?.rationales as string[]) ?? [];
-    for (let i = 0; i < this.codes.length; i++) this.ids.set(this.codes[i], i);
     this.later = later ?? null;
     if (!later) this.loaded = ptpRows(t, this.codes.length);
   }
@@ -175,7 +175,7 @@ export class PtpTable {
   }
 
   has(code: string): boolean {
-    return this.ids.has(code);
+    return this.codes.has(code);
   }
 
   get codeCount(): number {
@@ -184,9 +184,16 @@ export class PtpTable {
 
   /** The row that applies to (c1, c2) on the day; if none does, the most recent one, inactive. */
   pick(c1: string, c2: string, dosDays: number): PtpPick | null {
-    const a = this.ids.get(c1);
-    const b = this.ids.get(c2);
-    if (a === undefined || b === undefined) return null;
+    return this.pickIds(this.codes.get(c1), this.codes.get(c2), dosDays);
+  }
+
+  /** A code's id for pickIds, -1 when the table does not list it: a caller pairing many codes looks each up once. */
+  id(code: string): number {
+    return this.codes.get(code);
+  }
+
+  pickIds(a: number, b: number, dosDays: number): PtpPick | null {
+    if (a < 0 || b < 0) return null;
     const { start, c2: col, attr, del, eff: effs } = this.rows;
     let lo = start[a];
     let hi = start[a + 1];
@@ -214,8 +221,8 @@ export class PtpTable {
    */
   partners(code: string, dosDays: number): PtpPartners {
     const out: PtpPartners = { column2: [], column1: [], inactiveColumn2: [], inactiveColumn1: [] };
-    const id = this.ids.get(code);
-    if (id === undefined) return out;
+    const id = this.codes.get(code);
+    if (id < 0) return out;
     const { start, c2, attr, del, eff } = this.rows;
     const applies = (j: number) => {
       const at = attr[j];
@@ -229,7 +236,7 @@ export class PtpTable {
       for (let j: number = start[a], end = start[a + 1]; j < end; j++) if (c2[j] === id) of.set(a, of.get(a) || applies(j));
     }
     const split = (m: Map<number, boolean>, active: string[], inactive: string[]) => {
-      for (const [i, on] of m) (on ? active : inactive).push(this.codes[i]);
+      for (const [i, on] of m) (on ? active : inactive).push(this.codes.key(i));
       active.sort();
       inactive.sort();
     };
@@ -239,7 +246,7 @@ export class PtpTable {
   }
 
   column2Of(row: number): string {
-    return this.codes[this.rows.c2[row]];
+    return this.codes.key(this.rows.c2[row]);
   }
 
   edit(c1: string, pick: PtpPick): PtpEdit {
@@ -250,7 +257,7 @@ export class PtpTable {
     const eff = r.eff[at];
     return {
       column1: c1,
-      column2: this.codes[r.c2[j]],
+      column2: this.codes.key(r.c2[j]),
       modifierIndicator: MOD_VALUES[r.mod[at]],
       active: pick.active,
       deletionDate: del === NO_DATE ? null : ymdToIso(daysToYmd(del)),
