@@ -169,6 +169,30 @@ export function column<T extends Column>(t: DecodedTable, name: string, ctor: { 
 }
 
 /**
+ * Gives the table file's decompressed bytes back to the system now, not when a collection finds the
+ * buffer unreachable: the next file is inflated right after, and a draft worker's peak RSS was two or
+ * three decompressed files (the PTP files are 14-20 MB) alive at once beside the built tables. Every
+ * table copies what it keeps (typed columns with slice(), strings are copies), so nothing reads the
+ * buffer after its table is built; a view left behind would read as empty, which the lookup tests see.
+ */
+export function releaseTable(t: DecodedTable): void {
+  const buffers = new Set<ArrayBufferLike>();
+  for (const c of t.columns.values()) if (!Array.isArray(c)) buffers.add(c.buffer);
+  for (const c of t.text.values()) buffers.add(c.bytes.buffer);
+  t.columns.clear();
+  t.text.clear();
+  for (const b of buffers) {
+    // Node's small-buffer pool (8 KB) is shared with unrelated Buffers: only a table's own allocation is detached.
+    if (!(b instanceof ArrayBuffer) || b.byteLength < 1 << 16 || b.detached) continue;
+    try {
+      b.transfer(0);
+    } catch {
+      // Not detachable where it was made (jest's vm contexts refuse it): the collector frees it later, as before.
+    }
+  }
+}
+
+/**
  * A string column whose few distinct values repeat over many rows (an indicator, a rationale): each
  * value once, and a byte per row naming it. Refuses a column of more than 255 distinct values, which
  * is not such a column.

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { KnowledgeBase } from './types.ts';
 import { loadTables } from './load.ts';
+import { releaseTable } from './container.ts';
 import { CodeSetKnowledgeBase, TABLE_BUILDERS, type BuiltTables } from './knowledgeBase.ts';
 import { DEFAULT_CODESET_DIR } from './paths.ts';
 
@@ -31,6 +32,7 @@ export async function loadKnowledgeBase(opts: KbLoadOptions = {}): Promise<Knowl
   const tables: BuiltTables = new Map();
   await loadTables(opts.codesetDir ?? DEFAULT_CODESET_DIR, opts.importDir ?? defaultImportDir(), (kind, t) => {
     tables.set(kind, { table: TABLE_BUILDERS[kind](t.decoded, t.gz), origin: t.origin });
+    releaseTable(t.decoded);
   });
   return new CodeSetKnowledgeBase(tables);
 }

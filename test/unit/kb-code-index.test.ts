@@ -2,6 +2,7 @@ import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { CodeIndex } from '../../src/kb/code-index.ts';
 import { ErrorCodes } from '../../src/errors.ts';
+import { execFileSync } from 'node:child_process';
 
 test('CodeIndex finds each key at its row, and only whole keys', () => {
   const keys = ['A00', 'A000', 'A0100', '99213', '99213 26', 'J', 'S72001A', 'Z3A10'];
@@ -55,4 +56,24 @@ test('CodeIndex refuses a key that is not ASCII or is too long, naming the table
     );
   }
   assert.equal(CodeIndex.of([], 'empty').get('A'), -1);
+});
+
+test('releaseTable frees a decoded file at once, but never a buffer that Node pools for small Buffers', () => {
+  // In a plain Node process: jest's vm contexts do not let an ArrayBuffer be detached.
+  const script = `
+    import { column, decodeTable, encodeTable, releaseTable } from ${JSON.stringify(new URL('../../src/kb/container.ts', import.meta.url).href)};
+    import { gzipSync, gunzipSync } from 'node:zlib';
+    const header = { kind: 'addon', table: 'test', version: '1', rows: 0 };
+    const big = decodeTable(gunzipSync(gzipSync(encodeTable(header, { n: new Uint32Array(50_000), s: ['A', 'B'] }))), 'big');
+    const bigBuffer = column(big, 'n', Uint32Array).buffer;
+    const kept = column(big, 'n', Uint32Array).slice();
+    releaseTable(big);
+    const other = Buffer.from('unrelated');
+    const small = decodeTable(Buffer.from(encodeTable(header, { n: new Uint32Array(4) })), 'small');
+    const smallBuffer = column(small, 'n', Uint32Array).buffer;
+    releaseTable(small);
+    console.log(JSON.stringify({ big: bigBuffer.detached, kept: kept.length, left: big.columns.size + big.text.size, small: smallBuffer.detached, other: other.toString() }));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), { big: true, kept: 50_000, left: 0, small: false, other: 'unrelated' });
 });

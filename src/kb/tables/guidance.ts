@@ -122,18 +122,19 @@ export class GuidanceTable {
   constructor(t: DecodedTable) {
     this.header = t.header;
     this.ids = column<string[]>(t, 'id', 'str');
-    this.source = column(t, 'source', Uint8Array);
+    // Typed columns are copied: the file's buffer is released once the table is built (releaseTable).
+    this.source = column(t, 'source', Uint8Array).slice();
     this.chapter = column<string[]>(t, 'chapter', 'str');
     this.section = column<string[]>(t, 'section', 'str');
     this.page = column<string[]>(t, 'page', 'str');
-    this.textBytes = column(t, 'textBytes', Uint8Array);
-    this.textOff = column(t, 'textOff', Uint32Array);
+    this.textBytes = column(t, 'textBytes', Uint8Array).slice();
+    this.textOff = column(t, 'textOff', Uint32Array).slice();
     this.codes = column<string[]>(t, 'codes', 'str');
     this.ranges = column<string[]>(t, 'ranges', 'str');
     this.titles = (t.header.meta as { titles: Record<GuidanceSource, string> }).titles;
     for (let i = 0; i < this.ids.length; i++) this.byId.set(this.ids[i], i);
-    this.exact = new Postings(column<string[]>(t, 'exKeys', 'str'), column(t, 'exOff', Uint32Array), column(t, 'exIds', Uint32Array));
-    this.terms = new Postings(column<string[]>(t, 'tmKeys', 'str'), column(t, 'tmOff', Uint32Array), column(t, 'tmIds', Uint32Array));
+    this.exact = new Postings(column<string[]>(t, 'exKeys', 'str'), column(t, 'exOff', Uint32Array).slice(), column(t, 'exIds', Uint32Array).slice());
+    this.terms = new Postings(column<string[]>(t, 'tmKeys', 'str'), column(t, 'tmOff', Uint32Array).slice(), column(t, 'tmIds', Uint32Array).slice());
     const lo = column<string[]>(t, 'spLo', 'str');
     const hi = column<string[]>(t, 'spHi', 'str');
     const sp = column(t, 'spIds', Uint32Array);

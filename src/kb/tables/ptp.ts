@@ -2,7 +2,7 @@
 // (column1, column2, deletion date); `start[c1]` bounds each column-1 code's rows so a pair
 // lookup is one binary search over a few hundred Uint16/Uint32 values.
 import type { PtpEdit, PtpPartners, PtpSetting } from '../types.ts';
-import { encodeTable, column, codeIndex, type DecodedTable, type TableHeader } from '../container.ts';
+import { encodeTable, column, codeIndex, releaseTable, type DecodedTable, type TableHeader } from '../container.ts';
 import type { CodeIndex } from '../code-index.ts';
 import { daysToYmd, ymdToDays, ymdToIso } from '../dates.ts';
 import { Growable } from './growable.ts';
@@ -165,6 +165,7 @@ export class PtpTable {
       if (t.header.rows !== this.header.rows || t.header.version !== this.header.version)
         throw new Error('PTP table: the rows read later are not the same table');
       this.loaded = ptpRows(t, this.codes.length);
+      releaseTable(t);
     }
     return this.loaded;
   }
