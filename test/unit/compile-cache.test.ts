@@ -8,11 +8,19 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from '@jest/globals';
+import { afterAll, describe, it } from '@jest/globals';
 import { PART_ENV, PART_NODE_FLAGS } from '../support/processes.ts';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
-const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cc-${name}-`));
+const made: string[] = [];
+const tmp = (name: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cc-${name}-`));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 // Loaded with --import before the bin: at exit, says on stderr whether the type stripper was loaded.
 const PROBE =
