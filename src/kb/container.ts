@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { AppError, ErrorCodes } from '../errors.ts';
 import type { TableKind } from './kinds.ts';
-import { CodeIndex } from './code-index.ts';
+import { KeyIndex } from '../key-index.ts';
 
 export type Column = Uint8Array | Uint16Array | Uint32Array | string[];
 
@@ -215,11 +215,11 @@ export function smallSetColumn(t: DecodedTable, name: string): { values: string[
   return { values, ids };
 }
 
-/** A string column of codes as a CodeIndex, read from the file's bytes without a string per row. */
-export function codeIndex(t: DecodedTable, name: string): CodeIndex {
+/** A string column of codes as a KeyIndex, read from the file's bytes without a string per row. */
+export function keyIndex(t: DecodedTable, name: string): KeyIndex {
   const raw = t.text.get(name);
   if (!raw) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
-  return new CodeIndex(raw.bytes, raw.count, `table ${t.header.kind}, column ${name}`);
+  return new KeyIndex(raw.bytes, raw.count, `table ${t.header.kind}, column ${name}`);
 }
 
 export function textColumn(t: DecodedTable, name: string): TextColumn {

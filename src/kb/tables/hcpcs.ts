@@ -1,6 +1,6 @@
 // HCPCS Level II procedures and modifiers (CMS ANWEB), with the dates that decide validity at a DOS.
-import { encodeTable, column, codeIndex, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
-import type { CodeIndex } from '../code-index.ts';
+import { encodeTable, column, keyIndex, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
+import type { KeyIndex } from '../../key-index.ts';
 
 export interface HcpcsRowInput {
   code: string;
@@ -43,7 +43,7 @@ export interface HcpcsEntry {
 export class HcpcsTable {
   readonly header: TableHeader;
   readonly source: string;
-  private readonly codes: CodeIndex;
+  private readonly codes: KeyIndex;
   /** One string per column, not one per row (see TextColumn). */
   private readonly long: TextColumn;
   private readonly short: TextColumn;
@@ -55,7 +55,7 @@ export class HcpcsTable {
   constructor(t: DecodedTable) {
     this.header = t.header;
     this.source = `${t.header.table} ${t.header.version}`;
-    this.codes = codeIndex(t, 'codes');
+    this.codes = keyIndex(t, 'codes');
     this.long = textColumn(t, 'long');
     this.short = textColumn(t, 'short');
     // Copies (~100 KB), so these views do not keep the 1.3 MB decompressed table alive.

@@ -1,7 +1,7 @@
 // NCCI MUE values, one row per code.
 import type { MueFact } from '../types.ts';
-import { encodeTable, column, codeIndex, smallSetColumn, type DecodedTable, type TableHeader } from '../container.ts';
-import type { CodeIndex } from '../code-index.ts';
+import { encodeTable, column, keyIndex, smallSetColumn, type DecodedTable, type TableHeader } from '../container.ts';
+import type { KeyIndex } from '../../key-index.ts';
 
 export interface MueRowInput {
   code: string;
@@ -31,7 +31,7 @@ export function encodeMue(header: Omit<TableHeader, 'rows'>, rows: MueRowInput[]
 export class MueTable {
   readonly header: TableHeader;
   readonly source: string;
-  private readonly codes: CodeIndex;
+  private readonly codes: KeyIndex;
   private readonly value: Uint32Array;
   private readonly mai: { values: string[]; ids: Uint8Array };
   private readonly maiDesc: { values: string[]; ids: Uint8Array };
@@ -40,7 +40,7 @@ export class MueTable {
   constructor(t: DecodedTable) {
     this.header = t.header;
     this.source = `${t.header.table} ${t.header.version}`;
-    this.codes = codeIndex(t, 'codes');
+    this.codes = keyIndex(t, 'codes');
     // A copy, so the decompressed file is not kept alive by a view of it.
     this.value = column(t, 'value', Uint32Array).slice();
     this.mai = smallSetColumn(t, 'mai');

@@ -3,7 +3,7 @@
 // strings each would cost more to load than the whole table is worth.
 import type { FeeScheduleFact } from '../types.ts';
 import { encodeTable, column, smallSetColumn, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
-import { CodeIndex } from '../code-index.ts';
+import { KeyIndex } from '../../key-index.ts';
 
 /** A fact as the PPRRVU file gives it: modifier and endoscopic base '' when blank. */
 export type PfsRowInput = Omit<FeeScheduleFact, 'modifier' | 'endoscopicBase' | 'source'> & { modifier: string; endoscopicBase: string };
@@ -53,7 +53,7 @@ export class PfsTable {
   readonly header: TableHeader;
   readonly source: string;
   /** Key: code, or code + ' ' + modifier; keys past the rows name a code listed only with modifiers (its first row). */
-  private readonly ids: CodeIndex;
+  private readonly ids: KeyIndex;
   /** The row each key names. */
   private readonly rowOf: Uint32Array;
   private readonly mods: { values: string[]; ids: Uint8Array };
@@ -91,7 +91,7 @@ export class PfsTable {
       keys.push(codes[i]);
       rowOf.push(i);
     }
-    this.ids = CodeIndex.of(keys, `table ${t.header.kind}`);
+    this.ids = KeyIndex.of(keys, `table ${t.header.kind}`);
     this.rowOf = Uint32Array.from(rowOf);
   }
 

@@ -2,8 +2,8 @@
 // (column1, column2, deletion date); `start[c1]` bounds each column-1 code's rows so a pair
 // lookup is one binary search over a few hundred Uint16/Uint32 values.
 import type { PtpEdit, PtpPartners, PtpSetting } from '../types.ts';
-import { encodeTable, column, codeIndex, releaseTable, type DecodedTable, type TableHeader } from '../container.ts';
-import type { CodeIndex } from '../code-index.ts';
+import { encodeTable, column, keyIndex, releaseTable, type DecodedTable, type TableHeader } from '../container.ts';
+import type { KeyIndex } from '../../key-index.ts';
 import { daysToYmd, ymdToDays, ymdToIso } from '../dates.ts';
 import { Growable } from './growable.ts';
 
@@ -140,7 +140,7 @@ export class PtpTable {
   readonly setting: PtpSetting;
   readonly source: string;
   /** Each code's id is its row here. */
-  private readonly codes: CodeIndex;
+  private readonly codes: KeyIndex;
   private readonly rationales: string[];
   private loaded: PtpRows | null = null;
   private readonly later: (() => DecodedTable) | null;
@@ -153,7 +153,7 @@ export class PtpTable {
     this.header = t.header;
     this.setting = setting;
     this.source = `${t.header.table} ${t.header.version}`;
-    this.codes = codeIndex(t, 'codes');
+    this.codes = keyIndex(t, 'codes');
     this.rationales = (t.header.meta?.rationales as string[]) ?? [];
     this.later = later ?? null;
     if (!later) this.loaded = ptpRows(t, this.codes.length);

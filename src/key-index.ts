@@ -1,13 +1,14 @@
-// Short ASCII keys (codes, "code modifier") to row numbers, without a heap string and a Map entry per
-// key: the ~98,000 ICD-10-CM codes cost ~6.5 MB of heap as a string array and a Map, and ~2 MB here
-// (the keys as one fixed-width string in row order, a length byte per row, and an open-addressing
-// table of row numbers). A draft worker's tables hold ~170,000 such keys.
-import { AppError, ErrorCodes } from '../errors.ts';
+// Many short ASCII keys (codes, "code modifier", names) to row numbers, without a heap string and a Map
+// entry per key: the ~98,000 ICD-10-CM codes cost ~6.5 MB of heap as a string array and a Map, and
+// ~2 MB here (the keys as one fixed-width string in row order, a length byte per row, and an
+// open-addressing table of row numbers). A draft worker's tables hold ~170,000 such keys, an ingest
+// worker's name lists ~57,000.
+import { AppError, ErrorCodes } from './errors.ts';
 
-/** Longer keys are refused: every key the tables hold is a code, or a code and a modifier. */
+/** Longer keys are refused: the keys held are codes, a code and a modifier, or names (15 characters at most). */
 const MAX_WIDTH = 16;
 
-export class CodeIndex {
+export class KeyIndex {
   readonly length: number;
   private readonly width: number;
   /**
@@ -61,8 +62,8 @@ export class CodeIndex {
     this.keys = fixed.toString('latin1');
   }
 
-  static of(keys: readonly string[], what: string): CodeIndex {
-    return new CodeIndex(Buffer.from(keys.join('\n'), 'utf8'), keys.length, what);
+  static of(keys: readonly string[], what: string): KeyIndex {
+    return new KeyIndex(Buffer.from(keys.join('\n'), 'utf8'), keys.length, what);
   }
 
   /** The row of the key, or -1. */

@@ -1,12 +1,12 @@
 import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { CodeIndex } from '../../src/kb/code-index.ts';
+import { KeyIndex } from '../../src/key-index.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { execFileSync } from 'node:child_process';
 
-test('CodeIndex finds each key at its row, and only whole keys', () => {
+test('KeyIndex finds each key at its row, and only whole keys', () => {
   const keys = ['A00', 'A000', 'A0100', '99213', '99213 26', 'J', 'S72001A', 'Z3A10'];
-  const idx = CodeIndex.of(keys, 'test');
+  const idx = KeyIndex.of(keys, 'test');
   assert.equal(idx.length, keys.length);
   keys.forEach((k, r) => {
     assert.equal(idx.get(k), r, k);
@@ -20,8 +20,8 @@ test('CodeIndex finds each key at its row, and only whole keys', () => {
   }
 });
 
-test('CodeIndex prefix checks follow the row keys', () => {
-  const idx = CodeIndex.of(['A01', 'A010', 'A0101', 'A02'], 'test');
+test('KeyIndex prefix checks follow the row keys', () => {
+  const idx = KeyIndex.of(['A01', 'A010', 'A0101', 'A02'], 'test');
   const cases: [number, string, boolean][] = [
     [1, 'A01', true],
     [2, 'A01', true],
@@ -34,28 +34,28 @@ test('CodeIndex prefix checks follow the row keys', () => {
   for (const [row, prefix, want] of cases) assert.equal(idx.startsWith(row, prefix), want, `${row} ${prefix}`);
 });
 
-test('CodeIndex keeps the first row of a repeated key, and holds many keys', () => {
-  const idx = CodeIndex.of(['B1', 'B2', 'B1'], 'test');
+test('KeyIndex keeps the first row of a repeated key, and holds many keys', () => {
+  const idx = KeyIndex.of(['B1', 'B2', 'B1'], 'test');
   assert.equal(idx.get('B1'), 0);
   assert.equal(idx.get('B2'), 1);
   const many = Array.from({ length: 50_000 }, (_, i) => `X${i.toString(36).toUpperCase()}`);
-  const big = CodeIndex.of(many, 'test');
+  const big = KeyIndex.of(many, 'test');
   for (let i = 0; i < many.length; i += 997) assert.equal(big.get(many[i]), i);
   assert.equal(big.get('XZZZZZ'), -1);
 });
 
-test('CodeIndex refuses a key that is not ASCII or is too long, naming the table', () => {
+test('KeyIndex refuses a key that is not ASCII or is too long, naming the table', () => {
   const cases: [string[], RegExp][] = [
     [['A00', 'Ä00'], /test table: row 2's key is not ASCII/],
     [['A'.repeat(17)], /test table: row 1's key is longer than 16 characters/],
   ];
   for (const [keys, message] of cases) {
     assert.throws(
-      () => CodeIndex.of(keys, 'test table'),
+      () => KeyIndex.of(keys, 'test table'),
       (err: { code?: string; message: string }) => err.code === ErrorCodes.KB_FILE_MALFORMED && message.test(err.message),
     );
   }
-  assert.equal(CodeIndex.of([], 'empty').get('A'), -1);
+  assert.equal(KeyIndex.of([], 'empty').get('A'), -1);
 });
 
 test('releaseTable frees a decoded file at once, but never a buffer that Node pools for small Buffers', () => {
