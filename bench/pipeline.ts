@@ -261,7 +261,7 @@ export async function benchPipeline(): Promise<PipelineFigures> {
         nodeFlags: [
           ...PART_NODE_FLAGS,
           ...(process.env.CHILD_EXEC_ARGV?.split(' ').filter(Boolean) ?? []),
-          '--heap-growing-percent=20 (set by bin/caseconsultant.js)',
+          '--heap-growing-percent=20 --no-concurrent-recompilation (set by bin/runtime.js)',
         ],
         env: PART_ENV,
         recordedBefore: RECORDED_BEFORE,

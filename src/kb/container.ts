@@ -171,9 +171,10 @@ export function column<T extends Column>(t: DecodedTable, name: string, ctor: { 
 /**
  * Gives the table file's decompressed bytes back to the system now, not when a collection finds the
  * buffer unreachable: the next file is inflated right after, and a draft worker's peak RSS was two or
- * three decompressed files (the PTP files are 14-20 MB) alive at once beside the built tables. Every
- * table copies what it keeps (typed columns with slice(), strings are copies), so nothing reads the
- * buffer after its table is built; a view left behind would read as empty, which the lookup tests see.
+ * three decompressed files alive at once beside the built tables. Every table copies what it keeps
+ * (typed columns with slice(), strings are copies), except a PTP table that reads its rows in place
+ * (PtpTable.holdsFile), whose buffer is not released; a view left behind would read as empty, which
+ * the lookup tests see.
  */
 export function releaseTable(t: DecodedTable): void {
   const buffers = new Set<ArrayBufferLike>();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { KnowledgeBase } from './types.ts';
 import { loadTables } from './load.ts';
 import { releaseTable } from './container.ts';
+import { PtpTable } from './tables/ptp.ts';
 import { CodeSetKnowledgeBase, TABLE_BUILDERS, type BuiltTables } from './knowledgeBase.ts';
 import { DEFAULT_CODESET_DIR } from './paths.ts';
 
@@ -31,8 +32,10 @@ export function defaultImportDir(dataDir: string = process.env.DATA_DIR || 'var'
 export async function loadKnowledgeBase(opts: KbLoadOptions = {}): Promise<KnowledgeBase> {
   const tables: BuiltTables = new Map();
   await loadTables(opts.codesetDir ?? DEFAULT_CODESET_DIR, opts.importDir ?? defaultImportDir(), (kind, t) => {
-    tables.set(kind, { table: TABLE_BUILDERS[kind](t.decoded, t.gz), origin: t.origin });
-    releaseTable(t.decoded);
+    const table = TABLE_BUILDERS[kind](t.decoded, t.gz);
+    tables.set(kind, { table, origin: t.origin });
+    // A PTP table written with combinations reads its rows in place: its buffer is the table.
+    if (!(table instanceof PtpTable && table.holdsFile)) releaseTable(t.decoded);
   });
   return new CodeSetKnowledgeBase(tables);
 }

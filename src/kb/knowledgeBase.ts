@@ -1,4 +1,5 @@
 // The knowledge base over loaded tables. Pure: every answer comes from memory, no IO after load.
+import { LRUCache } from 'lru-cache';
 import { AppError, ErrorCodes } from '../errors.ts';
 import type {
   AddOnFact,
@@ -479,8 +480,8 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     return this.guidanceTable.query(keys, q);
   }
 
-  /** Read once per HCPCS code (at most the table's 8,846 entries). */
-  private readonly dosages = new Map<string, DosageUnit | null>();
+  /** Dosage units read from recent HCPCS descriptions (false: the code's description gives none). */
+  private readonly dosages = new LRUCache<string, DosageUnit | false>({ max: 1024 });
 
   dosageUnit(code: string): DosageUnit | null {
     const n = this.normalize(code);
@@ -488,11 +489,12 @@ export class CodeSetKnowledgeBase implements KnowledgeBase {
     let d = this.dosages.get(n.code);
     if (d === undefined) {
       const e = this.hcpcs.get(n.code);
-      const p = e ? parseDosageUnit(e.longDescription) : null;
-      d = p && e ? Object.freeze({ code: e.code, ...p, source: this.hcpcs.source }) : null;
-      if (e) this.dosages.set(n.code, d);
+      if (!e) return null;
+      const p = parseDosageUnit(e.longDescription);
+      d = p ? Object.freeze({ code: e.code, ...p, source: this.hcpcs.source }) : false;
+      this.dosages.set(n.code, d);
     }
-    return d;
+    return d || null;
   }
 
   guidanceParagraph(id: string): GuidanceParagraph | null {

@@ -3,6 +3,7 @@
 // ICD-10-CM prefixes as spans, and lower-case word -> paragraphs. Loading makes Maps of those
 // columns; a query reads a few posting lists and never scans the paragraphs.
 import type { GuidanceHit, GuidanceParagraph, GuidanceQuery, GuidanceSource } from '../types.ts';
+import { LRUCache } from 'lru-cache';
 import { encodeTable, column, type DecodedTable, type TableHeader } from '../container.ts';
 import { spanHolds, type RefSpan } from './excludes.ts';
 import { systemOf } from '../guidance/codes.ts';
@@ -116,8 +117,12 @@ export class GuidanceTable {
   private readonly terms: Postings;
   /** Spans by system and first character ("c6" for 64490-64495, "iE" for E08-E13). */
   private readonly spans = new Map<string, { span: RefSpan; para: number; weight: number }[]>();
-  private readonly cache = new Map<number, GuidanceParagraph>();
-  private readonly lower = new Map<number, string>();
+  /**
+   * Paragraphs, and their lower-cased text for phrase matching, as last asked for: bounded, since a
+   * long-running draft worker would otherwise come to hold every paragraph's text twice (~5 MB).
+   */
+  private readonly cache = new LRUCache<number, GuidanceParagraph>({ max: RECENT_PARAGRAPHS });
+  private readonly lower = new LRUCache<number, string>({ max: RECENT_PARAGRAPHS });
 
   constructor(t: DecodedTable) {
     this.header = t.header;
@@ -199,7 +204,10 @@ export class GuidanceTable {
 
   private lowerText(i: number): string {
     let s = this.lower.get(i);
-    if (s === undefined) this.lower.set(i, (s = `${this.section[i]} ${this.text(i)}`.toLowerCase()));
+    if (s === undefined) {
+      s = `${this.section[i]} ${this.text(i)}`.toLowerCase();
+      this.lower.set(i, s);
+    }
     return s;
   }
 
@@ -266,6 +274,9 @@ export function spanWeight(lo: string, hi: string, icd: boolean): number {
   if (!(width >= 0) || lo[0] !== hi[0]) return 20;
   return width <= 20 ? 90 : width <= 100 ? 70 : width <= 1000 ? 40 : 15;
 }
+
+/** Paragraphs kept decoded: a draft cites a handful, a reviewer's search a few dozen. */
+const RECENT_PARAGRAPHS = 512;
 
 class Postings {
   private readonly index = new Map<string, number>();

@@ -62,7 +62,6 @@ export class PfsTable {
   private readonly intra: Uint16Array;
   private readonly post: Uint16Array;
   private readonly endo: TextColumn;
-  private readonly facts = new Map<number, FeeScheduleFact>();
 
   constructor(t: DecodedTable) {
     this.header = t.header;
@@ -99,36 +98,31 @@ export class PfsTable {
     return this.ids.has(code);
   }
 
-  /** The modifier row when asked and listed, else the code's global row (its only row when it has no global one). Facts are frozen and shared. */
+  /** The modifier row when asked and listed, else the code's global row (its only row when it has no global one). Built per call, as MUE facts are: nothing grows with the codes asked about. */
   get(code: string, modifier?: string | null): FeeScheduleFact | null {
     const k = modifier ? this.ids.get(`${code} ${modifier}`) : -1;
     const key = k >= 0 ? k : this.ids.get(code);
     if (key < 0) return null;
     const i = this.rowOf[key];
-    let f = this.facts.get(i);
-    if (!f) {
-      const s = this.ind.get(i);
-      f = Object.freeze({
-        code,
-        modifier: this.mods.values[this.mods.ids[i]] || null,
-        status: s[0],
-        globalDays: s.slice(7, 10),
-        preOp: this.pre[i] / SHARE,
-        intraOp: this.intra[i] / SHARE,
-        postOp: this.post[i] / SHARE,
-        multipleProcedure: s[1],
-        bilateral: s[2],
-        assistant: s[3],
-        coSurgeon: s[4],
-        teamSurgery: s[5],
-        pcTc: s[6],
-        endoscopicBase: this.endo.get(i) || null,
-        supervision: s.slice(10, 12),
-        imagingFamily: s.slice(12, 14),
-        source: this.source,
-      });
-      this.facts.set(i, f);
-    }
-    return f;
+    const s = this.ind.get(i);
+    return Object.freeze({
+      code,
+      modifier: this.mods.values[this.mods.ids[i]] || null,
+      status: s[0],
+      globalDays: s.slice(7, 10),
+      preOp: this.pre[i] / SHARE,
+      intraOp: this.intra[i] / SHARE,
+      postOp: this.post[i] / SHARE,
+      multipleProcedure: s[1],
+      bilateral: s[2],
+      assistant: s[3],
+      coSurgeon: s[4],
+      teamSurgery: s[5],
+      pcTc: s[6],
+      endoscopicBase: this.endo.get(i) || null,
+      supervision: s.slice(10, 12),
+      imagingFamily: s.slice(12, 14),
+      source: this.source,
+    });
   }
 }

@@ -5,6 +5,7 @@ import type { PtpEdit, PtpPartners, PtpSetting } from '../types.ts';
 import { encodeTable, column, keyIndex, releaseTable, type DecodedTable, type TableHeader } from '../container.ts';
 import type { KeyIndex } from '../../key-index.ts';
 import { daysToYmd, ymdToDays, ymdToIso } from '../dates.ts';
+import { AppError, ErrorCodes } from '../../errors.ts';
 import { Growable } from './growable.ts';
 
 /** Deletion-day value meaning "no deletion date" (CMS writes '*'): sorts after every real date. */
@@ -107,9 +108,12 @@ export class PtpBuilder {
       outRat[j] = rat[i];
     }
     for (let k = prevC1 + 1; k <= sorted.length; k++) start[k] = n;
+    // Rows carry the id of their (deletion, effective, modifier, rationale) combination, as the loaded
+    // table does, so the loaded table is the file's bytes as they are: nothing to copy or build.
+    const a = internAttributes(outDel, outEff, outMod, outRat);
     return encodeTable(
       { ...header, rows: n, meta: { ...header.meta, rationales: [...this.rationaleIds.keys()], c2Delta: true } },
-      { codes: sorted, start, c2: outC2, del: outDel, eff: outEff, mod: outMod, rat: outRat },
+      { codes: sorted, start, c2: outC2, attr: a.attr, aDel: a.del, aEff: a.eff, aMod: a.mod, aRat: a.rat },
     );
   }
 }
@@ -133,6 +137,8 @@ interface PtpRows {
   eff: Uint16Array;
   mod: Uint8Array;
   rat: Uint8Array;
+  /** start, c2 and attr are views of the file's bytes rather than copies. */
+  viewsFile: boolean;
 }
 
 export class PtpTable {
@@ -144,6 +150,8 @@ export class PtpTable {
   private readonly rationales: string[];
   private loaded: PtpRows | null = null;
   private readonly later: (() => DecodedTable) | null;
+  /** The rows are views of the file's decompressed bytes (a file written with combinations), which must then stay. */
+  readonly holdsFile: boolean;
 
   /**
    * `later`: build the rows on the first lookup instead, from the table this returns (the same file,
@@ -157,6 +165,8 @@ export class PtpTable {
     this.rationales = (t.header.meta?.rationales as string[]) ?? [];
     this.later = later ?? null;
     if (!later) this.loaded = ptpRows(t, this.codes.length);
+    // A later table's first decoding gave only its codes: that buffer can go, its rows come from another.
+    this.holdsFile = this.loaded?.viewsFile ?? false;
   }
 
   private get rows(): PtpRows {
@@ -165,7 +175,7 @@ export class PtpTable {
       if (t.header.rows !== this.header.rows || t.header.version !== this.header.version)
         throw new Error('PTP table: the rows read later are not the same table');
       this.loaded = ptpRows(t, this.codes.length);
-      releaseTable(t);
+      if (!this.loaded.viewsFile) releaseTable(t);
     }
     return this.loaded;
   }
@@ -270,22 +280,45 @@ export class PtpTable {
   }
 }
 
-/** The row columns, copied (nothing then keeps the decompressed file buffer alive) and decoded. */
+/**
+ * The row columns. A file written with combinations (attr and the a* columns) is used in place: the
+ * columns are views of its decompressed bytes and column 2's gaps are undone in those bytes, so a
+ * table costs its file's size once, with no copy beside it while it loads (the practitioner table's
+ * 20 MB of rows plus a 10 MB copy was the largest moment of a draft worker's memory, and the outpatient
+ * hospital table's the same on the first hospital question). An older file, with a row's deletion,
+ * effective, modifier and rationale columns, is copied and interned, and its buffer can go.
+ */
 function ptpRows(t: DecodedTable, codeCount: number): PtpRows {
-  const start = column(t, 'start', Uint32Array).slice();
+  const inPlace = t.columns.has('attr');
+  const start = inPlace ? column(t, 'start', Uint32Array) : column(t, 'start', Uint32Array).slice();
+  if (start.length !== codeCount + 1)
+    throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: start has ${start.length} entries for ${codeCount} codes`);
   const c2raw = t.columns.get('c2');
-  if (!(c2raw instanceof Uint16Array || c2raw instanceof Uint32Array)) throw new Error('PTP table: bad c2 column');
-  const c2 = c2raw.slice();
+  if (!(c2raw instanceof Uint16Array || c2raw instanceof Uint32Array))
+    throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: bad c2 column`);
+  const c2 = inPlace ? c2raw : c2raw.slice();
   if (t.header.meta?.c2Delta) {
     for (let a = 0; a < codeCount; a++) {
       let acc = 0;
       for (let j = start[a], end = start[a + 1]; j < end; j++) c2[j] = acc += c2[j];
     }
   }
+  if (!inPlace) {
+    const a = internAttributes(column(t, 'del', Uint16Array), column(t, 'eff', Uint16Array), column(t, 'mod', Uint8Array), column(t, 'rat', Uint8Array));
+    return { start, c2, ...a, viewsFile: false };
+  }
+  const attr = t.columns.get('attr');
+  if (!(attr instanceof Uint16Array || attr instanceof Uint32Array) || attr.length !== c2.length)
+    throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: bad attr column`);
   return {
     start,
     c2,
-    ...internAttributes(column(t, 'del', Uint16Array), column(t, 'eff', Uint16Array), column(t, 'mod', Uint8Array), column(t, 'rat', Uint8Array)),
+    attr,
+    del: column(t, 'aDel', Uint16Array),
+    eff: column(t, 'aEff', Uint16Array),
+    mod: column(t, 'aMod', Uint8Array),
+    rat: column(t, 'aRat', Uint8Array),
+    viewsFile: true,
   };
 }
 
@@ -332,7 +365,9 @@ function internAttributes(del: Uint16Array, eff: Uint16Array, mod: Uint8Array, r
   }
   // Tables unlike the shipped ones (an import with many more dates, or > 65,536 combinations) keep the
   // file's layout: one row, one combination.
-  if (space > 1 << 20 || first.length > 0x10000) return { attr: Uint32Array.from({ length: n }, (_, i) => i), del, eff, mod, rat };
+  // Copies: a loaded table's file buffer is released once it is built.
+  if (space > 1 << 20 || first.length > 0x10000)
+    return { attr: Uint32Array.from({ length: n }, (_, i) => i), del: del.slice(), eff: eff.slice(), mod: mod.slice(), rat: rat.slice() };
   const pick = <T extends Uint16Array | Uint8Array>(col: T): T => {
     const out = new (col.constructor as new (k: number) => T)(first.length);
     for (let id = 0; id < first.length; id++) out[id] = col[first[id]];
