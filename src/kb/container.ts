@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { AppError, ErrorCodes } from '../errors.ts';
 import type { TableKind } from './kinds.ts';
 import { KeyIndex } from '../key-index.ts';
+import { WordColumn } from './word-column.ts';
 
 export type Column = Uint8Array | Uint16Array | Uint32Array | string[];
 
@@ -221,6 +222,13 @@ export function keyIndex(t: DecodedTable, name: string): KeyIndex {
   const raw = t.text.get(name);
   if (!raw) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
   return new KeyIndex(raw.bytes, raw.count, `table ${t.header.kind}, column ${name}`);
+}
+
+/** A text column of many short rows over a small vocabulary, held as word ids (see WordColumn). */
+export function wordColumn(t: DecodedTable, name: string): WordColumn {
+  const raw = t.text.get(name);
+  if (!raw) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
+  return new WordColumn(raw.bytes, raw.count, isAscii(raw.bytes) ? 'latin1' : 'utf8');
 }
 
 export function textColumn(t: DecodedTable, name: string): TextColumn {

@@ -3,7 +3,8 @@
 // FY2026 beside FY2027 costs a few hundred rows more than FY2027 alone, not a second code set.
 // Order matters: a header's billable children are the rows right after it that share its prefix,
 // so no tree is stored or built.
-import { encodeTable, column, keyIndex, textColumn, type DecodedTable, type TableHeader, type TextColumn } from '../container.ts';
+import { encodeTable, column, keyIndex, wordColumn, type DecodedTable, type TableHeader } from '../container.ts';
+import type { WordColumn } from '../word-column.ts';
 import type { KeyIndex } from '../../key-index.ts';
 
 export interface IcdRelease {
@@ -82,8 +83,8 @@ export class IcdTable {
   readonly releases: readonly IcdRelease[];
   /** Undotted codes in tabular order, and each one's row. */
   private readonly codes: KeyIndex;
-  /** One string for ~100,000 titles (see TextColumn). */
-  private readonly desc: TextColumn;
+  /** ~100,000 titles as word ids (see WordColumn). */
+  private readonly desc: WordColumn;
   private readonly inMask: Uint8Array;
   private readonly billMask: Uint8Array;
   private readonly revised = new Map<string, { previous: string; since: number }>();
@@ -94,7 +95,7 @@ export class IcdTable {
     this.releases =
       rel && rel.length > 0 ? rel : [{ version: t.header.version, from: t.header.effectiveFrom ?? '0000-01-01', to: t.header.effectiveTo ?? '9999-12-31' }];
     this.codes = keyIndex(t, 'codes');
-    this.desc = textColumn(t, 'desc');
+    this.desc = wordColumn(t, 'desc');
     // Copies (~200 KB), so the 7.7 MB decompressed table is not kept alive by these two views of it.
     this.inMask = column(t, 'inMask', Uint8Array).slice();
     this.billMask = column(t, 'billMask', Uint8Array).slice();
