@@ -57,11 +57,11 @@ const md = [
   '',
   `Parts started with Node flags \`${pipeline.memory.nodeFlags.join(' ')}\`. Start-up: spawn to the process's ready message. Goal: ${pipeline.memory.recordedBefore.goalMb} MB peak RSS or less.`,
   '',
-  `| process | start-up | RSS at ready | peak RSS | recorded before: ${pipeline.memory.recordedBefore.nodeTsx.what} | ${pipeline.memory.recordedBefore.node24.what} | ${pipeline.memory.recordedBefore.issue.what} |`,
-  '|---|---|---|---|---|---|---|',
+  `| process | start-up | RSS at ready | peak RSS | recorded before: ${pipeline.memory.recordedBefore.round2.what} | ${pipeline.memory.recordedBefore.nodeTsx.what} | ${pipeline.memory.recordedBefore.node24.what} | ${pipeline.memory.recordedBefore.issue.what} |`,
+  '|---|---|---|---|---|---|---|---|',
   ...[...pipeline.memory.processes, ...pipeline.drafting.processes].map(
     (p) =>
-      `| ${p.name} (${p.role}) | ${p.startupMs ?? '?'} ms | ${p.rssAtReadyMb ?? '?'} MB | **${p.peakRssMb ?? '?'} MB** | ${pipeline.memory.recordedBefore.nodeTsx.peakRssMb[p.role]} MB | ${pipeline.memory.recordedBefore.node24.peakRssMb[p.role]} MB | ${pipeline.memory.recordedBefore.issue.peakRssMb} MB |`,
+      `| ${p.name} (${p.role}) | ${p.startupMs ?? '?'} ms | ${p.rssAtReadyMb ?? '?'} MB | **${p.peakRssMb ?? '?'} MB** | ${pipeline.memory.recordedBefore.round2.peakRssMb[p.role]} MB | ${pipeline.memory.recordedBefore.nodeTsx.peakRssMb[p.role]} MB | ${pipeline.memory.recordedBefore.node24.peakRssMb[p.role]} MB | ${pipeline.memory.recordedBefore.issue.peakRssMb} MB |`,
   ),
   '',
   `Peak RSS over the growth run (${pipeline.growth.messages} questions instead of ${pipeline.ingest.messages}; a peak that grows with the count would show here): ` +

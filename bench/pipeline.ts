@@ -106,6 +106,11 @@ export const RECORDED_BEFORE = {
     peakRssMb: { poller: '128-129', 'ingest worker': '143-156', 'draft worker': '195-209' } as Record<ProcessFigure['role'], string>,
     growthPeakRssMb: { poller: '149-150', 'ingest worker': '188-210' },
   },
+  round2: {
+    what: 'commit 37ee859 (main after the second round), BENCH_INGEST_MESSAGES=1000 BENCH_GROWTH_MESSAGES=2000 BENCH_WARMUP_MESSAGES=300, two runs',
+    peakRssMb: { poller: '121-122', 'ingest worker': '144-152', 'draft worker': '151-158' } as Record<ProcessFigure['role'], string>,
+    growthPeakRssMb: { poller: '110-123', 'ingest worker': '146-150' },
+  },
   goalMb: 150,
 };
 
