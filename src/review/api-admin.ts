@@ -20,7 +20,7 @@ import {
   updateUser,
 } from './admin-actions.ts';
 import { bearerUser } from './auth.ts';
-import { toCsv } from './console/csv.ts';
+import { auditCsv } from './console/csv.ts';
 import { audit } from '../store/audit.ts';
 import { isoDate, routeId, rowId } from './params.ts';
 
@@ -151,11 +151,7 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     const rows = await auditRows(ctx.db, { action: q.action, userId: q.user, consultationId: q.consultation, since: q.since, limit: q.limit });
     if ((req.headers.accept ?? '').includes('text/csv')) {
       await audit(ctx.db, { userId: actor.id, action: 'admin.audit_exported', detail: { rows: rows.length, via: 'api' } });
-      const csv = toCsv(
-        ['id', 'at', 'user_id', 'user', 'action', 'consultation_id', 'detail'],
-        rows.map((r) => [r.id, new Date(r.at), r.user_id, r.user_name, r.action, r.consultation_id, r.detail]),
-      );
-      return reply.type('text/csv; charset=utf-8').send(csv);
+      return reply.type('text/csv; charset=utf-8').send(auditCsv(rows));
     }
     return rows.map((r) => ({
       id: r.id,

@@ -20,7 +20,7 @@ import {
 } from '../admin-actions.ts';
 import { audit } from '../../store/audit.ts';
 import type { Role, UserRow } from '../../store/users.ts';
-import { toCsv } from './csv.ts';
+import { auditCsv } from './csv.ts';
 import { page, signedIn } from './state.ts';
 import { isoDate, routeId, rowId } from '../params.ts';
 
@@ -181,10 +181,6 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     const f = auditQuery.parse(req.query ?? {});
     const rows = await auditRows(ctx.db, { action: f.action, userId: f.user, consultationId: f.consultation, since: f.since, limit: 100_000 });
     await audit(ctx.db, { userId: actor.id, action: 'admin.audit_exported', detail: { rows: rows.length } });
-    const csv = toCsv(
-      ['id', 'at', 'user_id', 'user', 'action', 'consultation_id', 'detail'],
-      rows.map((r) => [r.id, new Date(r.at), r.user_id, r.user_name, r.action, r.consultation_id, r.detail]),
-    );
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-log.csv"').send(csv);
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-log.csv"').send(auditCsv(rows));
   });
 }
