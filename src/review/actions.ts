@@ -16,7 +16,7 @@ import {
   type ConsultationRow,
 } from '../store/consultations.ts';
 import type { Queryable } from '../store/db.ts';
-import { currentDraft, saveEditedDraft } from '../store/drafts.ts';
+import { currentDraft, saveEditedDraft, type DraftRow } from '../store/drafts.ts';
 import { enqueueOutbound, type OutboundRow } from '../store/outbox.ts';
 import { reviewerProfile } from '../store/reviewer-profile.ts';
 import { getUser, type UserRow } from '../store/users.ts';
@@ -31,6 +31,18 @@ async function lockConsultation(q: Queryable, id: number): Promise<ConsultationR
   const c = await getConsultation(q, id, true);
   if (!c) throw new AppError(ErrorCodes.CONSULTATION_NOT_FOUND, `consultation ${id} not found`);
   return c;
+}
+
+/** The reviewer's text as the round's next draft version, with the subject and facts of the draft it replaces. */
+function saveReviewerText(q: Queryable, c: ConsultationRow, prior: DraftRow | null, text: string, authorId: number): Promise<DraftRow> {
+  return saveEditedDraft(q, {
+    consultationId: c.id,
+    round: c.round,
+    subject: prior?.subject ?? c.subject,
+    bodyText: text,
+    facts: prior?.facts ?? {},
+    authorId,
+  });
 }
 
 /** The answer email's template data, as the console's confirmation shows it and approval sends it. */
@@ -96,14 +108,7 @@ export async function approveConsultation(
     }
     if (!draft && text === undefined) throw new AppError(ErrorCodes.WRONG_STATE, 'there is no draft to approve');
     if (text !== undefined) {
-      draft = await saveEditedDraft(q, {
-        consultationId: c.id,
-        round: c.round,
-        subject: draft?.subject ?? c.subject,
-        bodyText: text,
-        facts: draft?.facts ?? {},
-        authorId: user.id,
-      });
+      draft = await saveReviewerText(q, c, draft, text, user.id);
     }
     const row = await queueCustomerReply(ctx, q, c, 'answer', await answerData(q, c, user.id, draft!.body_text));
     await markApproved(q, c.id, c.assignee_id ?? user.id);
@@ -144,14 +149,7 @@ export async function editDraft(ctx: AppContext, user: UserRow, id: number, text
     const c = await lockConsultation(q, id);
     requirePermission('edit', c, user);
     const current = await currentDraft(q, c.id, c.round);
-    const draft = await saveEditedDraft(q, {
-      consultationId: c.id,
-      round: c.round,
-      subject: current?.subject ?? c.subject,
-      bodyText: text,
-      facts: current?.facts ?? {},
-      authorId: user.id,
-    });
+    const draft = await saveReviewerText(q, c, current, text, user.id);
     if (c.assignee_id === null) await setConsultation(q, c.id, { assignee_id: user.id });
     await recordReview(q, { consultationId: c.id, draftId: draft.id, userId: user.id, action: 'edit' });
     await audit(q, { userId: user.id, action: 'draft.edited', consultationId: c.id, detail: { draftId: draft.id, version: draft.version } });
