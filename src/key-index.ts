@@ -105,5 +105,6 @@ export class KeyIndex {
 }
 
 const NL = 0x0a;
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+/** FNV-1a, over bytes or UTF-16 code units: WordColumn hashes its words with it too. */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;

@@ -217,22 +217,26 @@ export function smallSetColumn(t: DecodedTable, name: string): { values: string[
   return { values, ids };
 }
 
-/** A string column of codes as a KeyIndex, read from the file's bytes without a string per row. */
-export function keyIndex(t: DecodedTable, name: string): KeyIndex {
+/** A string column's bytes (rows separated by newlines) and row count, read without splitting them. */
+function rawText(t: DecodedTable, name: string): { bytes: Buffer; count: number } {
   const raw = t.text.get(name);
   if (!raw) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
+  return raw;
+}
+
+/** A string column of codes as a KeyIndex, read from the file's bytes without a string per row. */
+export function keyIndex(t: DecodedTable, name: string): KeyIndex {
+  const raw = rawText(t, name);
   return new KeyIndex(raw.bytes, raw.count, `table ${t.header.kind}, column ${name}`);
 }
 
 /** A text column of many short rows over a small vocabulary, held as word ids (see WordColumn). */
 export function wordColumn(t: DecodedTable, name: string): WordColumn {
-  const raw = t.text.get(name);
-  if (!raw) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
+  const raw = rawText(t, name);
   return new WordColumn(raw.bytes, raw.count, isAscii(raw.bytes) ? 'latin1' : 'utf8');
 }
 
 export function textColumn(t: DecodedTable, name: string): TextColumn {
-  const raw = t.text.get(name);
-  if (!raw) throw new AppError(ErrorCodes.KB_FILE_MALFORMED, `table ${t.header.kind}: column ${name} missing or of the wrong type`);
+  const raw = rawText(t, name);
   return new TextColumn(raw.bytes, raw.count);
 }
